@@ -1,0 +1,1 @@
+"""acadpage: a serverless academic homepage."""

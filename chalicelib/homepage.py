@@ -1,0 +1,184 @@
+"""The page path: content from S3 and citations from DynamoDB, each re-read at most once per TTL,
+and the rendered page cached per content version, citation version and language."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from chalicelib.citations import CitationDisplay
+from chalicelib.content import LANGUAGE, ContentError, Site, load_site
+from chalicelib.content_store import ContentStore, ContentStoreError
+from chalicelib.render import Alternate, render_error_page, render_home_page
+
+PAGE_CACHE_CONTROL = "public, max-age=60, s-maxage=300, stale-while-revalidate=86400"
+ERROR_CACHE_CONTROL = "no-store"
+HTML = "text/html; charset=utf-8"
+DEFAULT_FILE = "site.yaml"
+_RENDERED_PAGES_KEPT = 32
+
+# (display, version): version changes whenever anything the page shows of the citations changes
+CitationLoader = Callable[[], tuple[CitationDisplay | None, str]]
+
+
+@dataclass(frozen=True)
+class PageResponse:
+    """What a route answers: status, body, and the headers that matter for caching."""
+
+    status: int
+    body: str
+    content_type: str = HTML
+    etag: str = ""
+    cache_control: str = ERROR_CACHE_CONTROL
+
+
+class PageUnavailable(Exception):
+    """There is no good content to show; the message says why, in plain words."""
+
+
+@dataclass
+class _ContentEntry:
+    """The last content file read for one language, and when S3 was last asked about it."""
+
+    etag: str = ""
+    site: Site | None = None
+    checked_at: float = float("-inf")
+    problem: str = ""
+
+
+@dataclass
+class _CitationEntry:
+    display: CitationDisplay | None = None
+    version: str = ""
+    checked_at: float = float("-inf")
+
+
+@dataclass
+class Homepage:
+    """Serves the homepage per language from one warm container's caches."""
+
+    store: ContentStore
+    load_citations: CitationLoader
+    content_ttl_s: float = 10.0
+    citation_ttl_s: float = 60.0
+    clock: Callable[[], float] = time.monotonic
+    logger: logging.Logger = field(default_factory=lambda: logging.getLogger("acadpage"))
+    _content: dict[str, _ContentEntry] = field(default_factory=dict)
+    _citations: _CitationEntry = field(default_factory=_CitationEntry)
+    _pages: dict[tuple, tuple[str, str]] = field(default_factory=dict)
+
+    def page(self, language: str | None = None, base_path: str = "") -> PageResponse:
+        """The homepage in `language` (None: the default one), or a 404 / 503 page."""
+        try:
+            default_site, default_etag = self._site(DEFAULT_FILE)
+            filename = self._language_file(default_site, language)
+            if filename is None:
+                return self.not_found(base_path)
+            site, etag = (
+                (default_site, default_etag) if filename == DEFAULT_FILE else self._site(filename)
+            )
+        except PageUnavailable as reason:
+            body = render_error_page(503, "Homepage unavailable", str(reason), base_path=base_path)
+            return PageResponse(503, body)
+        display, citation_version = self._citation_display()
+        key = (filename, etag, citation_version, display.age_days if display else -1, base_path)
+        if key not in self._pages:
+            self._remember_page(key, self._render(default_site, site, display, base_path))
+        body, page_etag = self._pages[key]
+        return PageResponse(200, body, etag=page_etag, cache_control=PAGE_CACHE_CONTROL)
+
+    def not_found(self, base_path: str = "") -> PageResponse:
+        """The 404 page."""
+        message = "There is no page at this address."
+        return PageResponse(404, render_error_page(404, "Not found", message, base_path=base_path))
+
+    def _language_file(self, default_site: Site, language: str | None) -> str | None:
+        """The content file for a language, or None when the site has no such translation."""
+        if language is None or language == default_site.settings.language:
+            return DEFAULT_FILE
+        if LANGUAGE.match(language) and language in default_site.settings.translations:
+            return f"site.{language}.yaml"
+        return None
+
+    def _site(self, filename: str) -> tuple[Site, str]:
+        """The last good site of a content file, asking S3 (conditionally) once per TTL."""
+        entry = self._content.setdefault(filename, _ContentEntry())
+        now = self.clock()
+        if now - entry.checked_at >= self.content_ttl_s:
+            entry.checked_at = now
+            self._refresh_content(filename, entry)
+        if entry.site is None:
+            raise PageUnavailable(entry.problem or f"{filename} could not be read.")
+        return entry.site, entry.etag
+
+    def _refresh_content(self, filename: str, entry: _ContentEntry) -> None:
+        try:
+            fetched = self.store.fetch_content(filename, entry.etag if entry.site else "")
+        except ContentStoreError as error:
+            self._log("content_unreadable", file=filename, error=str(error))
+            entry.problem = f"The content file {filename} could not be read from storage."
+            return
+        if fetched.state == "unchanged":
+            return
+        if fetched.state == "missing":
+            self._log("content_missing", file=filename)
+            entry.problem = f"No content has been published yet: {filename} is missing."
+            return
+        try:
+            entry.site = load_site(fetched.body, filename)
+            entry.etag, entry.problem = fetched.etag, ""
+        except ContentError as error:
+            # keep serving the last good site; only the log and a first-ever visitor see the error
+            self._log(
+                "content_invalid",
+                file=filename,
+                errors=[str(p.format(filename)) for p in error.problems],
+            )
+            entry.problem = (
+                f"The content file {filename} has problems: {error.problems[0].format(filename)}"
+            )
+
+    def _citation_display(self) -> tuple[CitationDisplay | None, str]:
+        entry = self._citations
+        now = self.clock()
+        if now - entry.checked_at >= self.citation_ttl_s:
+            entry.checked_at = now
+            try:
+                entry.display, entry.version = self.load_citations()
+            except Exception as error:  # the page must render without citations
+                self._log("citations_unreadable", error=str(error))
+        return entry.display, entry.version
+
+    def _render(self, default_site: Site, site: Site, display, base_path: str) -> str:
+        alternates = _alternates(default_site.settings, base_path)
+        return render_home_page(site, display, base_path=base_path, alternates=alternates)
+
+    def _remember_page(self, key: tuple, html: str) -> None:
+        if len(self._pages) >= _RENDERED_PAGES_KEPT:
+            self._pages.pop(next(iter(self._pages)))
+        etag = '"' + hashlib.sha256(html.encode()).hexdigest()[:32] + '"'
+        self._pages[key] = (html, etag)
+
+    def _log(self, event: str, **fields) -> None:
+        self.logger.error(json.dumps({"event": event, **fields}, ensure_ascii=False))
+
+
+def _alternates(settings, base_path: str) -> tuple[Alternate, ...]:
+    """Every language of the site with its address, the default one at `/`."""
+    if not settings.translations:
+        return ()
+    root = settings.base_url or base_path
+    default = Alternate(settings.language, f"{root}/")
+    return (default, *(Alternate(code, f"{root}/{code}") for code in settings.translations))
+
+
+def etag_matches(if_none_match: str | None, etag: str) -> bool:
+    """True when a request's If-None-Match names `etag` (or is `*`)."""
+    if not if_none_match or not etag:
+        return False
+    tags = {tag.strip().removeprefix("W/") for tag in if_none_match.split(",")}
+    return "*" in tags or etag in tags

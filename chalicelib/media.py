@@ -1,0 +1,40 @@
+"""Images from the bucket's media/ prefix, served by name with the right content type."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from chalicelib.content_store import ContentStore, ContentStoreError, media_type
+from chalicelib.fields import is_media_key
+
+MEDIA_CACHE_CONTROL = "public, max-age=3600, s-maxage=86400"
+
+
+@dataclass(frozen=True)
+class MediaAnswer:
+    """Status, headers and body of a media request."""
+
+    status: int
+    body: bytes | str = b""  # text for the plain-text error answers
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+def media_response(store: ContentStore, name: str, if_none_match: str | None) -> MediaAnswer:
+    """The media file `name`; a name that is not a plain image file name never reaches S3."""
+    content_type = media_type(name)
+    if content_type is None or not is_media_key(name):
+        return _not_found()
+    try:
+        fetched = store.fetch_media(name, (if_none_match or "").strip())
+    except ContentStoreError:
+        return MediaAnswer(503, "media unavailable", {"Content-Type": "text/plain; charset=utf-8"})
+    if fetched.state == "missing":
+        return _not_found()
+    headers = {"Content-Type": content_type, "Cache-Control": MEDIA_CACHE_CONTROL}
+    if fetched.state == "unchanged":
+        return MediaAnswer(304, b"", {**headers, "ETag": fetched.etag})
+    return MediaAnswer(200, fetched.body, {**headers, "ETag": fetched.etag})
+
+
+def _not_found() -> MediaAnswer:
+    return MediaAnswer(404, "not found", {"Content-Type": "text/plain; charset=utf-8"})

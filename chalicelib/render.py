@@ -1,0 +1,112 @@
+"""Site model + citations -> HTML, through one autoescaping Jinja2 environment (pure)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from markupsafe import Markup
+
+from chalicelib.citations import CitationDisplay
+from chalicelib.content import Site
+
+# templates/ sits beside app.py both in the repository and in the deployment zip (vendor/templates).
+TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
+_SPAN = re.compile(r"<span\b([^>]*)>([^<]*)</span>")
+_ATTRIBUTE = re.compile(r'([a-zA-Z_][\w-]*)="([^"]*)"')
+
+
+@dataclass(frozen=True)
+class Alternate:
+    """The same page in another language, for the language switch and hreflang."""
+
+    language: str
+    href: str
+
+
+@lru_cache(maxsize=1)
+def environment() -> Environment:
+    """The one Jinja2 environment: autoescaped, strict about missing names, templates cached."""
+    env = Environment(
+        loader=FileSystemLoader(str(TEMPLATES_DIR)),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        auto_reload=False,
+    )
+    env.filters["thousands"] = lambda number: f"{number:,}"
+    return env
+
+
+def media_url(value: str, media_root: str) -> str:
+    """Where the browser fetches an image: a URL as given, a media key below `media_root`."""
+    if not value or value.startswith(("https://", "http://")):
+        return value
+    return f"{media_root}/{value}"
+
+
+def fill_citation_spans(html: str, citations: CitationDisplay | None) -> str:
+    """AcadHomepage's `total_cit` and `show_paper_citations` spans filled on the server.
+
+    With no numbers the spans are emptied: a placeholder like "260000+" is never shown as real.
+    """
+    counts = citations.snapshot.paper_counts() if citations else {}
+    total = f"{citations.snapshot.citations:,}" if citations else ""
+
+    def fill(match: re.Match[str]) -> str:
+        attributes = dict(_ATTRIBUTE.findall(match.group(1)))
+        if attributes.get("id") == "total_cit":
+            return f"<span{match.group(1)}>{total}</span>"
+        if "show_paper_citations" in attributes.get("class", "").split():
+            count = counts.get(attributes.get("data", ""))
+            text = f"| Citations: {count:,}" if count is not None else ""
+            return f"<span{match.group(1)}>{text}</span>"
+        return match.group(0)
+
+    return _SPAN.sub(fill, html) if "<span" in html else html
+
+
+def render_home_page(
+    site: Site,
+    citations: CitationDisplay | None,
+    *,
+    base_path: str = "",
+    alternates: tuple[Alternate, ...] = (),
+    chart_svg: str = "",
+    media_root: str | None = None,
+) -> str:
+    """The whole homepage as HTML; media come from our /media route unless `media_root` is given."""
+    root = f"{base_path}/media" if media_root is None else media_root
+    counts = citations.snapshot.paper_counts() if citations else {}
+    sections = [
+        (section, Markup(fill_citation_spans(section.html, citations))) for section in site.sections
+    ]
+    return (
+        environment()
+        .get_template("home.html")
+        .render(
+            site=site,
+            settings=site.settings,
+            profile=site.profile,
+            sections=sections,
+            citations=citations,
+            paper_counts=counts,
+            chart_svg=Markup(chart_svg),
+            base_path=base_path,
+            alternates=alternates,
+            media=lambda value: media_url(value, root),
+        )
+    )
+
+
+def render_error_page(status: int, title: str, message: str, *, base_path: str = "") -> str:
+    """A plain, self-contained error page (404, 503...)."""
+    return (
+        environment()
+        .get_template("error.html")
+        .render(status=status, title=title, message=message, base_path=base_path)
+    )

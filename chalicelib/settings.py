@@ -1,0 +1,97 @@
+"""Every environment variable acadpage reads, read once, in one place."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+SCHOLAR_ID = re.compile(r"^[A-Za-z0-9_-]{12}$")
+
+
+class SettingsError(ValueError):
+    """One or more environment variables are missing or malformed; lists them all."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The deployment's configuration, as the environment gives it."""
+
+    bucket: str = ""
+    table: str = ""
+    content_prefix: str = "content/"
+    media_prefix: str = "media/"
+    stats_prefix: str = "stats/"
+    content_ttl_s: float = 10.0
+    citation_ttl_s: float = 60.0
+    stale_after_days: int = 14
+    scholar_id: str = ""
+    openalex_id: str = ""
+    semanticscholar_id: str = ""
+    openalex_api_key: str = ""
+    semanticscholar_api_key: str = ""
+    scholar_proxy: str = ""
+    scholar_delay_s: float = 2.0
+    scholar_max_pages: int = 30
+
+    @property
+    def profile_id(self) -> str:
+        """The partition the citation store keeps this site's numbers under."""
+        return self.scholar_id or self.openalex_id or self.semanticscholar_id or "default"
+
+
+_TEXT = {
+    "ACADPAGE_BUCKET": "bucket",
+    "ACADPAGE_TABLE": "table",
+    "ACADPAGE_CONTENT_PREFIX": "content_prefix",
+    "ACADPAGE_MEDIA_PREFIX": "media_prefix",
+    "ACADPAGE_STATS_PREFIX": "stats_prefix",
+    "ACADPAGE_SCHOLAR_ID": "scholar_id",
+    "ACADPAGE_OPENALEX_ID": "openalex_id",
+    "ACADPAGE_SEMANTICSCHOLAR_ID": "semanticscholar_id",
+    "ACADPAGE_OPENALEX_API_KEY": "openalex_api_key",
+    "ACADPAGE_SEMANTICSCHOLAR_API_KEY": "semanticscholar_api_key",
+    "ACADPAGE_SCHOLAR_PROXY": "scholar_proxy",
+}
+_NUMBERS = {
+    "ACADPAGE_CONTENT_TTL": ("content_ttl_s", float),
+    "ACADPAGE_CITATION_TTL": ("citation_ttl_s", float),
+    "ACADPAGE_STALE_AFTER_DAYS": ("stale_after_days", int),
+    "ACADPAGE_SCHOLAR_DELAY": ("scholar_delay_s", float),
+    "ACADPAGE_SCHOLAR_MAX_PAGES": ("scholar_max_pages", int),
+}
+
+
+def load_settings(environ: Mapping[str, str]) -> Settings:
+    """Settings from `environ`; raises SettingsError naming every bad variable."""
+    values: dict[str, object] = {}
+    problems: list[str] = []
+    for variable, name in _TEXT.items():
+        if environ.get(variable):
+            values[name] = environ[variable].strip()
+    for variable, (name, kind) in _NUMBERS.items():
+        raw = environ.get(variable, "").strip()
+        if not raw:
+            continue
+        try:
+            number = kind(raw)
+        except ValueError:
+            number = -1
+        if number < 0:
+            wanted = "a whole number" if kind is int else "a number"
+            problems.append(f"{variable}: expected {wanted} >= 0, got {raw!r}")
+        else:
+            values[name] = number
+    scholar_id = values.get("scholar_id", "")
+    if scholar_id and not SCHOLAR_ID.match(str(scholar_id)):
+        problems.append(
+            "ACADPAGE_SCHOLAR_ID: expected a 12-character Google Scholar user id, "
+            f"got {scholar_id!r}"
+        )
+    for name in ("content_prefix", "media_prefix", "stats_prefix"):
+        prefix = str(values.get(name, ""))
+        if prefix and not prefix.endswith("/"):
+            values[name] = prefix + "/"
+    if problems:
+        raise SettingsError("; ".join(problems))
+    return Settings(**values)
