@@ -91,6 +91,20 @@ class Homepage:
         body, page_etag = self._pages[key]
         return PageResponse(200, body, etag=page_etag, cache_control=PAGE_CACHE_CONTROL)
 
+    def sites(self) -> list[Site]:
+        """The current good site of every language, the default first (for sitemap and feed)."""
+        try:
+            default_site, _ = self._site(DEFAULT_FILE)
+        except PageUnavailable:
+            return []
+        sites = [default_site]
+        for language in default_site.settings.translations:
+            try:
+                sites.append(self._site(f"site.{language}.yaml")[0])
+            except PageUnavailable:
+                continue
+        return sites
+
     def not_found(self, base_path: str = "") -> PageResponse:
         """The 404 page."""
         message = "There is no page at this address."
