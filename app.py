@@ -3,7 +3,7 @@
 from chalice import Chalice, Response
 
 from chalicelib import runtime
-from chalicelib.homepage import etag_matches
+from chalicelib.homepage import base_path_of, etag_matches
 
 app = Chalice(app_name="acadpage")
 app.api.binary_types.extend(["image/webp", "image/avif", "image/x-icon", "image/svg+xml"])
@@ -20,11 +20,9 @@ MEDIA_POLICY = "default-src 'none'; style-src 'unsafe-inline'; sandbox"
 
 
 def base_path() -> str:
-    """The stage prefix links need on an execute-api address (`/api`); empty behind a domain."""
+    """The prefix links need: `/api` on an execute-api address, a domain's base path mapping."""
     request = app.current_request
-    host = (request.headers or {}).get("host", "")
-    stage = (request.context or {}).get("stage", "")
-    return f"/{stage}" if stage and host.endswith(".amazonaws.com") else ""
+    return base_path_of(request.context.get("path", ""), request.to_original_event().get("path"))
 
 
 def page_response(page) -> Response:

@@ -170,7 +170,7 @@ def _read_site(top: Fields) -> Site:
     )
     profile = _read_profile(Fields(profile_node, "profile", top.problems)) if profile_node else None
     sections = _read_sections(top, profile.author_names if profile else ())
-    top.done()
+    top.done(also_known=("sections", *SECTION_KINDS))
     return Site(settings, profile, sections)  # type: ignore[arg-type]  # None only with problems
 
 
@@ -178,7 +178,7 @@ def _read_settings(fields: Fields) -> SiteSettings:
     language = fields.text("language", "en")
     translations = fields.texts("translations")
     for code in (language, *translations):
-        if not LANGUAGE.match(code):
+        if not LANGUAGE.fullmatch(code):
             node = fields.values.get("translations" if code in translations else "language")
             fields.problems.add(
                 node,
@@ -207,7 +207,7 @@ def _read_settings(fields: Fields) -> SiteSettings:
 def _read_profile(fields: Fields) -> Profile:
     name = fields.text("name", required=True)
     scholar_id = fields.text("google_scholar_id")
-    if scholar_id and not SCHOLAR_ID.match(scholar_id):
+    if scholar_id and not SCHOLAR_ID.fullmatch(scholar_id):
         fields.expect(
             "google_scholar_id",
             fields.values["google_scholar_id"],
@@ -289,7 +289,7 @@ def _read_section(top: Fields, path: str, node, owner_names) -> Section | None:
         title = fields.text("title", title, required=required)
         icon = fields.text("icon", icon)
         anchor = fields.text("id", anchor, required=required)
-        if anchor and not ANCHOR.match(anchor):
+        if anchor and not ANCHOR.fullmatch(anchor):
             fields.expect("id", fields.values["id"], "an anchor id of letters, digits, '-' and '_'")
     section = Section(kind, anchor, title, icon)
     if kind == "markdown":
@@ -329,7 +329,7 @@ def _read_publication(fields: Fields, owner_names: tuple[str, ...]) -> Publicati
     if year is not None and not 1000 <= year <= 9999:
         fields.expect("year", fields.values["year"], "a four-digit year")
     scholar_id = fields.text("scholar_id")
-    if scholar_id and not PAPER_ID.match(scholar_id):
+    if scholar_id and not PAPER_ID.fullmatch(scholar_id):
         fields.expect(
             "scholar_id",
             fields.values["scholar_id"],

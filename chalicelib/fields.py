@@ -32,7 +32,7 @@ def is_url(value: str) -> bool:
 
 def is_media_key(value: str) -> bool:
     """True for a file name below the bucket's media/ prefix: one segment, no scheme, no `..`."""
-    return bool(_MEDIA_KEY.match(value)) and ".." not in value
+    return bool(_MEDIA_KEY.fullmatch(value)) and ".." not in value
 
 
 class Problems:
@@ -168,11 +168,11 @@ class Fields:
             return default
         return value
 
-    def done(self) -> None:
+    def done(self, also_known: tuple[str, ...] = ()) -> None:
         """Report every key that no reader asked for, with a did-you-mean suggestion."""
         if not isinstance(self.node, yaml.MappingNode):
             return
-        known = sorted(self.read)
+        known = sorted(self.read.union(also_known))
         for key, _ in self.node.value:
             name = str(key.value)
             if name not in self.read:

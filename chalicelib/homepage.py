@@ -114,7 +114,7 @@ class Homepage:
         """The content file for a language, or None when the site has no such translation."""
         if language is None or language == default_site.settings.language:
             return DEFAULT_FILE
-        if LANGUAGE.match(language) and language in default_site.settings.translations:
+        if LANGUAGE.fullmatch(language) and language in default_site.settings.translations:
             return f"site.{language}.yaml"
         return None
 
@@ -188,6 +188,13 @@ def _alternates(settings, base_path: str) -> tuple[Alternate, ...]:
     root = settings.base_url or base_path
     default = Alternate(settings.language, f"{root}/")
     return (default, *(Alternate(code, f"{root}/{code}") for code in settings.translations))
+
+
+def base_path_of(public_path: str, route_path: str | None) -> str:
+    """What API Gateway put before the route: `/api/zh` seen as `/zh` gives `/api`."""
+    if not route_path or not public_path.endswith(route_path.rstrip("/") or "/"):
+        return ""
+    return public_path[: len(public_path) - len(route_path.rstrip("/") or "/")].rstrip("/")
 
 
 def etag_matches(if_none_match: str | None, etag: str) -> bool:

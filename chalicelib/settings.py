@@ -83,7 +83,7 @@ def load_settings(environ: Mapping[str, str]) -> Settings:
         else:
             values[name] = number
     scholar_id = values.get("scholar_id", "")
-    if scholar_id and not SCHOLAR_ID.match(str(scholar_id)):
+    if scholar_id and not SCHOLAR_ID.fullmatch(str(scholar_id)):
         problems.append(
             "ACADPAGE_SCHOLAR_ID: expected a 12-character Google Scholar user id, "
             f"got {scholar_id!r}"

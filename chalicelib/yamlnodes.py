@@ -75,27 +75,29 @@ def compose_yaml(text: str) -> yaml.Node | None:
 
 
 def check_safe(root: yaml.Node) -> list[Problem]:
-    """Problems for every alias (a node reached twice) and every non-standard tag."""
+    """Problems for the first alias (a node reached twice) and every non-standard tag."""
     problems: list[Problem] = []
     seen: set[int] = set()
-    stack: list[tuple[yaml.Node, str]] = [(root, "")]
+    stack: list[tuple[yaml.Node, str, int]] = [(root, "", line_of(root))]
     while stack:
-        node, path = stack.pop()
+        node, path, parent_line = stack.pop()
         if id(node) in seen:
             message = "anchors and aliases (&name / *name) are not allowed in content files"
-            problems.append(Problem(line_of(node), path, message))
+            problems.append(Problem(parent_line, path, message))
             return problems  # one is enough; walking an alias bomb further is what it wants
         seen.add(id(node))
         if node.tag not in ALLOWED_TAGS:
             message = f"the tag {node.tag.replace(_CORE, '!!')!r} is not allowed; use plain values"
             problems.append(Problem(line_of(node), path, message))
             continue
+        children: list[tuple[yaml.Node, str, int]] = []
         if isinstance(node, yaml.MappingNode):
             for key, value in node.value:
-                stack.append((key, path))
-                stack.append((value, join_path(path, str(key.value))))
+                children.append((key, path, line_of(key)))
+                children.append((value, join_path(path, str(key.value)), line_of(key)))
         elif isinstance(node, yaml.SequenceNode):
-            stack.extend((item, f"{path}[{i}]") for i, item in enumerate(node.value))
+            children = [(item, f"{path}[{i}]", line_of(node)) for i, item in enumerate(node.value)]
+        stack.extend(reversed(children))  # document order, so the first alias is reported
     return problems
 
 
