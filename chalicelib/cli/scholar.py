@@ -1,0 +1,73 @@
+"""`acadpage scholar-parse`: what acadpage reads from a saved Google Scholar profile page."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+from chalicelib.errors import UserError
+from chalicelib.scholar import ScholarPage, parse_profile_page, scholar_page_json
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    """Add the scholar-parse subcommand."""
+    parser = subparsers.add_parser(
+        "scholar-parse",
+        help="show what acadpage reads from a saved Google Scholar profile page",
+        description=(
+            "Parse a Google Scholar profile page saved from a browser (File > Save Page As, "
+            "HTML only) and show the numbers and publication rows acadpage would store."
+        ),
+    )
+    parser.add_argument("file", metavar="FILE", help="the saved profile page (.html)")
+    parser.add_argument(
+        "--json", action="store_true", help="print everything as JSON instead of a summary"
+    )
+    parser.set_defaults(handler=scholar_parse)
+
+
+def scholar_parse(args: argparse.Namespace) -> int:
+    """Print the parsed page; exit code 0 for a usable profile page, 1 otherwise."""
+    page = parse_profile_page(_read_page(Path(args.file)))
+    if args.json:
+        print(json.dumps(scholar_page_json(page), indent=2, ensure_ascii=False))
+    else:
+        print(page_summary(page))
+    return 0 if page.status == "ok" else 1
+
+
+def page_summary(page: ScholarPage) -> str:
+    """A few lines a person can check against the profile in a browser."""
+    if page.status != "ok":
+        return f"status: {page.status}"
+    duplicates = sum(1 for paper in page.publications if paper.duplicate)
+    since = f"since {page.since_year}" if page.since_year else "since"
+    return "\n".join(
+        [
+            "status: ok",
+            f"name: {page.name}",
+            f"citations: {page.citations_all} (all), {page.citations_since} ({since})",
+            f"h-index: {page.h_index_all} (all), {page.h_index_since} ({since})",
+            f"i10-index: {page.i10_index_all} (all), {page.i10_index_since} ({since})",
+            f"rows: {len(page.publications)}, of which duplicates: {duplicates}",
+            f"more pages: {'yes' if page.has_more else 'no'}",
+        ]
+    )
+
+
+def _read_page(path: Path) -> str:
+    """The text of a saved page, or a one-line UserError saying why it cannot be read."""
+    try:
+        return path.read_bytes().decode("utf-8")
+    except FileNotFoundError:
+        raise UserError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise UserError(f"{path}: expected a saved HTML file, got a directory") from None
+    except UnicodeDecodeError as error:
+        raise UserError(
+            f"{path}: expected UTF-8 text, got byte 0x{error.object[error.start]:02x} "
+            f"at offset {error.start}"
+        ) from None
+    except OSError as error:
+        raise UserError(f"{path}: cannot be read ({error.strerror})") from None
