@@ -1,0 +1,1 @@
+"""`make bench`: the performance figures, one line each as `name: value unit`."""

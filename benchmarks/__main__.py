@@ -1,0 +1,18 @@
+"""Print every figure as `name: value unit`."""
+
+from benchmarks import page
+
+
+def main() -> None:
+    for module in (page,):
+        for name, value, unit in module.figures():
+            print(
+                f"{name}: {value:.3f} {unit}"
+                if isinstance(value, float)
+                else f"{name}: {value} {unit}",
+                flush=True,
+            )
+
+
+if __name__ == "__main__":
+    main()
