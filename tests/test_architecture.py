@@ -1,4 +1,4 @@
-"""The shape of the code: dependencies point inward, nothing happens at import, the page path stays lean."""
+"""The shape of the code: dependencies point inward, no I/O at import, a lean page path."""
 
 from __future__ import annotations
 
