@@ -1,0 +1,293 @@
+"""`acadpage refresh`, `status` and `import-gs-data`: the citation table, from a laptop."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Mapping
+from dataclasses import replace
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TextIO
+
+from chalicelib.errors import UserError
+from chalicelib.refresh import SOURCE_IDS
+from chalicelib.settings import SCHOLAR_ID, Settings, SettingsError, load_settings
+
+
+def register(subparsers) -> None:
+    """Add the refresh, status and import-gs-data subcommands."""
+    refresh = subparsers.add_parser(
+        "refresh",
+        help="fetch citation numbers now and publish them",
+        description="Fetch Google Scholar, then OpenAlex and Semantic Scholar (each when its id is "
+        "set), and publish the numbers that came back sound. Runs the same refresh as the "
+        "schedule, from your own connection (which Scholar blocks less). Exit status 1 when "
+        "nothing could be published.",
+    )
+    _stage_options(refresh)
+    refresh.add_argument(
+        "--source", choices=tuple(SOURCE_IDS), help="refresh only this source (default: all set)"
+    )
+    refresh.add_argument(
+        "--accept-drop",
+        action="store_true",
+        help="publish even a total that fell by more than 20%% (normally held back)",
+    )
+    for source in SOURCE_IDS:
+        # Point a source at another server (a mirror, or a local one in tests).
+        refresh.add_argument(f"--{source}-url", dest=f"{source}_url", help=argparse.SUPPRESS)
+    refresh.set_defaults(handler=refresh_command)
+
+    status = subparsers.add_parser(
+        "status",
+        help="show what the page shows and how each source's last refresh went",
+        description="Print the citation status record: the source shown, its age, and each "
+        "source's last attempt, last success and held-back numbers.",
+    )
+    _stage_options(status)
+    status.add_argument("--json", action="store_true", help="print /status.json's document")
+    status.set_defaults(handler=status_command)
+
+    import_gs_data = subparsers.add_parser(
+        "import-gs-data",
+        help="load an AcadHomepage gs_data.json into the citation table",
+        description="Validate a gs_data.json (as AcadHomepage's crawler writes it) and store it as "
+        "the source 'import', shown while it is fresher than the other sources' numbers.",
+    )
+    import_gs_data.add_argument("file", type=Path, help="the gs_data.json file")
+    _stage_options(import_gs_data)
+    import_gs_data.set_defaults(handler=import_gs_data_command)
+
+
+def _stage_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--stage",
+        default="dev",
+        help="the stage whose resources `acadpage bootstrap` recorded in .acadpage/STAGE.json "
+        "(default: dev); without that record the environment's ACADPAGE_* variables are used",
+    )
+    parser.add_argument("--region", help="AWS region (default: the stage's, then your AWS config)")
+    parser.add_argument("--table", help="the DynamoDB table (overrides stage and environment)")
+    parser.add_argument("--scholar-id", help="the Google Scholar user id (overrides environment)")
+
+
+def stage_settings(args, environ: Mapping[str, str]) -> tuple[Settings, str | None]:
+    """(settings, AWS region): environment, then the stage's record, then command-line options."""
+    from chalicelib.stages import check_region, read_record
+
+    try:
+        settings = load_settings(environ)
+    except SettingsError as error:
+        raise UserError(str(error)) from None
+    record = read_record(Path.cwd(), args.stage)
+    overrides = {"bucket": record.bucket, "table": record.table} if record else {}
+    if args.table:
+        overrides["table"] = args.table
+    if args.scholar_id:
+        if not SCHOLAR_ID.match(args.scholar_id):
+            raise UserError(
+                "--scholar-id: expected a 12-character Google Scholar user id, "
+                f"got {args.scholar_id!r}"
+            )
+        overrides["scholar_id"] = args.scholar_id
+    region = args.region or (record.region if record else None)
+    return replace(settings, **overrides), check_region(region) if region else None
+
+
+def _aws_client(service: str, region: str | None):
+    """A boto3 client, made here and only when a command needs it."""
+    import boto3
+
+    from chalicelib.aws_errors import aws_operation
+
+    with aws_operation("opening an AWS session"):
+        session = boto3.session.Session(region_name=region)
+        if not session.region_name:
+            raise UserError("no AWS region set; pass --region or set AWS_DEFAULT_REGION")
+        return session.client(service)
+
+
+def _citation_store(settings: Settings, region: str | None, stage: str):
+    from chalicelib.citation_store import CitationStore
+
+    if not settings.table:
+        raise UserError(
+            "no DynamoDB table configured: set ACADPAGE_TABLE, pass --table, "
+            f"or run `acadpage bootstrap --stage {stage}`"
+        )
+    return CitationStore(_aws_client("dynamodb", region), settings.table)
+
+
+class ProgressLine:
+    """Progress on a stream: rewritten in place on a terminal, one line per update otherwise."""
+
+    def __init__(self, stream: TextIO):
+        self.stream = stream
+        self.in_place = stream.isatty()
+        self.width = 0
+
+    def show(self, text: str) -> None:
+        """Replace the progress shown with `text`."""
+        if self.in_place:
+            self.stream.write("\r" + text.ljust(self.width))
+            self.width = len(text)
+        else:
+            self.stream.write(text + "\n")
+        self.stream.flush()
+
+    def end(self) -> None:
+        """Leave the terminal's cursor on a fresh line."""
+        if self.in_place and self.width:
+            self.stream.write("\n")
+            self.stream.flush()
+        self.width = 0
+
+
+def refresh_command(args) -> int:
+    """Refresh the configured sources, print a line per source; 1 when nothing was published."""
+    import requests
+
+    from chalicelib.refresh import (
+        configured_sources,
+        describe_result,
+        refresh_citations,
+        source_fetchers,
+        sources_needed_message,
+    )
+    from chalicelib.stats_store import StatsWriter
+
+    settings, region = stage_settings(args, os.environ)
+    if not configured_sources(settings, args.source):
+        raise UserError(sources_needed_message(args.source))
+    store = _citation_store(settings, region, args.stage)
+    stats = (
+        StatsWriter(_aws_client("s3", region), settings.bucket, settings.stats_prefix)
+        if settings.bucket
+        else None
+    )
+    progress = ProgressLine(sys.stderr)
+    now = datetime.now(UTC)
+    with requests.Session() as session:
+        fetchers = source_fetchers(
+            settings,
+            session,
+            now=now,
+            scholar_progress=lambda pages, rows: progress.show(
+                f"scholar: page {pages} fetched, {rows} rows so far"
+            ),
+            base_urls={source: getattr(args, f"{source}_url") for source in SOURCE_IDS},
+        )
+        try:
+            report = refresh_citations(
+                settings,
+                store,
+                fetchers,
+                now=now,
+                stats_writer=stats,
+                progress=progress.show,
+                only=args.source,
+                accept_drop=args.accept_drop,
+            )
+        finally:
+            progress.end()
+    for result in report.results:
+        print(describe_result(result))
+    if report.stats_keys:
+        written = " and ".join(f"s3://{settings.bucket}/{key}" for key in report.stats_keys)
+        print(f"wrote {written}")
+    elif report.published and stats is None:
+        print("stats files not written: no bucket configured (ACADPAGE_BUCKET)", file=sys.stderr)
+    return 0 if report.published else 1
+
+
+def status_command(args) -> int:
+    """Print the status record, as lines or as /status.json's document."""
+    from chalicelib.citation_views import status_document
+
+    settings, region = stage_settings(args, os.environ)
+    state = _citation_store(settings, region, args.stage).load_current(settings.profile_id)
+    document = status_document(state, datetime.now(UTC), settings.stale_after_days)
+    if args.json:
+        print(json.dumps(document, indent=2, ensure_ascii=False))
+        return 0
+    for line in status_lines(document, settings.profile_id):
+        print(line)
+    return 0
+
+
+def _when(text: str | None) -> str:
+    if text is None:
+        return "never"
+    return datetime.fromisoformat(text).astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+
+
+def status_lines(document: dict, profile_id: str) -> list[str]:
+    """The status document as the lines `acadpage status` prints."""
+    shown = document["displayed"]
+    if shown is None:
+        lines = [f"profile {profile_id}: no citation numbers stored yet; run `acadpage refresh`"]
+    else:
+        stale = (
+            f" (stale: older than {document['stale_after_days']} days)" if shown["stale"] else ""
+        )
+        lines = [
+            f"profile {profile_id}: showing {shown['label']}: {shown['citations']} citations, "
+            f"h-index {shown['h_index']}, i10-index {shown['i10_index']}, "
+            f"{shown['freshness']}{stale}"
+        ]
+    for source, entry in document["sources"].items():
+        if entry["last_attempt_at"] is None:
+            line = f"{source}: no attempt recorded"
+        else:
+            detail = f" ({entry['detail']})" if entry["detail"] else ""
+            line = f"{source}: {entry['outcome']} at {_when(entry['last_attempt_at'])}{detail}"
+        line += f"; last success {_when(entry['last_success_at'])}"
+        if entry["held_back"]:
+            line += f"; held back since {_when(entry['held_back_at'])}: {entry['held_back_reason']}"
+        lines.append(line)
+    return lines
+
+
+def import_gs_data_command(args) -> int:
+    """Validate a gs_data.json, then store it as the source "import"."""
+    from chalicelib.citation_views import snapshot_from_gs_data
+
+    settings, region = stage_settings(args, os.environ)
+    snapshot = snapshot_from_gs_data(_read_json(args.file), settings.profile_id)
+    store = _citation_store(settings, region, args.stage)
+    if not store.save_snapshot(snapshot):
+        raise UserError(
+            f"{args.file}: not imported: the stored import is newer than its 'updated' time"
+        )
+    store.record_attempt(
+        settings.profile_id,
+        "import",
+        at=datetime.now(UTC),
+        kind="ok",
+        detail=f"imported {args.file.name}",
+        published=True,
+    )
+    print(
+        f"imported {args.file.name}: {snapshot.citations} citations, h-index {snapshot.h_index}, "
+        f"i10-index {snapshot.i10_index}, {len(snapshot.publications)} publications "
+        f"(updated {snapshot.fetched_at:%Y-%m-%d %H:%M} UTC)"
+    )
+    return 0
+
+
+def _read_json(path: Path) -> object:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise UserError(f"{path}: no such file") from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise UserError(f"{path}: cannot read: {error}") from None
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as error:
+        raise UserError(
+            f"{path}:{error.lineno}: not valid JSON: {error.msg} (column {error.colno})"
+        ) from None

@@ -1,0 +1,52 @@
+"""The stats files AcadHomepage pages read (stats/gs_data.json and its shields.io twin), in S3."""
+
+from __future__ import annotations
+
+import json
+
+from botocore.exceptions import BotoCoreError, ClientError
+
+from chalicelib.aws_errors import describe_aws_error
+from chalicelib.citation_views import gs_data, gs_data_shieldsio
+from chalicelib.citations import CitationSnapshot
+from chalicelib.errors import UserError
+
+GS_DATA = "gs_data.json"
+GS_DATA_SHIELDSIO = "gs_data_shieldsio.json"
+CACHE_SECONDS = 300  # short: readers see a refresh within minutes
+
+
+class StatsStoreError(UserError):
+    """Writing a stats file to S3 failed; the message names the object and what to do."""
+
+
+class StatsWriter:
+    """Writes JSON stats files under one prefix of a bucket, given an S3 client."""
+
+    def __init__(self, client, bucket: str, prefix: str = "stats/"):
+        self.client = client
+        self.bucket = bucket
+        self.prefix = prefix
+
+    def write_json(self, name: str, document: dict) -> str:
+        """Put `document` as JSON at prefix + name; returns the object key."""
+        key = self.prefix + name
+        action = f"writing s3://{self.bucket}/{key}"
+        try:
+            self.client.put_object(
+                Bucket=self.bucket,
+                Key=key,
+                Body=json.dumps(document, ensure_ascii=False).encode(),
+                ContentType="application/json",
+                CacheControl=f"public, max-age={CACHE_SECONDS}",
+            )
+        except (BotoCoreError, ClientError) as error:
+            raise StatsStoreError(describe_aws_error(error, action)) from error
+        return key
+
+    def write_gs_data(self, snapshot: CitationSnapshot) -> tuple[str, str]:
+        """Write gs_data.json and gs_data_shieldsio.json for `snapshot`; returns their keys."""
+        return (
+            self.write_json(GS_DATA, gs_data(snapshot)),
+            self.write_json(GS_DATA_SHIELDSIO, gs_data_shieldsio(snapshot)),
+        )

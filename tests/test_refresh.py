@@ -1,0 +1,469 @@
+"""A refresh: every attempt recorded, only sound numbers published, good numbers never lost."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, replace
+from datetime import timedelta
+from pathlib import Path
+
+import boto3
+import pytest
+import requests
+
+from chalicelib.citation_store import CitationStore, CitationStoreError, create_table
+from chalicelib.citation_views import gs_data, gs_data_shieldsio
+from chalicelib.citations import CitationSnapshot, PaperCitations
+from chalicelib.refresh import (
+    SourceResult,
+    describe_result,
+    hold_back_reason,
+    refresh_citations,
+    source_fetchers,
+)
+from chalicelib.settings import Settings
+from chalicelib.stats_store import StatsWriter
+from tests.test_citation_store import TABLE, CallLog, long_profile
+from tests.test_citation_views import NOW, snapshot_of
+
+PROFILE = "P1RwlvoAAAAJ"
+SETTINGS = Settings(scholar_id=PROFILE, openalex_id="A5023888391", semanticscholar_id="2262347")
+BUCKET = "acadpage-site"
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a fetcher returns, in the shape of chalicelib.fetchers.FetchOutcome."""
+
+    kind: str
+    snapshot: CitationSnapshot | None = None
+    detail: str = ""
+    pages: int = 1
+    truncated: bool = False
+
+
+class FakeFetcher:
+    """Answers with the outcomes given, in turn, and notes the ids it was asked for."""
+
+    def __init__(self, *outcomes: Outcome | Exception):
+        self.outcomes = list(outcomes)
+        self.asked: list[str] = []
+
+    def __call__(self, source_id: str) -> Outcome:
+        self.asked.append(source_id)
+        outcome = self.outcomes.pop(0) if len(self.outcomes) > 1 else self.outcomes[0]
+        if isinstance(outcome, Exception):
+            raise outcome
+        return outcome
+
+
+def ok(source: str, citations: int = 120, rows: int = 3, **changes) -> Outcome:
+    """A successful fetch of `source`, its snapshot under the source's own profile id."""
+    own_id = {"scholar": PROFILE, "openalex": "A5023888391", "semanticscholar": "2262347"}[source]
+    snapshot = snapshot_of(source, citations=citations, publications=rows, profile_id=own_id)
+    return Outcome("ok", replace(snapshot, **changes), f"{source} fetched")
+
+
+def fetchers(**by_source: Outcome | Exception | FakeFetcher) -> dict[str, FakeFetcher]:
+    made = {
+        source: FakeFetcher(Outcome("not_found", detail="no such author"))
+        for source in SETTINGS_SOURCES
+    }
+    for source, answer in by_source.items():
+        made[source] = answer if isinstance(answer, FakeFetcher) else FakeFetcher(answer)
+    return made
+
+
+SETTINGS_SOURCES = ("scholar", "openalex", "semanticscholar")
+
+
+@pytest.fixture
+def dynamodb(aws):
+    client = boto3.client("dynamodb", region_name="us-east-1")
+    create_table(client, TABLE)
+    return client
+
+
+@pytest.fixture
+def store(dynamodb):
+    return CitationStore(dynamodb, TABLE)
+
+
+@pytest.fixture
+def s3(aws):
+    client = boto3.client("s3", region_name="us-east-1")
+    client.create_bucket(Bucket=BUCKET)
+    return client
+
+
+def refresh(store, fetcher_map, *, now=NOW, settings=SETTINGS, **options):
+    return refresh_citations(settings, store, fetcher_map, now=now, **options)
+
+
+def stored(store) -> dict[str, CitationSnapshot]:
+    state = store.load_current(PROFILE)
+    return dict(state.snapshots) if state else {}
+
+
+# --- what gets published --------------------------------------------------------------------------
+
+
+def test_refresh_publishes_each_source_into_its_own_snapshot(store):
+    report = refresh(
+        store,
+        fetchers(
+            scholar=ok("scholar", 120),
+            openalex=ok("openalex", 90),
+            semanticscholar=ok("semanticscholar", 80),
+        ),
+    )
+
+    assert [(r.source, r.kind, r.published, r.held_back) for r in report.results] == [
+        ("scholar", "ok", True, ""),
+        ("openalex", "ok", True, ""),
+        ("semanticscholar", "ok", True, ""),
+    ]
+    numbers = {source: s.citations for source, s in stored(store).items()}
+    assert numbers == {"scholar": 120, "openalex": 90, "semanticscholar": 80}
+
+
+def test_refresh_stores_every_source_under_the_site_profile_id(store):
+    refresh(store, fetchers(openalex=ok("openalex", 90)))
+
+    assert stored(store)["openalex"].profile_id == SETTINGS.profile_id == PROFILE
+
+
+def test_refresh_asks_each_fetcher_for_its_configured_id_scholar_first(store):
+    asked = []
+
+    def blocked(source_id: str) -> Outcome:
+        asked.append(source_id)
+        return Outcome("blocked")
+
+    refresh(store, dict.fromkeys(SETTINGS_SOURCES, blocked))
+
+    assert asked == [PROFILE, "A5023888391", "2262347"]
+
+
+def test_refresh_skips_sources_without_an_id(store):
+    made = fetchers(openalex=ok("openalex"))
+
+    report = refresh(store, made, settings=Settings(openalex_id="A5023888391"))
+
+    assert [r.source for r in report.results] == ["openalex"]
+    assert made["scholar"].asked == [] and made["openalex"].asked == ["A5023888391"]
+
+
+def test_refresh_of_one_source_leaves_the_others_alone(store):
+    made = fetchers(scholar=ok("scholar"), openalex=ok("openalex"))
+
+    report = refresh(store, made, only="openalex")
+
+    assert [r.source for r in report.results] == ["openalex"]
+    assert made["scholar"].asked == []
+
+
+def test_refresh_keeps_last_good_numbers_when_scholar_blocks(store):
+    refresh(store, fetchers(scholar=ok("scholar", 120)))
+    good = stored(store)["scholar"]
+
+    report = refresh(
+        store,
+        fetchers(scholar=Outcome("blocked", detail="Google Scholar asked for a CAPTCHA.")),
+        now=NOW + timedelta(days=1),
+    )
+
+    assert report.results[0] == SourceResult(
+        "scholar", "blocked", False, "", "Google Scholar asked for a CAPTCHA.", 1
+    )
+    assert stored(store)["scholar"] == good
+    status = store.load_current(PROFILE).status.sources["scholar"]
+    assert (status.outcome, status.detail) == ("blocked", "Google Scholar asked for a CAPTCHA.")
+    assert (status.last_attempt_at, status.last_success_at) == (NOW + timedelta(days=1), NOW)
+
+
+def test_refresh_holds_back_a_drop_of_more_than_20_percent(store):
+    refresh(store, fetchers(scholar=ok("scholar", 1000)))
+
+    report = refresh(
+        store,
+        fetchers(scholar=ok("scholar", 790, fetched_at=NOW + timedelta(days=1))),
+        now=NOW + timedelta(days=1),
+    )
+
+    assert (report.results[0].published, report.results[0].held_back) == (
+        False,
+        "the total fell 21%, from 1000 to 790",
+    )
+    assert stored(store)["scholar"].citations == 1000
+    status = store.load_current(PROFILE).status.sources["scholar"]
+    assert (status.held_back, status.held_back_reason) == (
+        True,
+        "the total fell 21%, from 1000 to 790",
+    )
+
+
+def test_refresh_publishes_a_drop_of_20_percent_or_less(store):
+    refresh(store, fetchers(scholar=ok("scholar", 1000)))
+
+    report = refresh(
+        store, fetchers(scholar=ok("scholar", 800, fetched_at=NOW + timedelta(days=1)))
+    )
+
+    assert report.results[0].published is True
+    assert stored(store)["scholar"].citations == 800
+
+
+def test_accept_drop_publishes_held_back_numbers_and_clears_the_flag(store):
+    refresh(store, fetchers(scholar=ok("scholar", 1000)))
+    later = ok("scholar", 500, fetched_at=NOW + timedelta(days=1))
+    refresh(store, fetchers(scholar=later))
+
+    report = refresh(store, fetchers(scholar=later), accept_drop=True)
+
+    assert report.results[0].published is True
+    assert stored(store)["scholar"].citations == 500
+    assert store.load_current(PROFILE).status.sources["scholar"].held_back is False
+
+
+def test_refresh_never_writes_zeros_over_good_numbers(store):
+    refresh(store, fetchers(openalex=ok("openalex", 90)))
+
+    report = refresh(
+        store, fetchers(openalex=ok("openalex", 0, rows=0, fetched_at=NOW + timedelta(1)))
+    )
+
+    assert report.results[1].held_back == "the total fell to 0 from 90"
+    assert stored(store)["openalex"].citations == 90
+
+
+def test_refresh_publishes_zero_for_a_profile_that_never_had_citations(store):
+    report = refresh(store, fetchers(scholar=ok("scholar", 0, rows=0)))
+
+    assert report.results[0].published is True
+
+
+def test_refresh_holds_back_a_publication_list_that_shrank(store):
+    refresh(store, fetchers(scholar=ok("scholar", 100, rows=50)))
+
+    report = refresh(
+        store,
+        fetchers(scholar=ok("scholar", 100, rows=30, fetched_at=NOW + timedelta(days=1))),
+    )
+
+    assert report.results[0].held_back == "the publication list shrank from 50 to 30 rows"
+    assert len(stored(store)["scholar"].publications) == 50
+
+
+def test_a_truncated_fetch_keeps_the_stored_rows_it_did_not_reach(store):
+    refresh(store, fetchers(scholar=ok("scholar", 100, rows=50)))
+    first_rows = stored(store)["scholar"].publications
+    fetched = tuple(replace(p, citations=p.citations + 1) for p in first_rows[:20])
+    later = ok("scholar", 110, fetched_at=NOW + timedelta(days=1), publications=fetched)
+    partial = replace(later, truncated=True)
+
+    report = refresh(store, fetchers(scholar=partial))
+
+    assert report.results[0].published is True
+    assert stored(store)["scholar"].publications == fetched + first_rows[20:]
+
+
+def test_an_ok_fetch_without_numbers_publishes_nothing(store):
+    report = refresh(store, fetchers(scholar=Outcome("ok", None, "empty")))
+
+    assert (report.results[0].published, report.results[0].held_back) == (
+        False,
+        "the fetch came back without numbers",
+    )
+
+
+def test_an_older_refresh_finishing_late_publishes_nothing(store):
+    refresh(store, fetchers(scholar=ok("scholar", 130)))
+
+    report = refresh(
+        store, fetchers(scholar=ok("scholar", 125, fetched_at=NOW - timedelta(hours=1)))
+    )
+
+    assert (report.results[0].published, report.results[0].detail) == (
+        False,
+        "not published: a newer snapshot of this source is already stored",
+    )
+    assert stored(store)["scholar"].citations == 130
+
+
+# --- failures -------------------------------------------------------------------------------------
+
+
+def test_refresh_records_every_attempt_in_the_status(store):
+    refresh(
+        store,
+        fetchers(
+            scholar=Outcome("layout_changed", detail="no citation table"),
+            openalex=Outcome("network_error", detail="timed out"),
+            semanticscholar=ok("semanticscholar"),
+        ),
+    )
+
+    sources = store.load_current(PROFILE).status.sources
+    assert {name: (s.outcome, s.detail) for name, s in sources.items()} == {
+        "scholar": ("layout_changed", "no citation table"),
+        "openalex": ("network_error", "timed out"),
+        "semanticscholar": ("ok", "semanticscholar fetched"),
+    }
+    assert [s.last_success_at for s in sources.values()] == [None, None, NOW]
+
+
+def test_refresh_survives_a_fetcher_that_raises(store):
+    report = refresh(
+        store,
+        fetchers(scholar=RuntimeError("parser bug"), openalex=ok("openalex")),
+    )
+
+    assert report.results[0] == SourceResult(
+        "scholar", "error", False, "", "RuntimeError: parser bug"
+    )
+    assert report.results[1].published is True
+
+
+def test_refresh_raises_on_storage_errors(aws):
+    missing = CitationStore(boto3.client("dynamodb", region_name="us-east-1"), "no-such-table")
+
+    with pytest.raises(CitationStoreError, match="DynamoDB table 'no-such-table' not found"):
+        refresh(missing, fetchers(scholar=ok("scholar")))
+
+
+# --- stats files ----------------------------------------------------------------------------------
+
+
+def test_refresh_writes_stats_files_after_a_publish(store, s3):
+    writer = StatsWriter(s3, BUCKET, "stats/")
+
+    report = refresh(store, fetchers(scholar=ok("scholar", 120)), stats_writer=writer)
+
+    assert report.stats_keys == ("stats/gs_data.json", "stats/gs_data_shieldsio.json")
+    shown = stored(store)["scholar"]
+    for key, document in zip(
+        report.stats_keys, (gs_data(shown), gs_data_shieldsio(shown)), strict=True
+    ):
+        obj = s3.get_object(Bucket=BUCKET, Key=key)
+        assert json.loads(obj["Body"].read()) == document
+        assert obj["ContentType"] == "application/json"
+        assert obj["CacheControl"] == "public, max-age=300"
+
+
+def test_refresh_writes_stats_of_the_displayed_source(store, s3):
+    refresh(store, fetchers(scholar=ok("scholar", 120)))
+    later = NOW + timedelta(days=30)  # Scholar is stale by then and blocked
+
+    refresh(
+        store,
+        fetchers(scholar=Outcome("blocked"), openalex=ok("openalex", 95, fetched_at=later)),
+        now=later,
+        stats_writer=StatsWriter(s3, BUCKET, "stats/"),
+    )
+
+    body = s3.get_object(Bucket=BUCKET, Key="stats/gs_data_shieldsio.json")["Body"].read()
+    assert json.loads(body)["message"] == "95"
+
+
+def test_refresh_writes_no_stats_when_nothing_was_published(store, s3):
+    report = refresh(
+        store, fetchers(scholar=Outcome("blocked")), stats_writer=StatsWriter(s3, BUCKET, "stats/")
+    )
+
+    assert report.stats_keys == ()
+    assert "Contents" not in s3.list_objects_v2(Bucket=BUCKET)
+
+
+# --- the write budget -----------------------------------------------------------------------------
+
+
+def test_a_refresh_of_three_2000_publication_sources_takes_at_most_30_writes(store, dynamodb):
+    def big(source: str, hours: int) -> Outcome:
+        snapshot = long_profile(2000, source=source)
+        return Outcome("ok", replace(snapshot, fetched_at=NOW + timedelta(hours=hours)))
+
+    refresh(store, fetchers(**{s: big(s, 0) for s in SETTINGS_SOURCES}))
+    log = CallLog(dynamodb)
+
+    report = refresh(store, fetchers(**{s: big(s, 1) for s in SETTINGS_SOURCES}))
+
+    assert all(result.published for result in report.results)
+    assert log.writes() <= 30
+    assert log.writes() == 15  # the figure docs/citations.md gives
+
+
+# --- the rules, one by one ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "reason"),
+    [
+        (None, 0, ""),
+        (0, 0, ""),
+        (100, 100, ""),
+        (100, 150, ""),
+        (100, 80, ""),
+        (100, 79, "the total fell 21%, from 100 to 79"),
+        (100, 0, "the total fell to 0 from 100"),
+    ],
+)
+def test_hold_back_rules(before, after, reason):
+    fetched = snapshot_of(citations=after)
+    stored_snapshot = snapshot_of(citations=before) if before is not None else None
+
+    assert hold_back_reason(fetched, stored_snapshot) == reason
+
+
+@pytest.mark.parametrize(
+    ("result", "line"),
+    [
+        (
+            SourceResult("scholar", "ok", True, snapshot=snapshot_of(citations=39)),
+            "scholar: published 39 citations, h-index 7, i10-index 5 (3 publications)",
+        ),
+        (
+            SourceResult("openalex", "ok", False, "the total fell 30%, from 10 to 7"),
+            "openalex: held back, the total fell 30%, from 10 to 7; the stored numbers stay",
+        ),
+        (
+            SourceResult("scholar", "blocked", False, detail="HTTP 429."),
+            "scholar: blocked: HTTP 429.",
+        ),
+    ],
+)
+def test_each_result_reads_as_one_line(result, line):
+    assert describe_result(result) == line
+
+
+# --- with the real fetchers, against a local server -----------------------------------------------
+
+
+def test_refresh_with_the_real_fetchers_against_a_local_server(store):
+    from tests.httpserver import LocalHTTPServer, Reply
+
+    page = (FIXTURES / "scholar" / "profile_P1RwlvoAAAAJ_complete.html").read_text("utf-8")
+    html = {"Content-Type": "text/html; charset=utf-8"}
+    with (
+        LocalHTTPServer({"/citations": Reply(200, html, page)}) as server,
+        requests.Session() as session,
+    ):
+        real = source_fetchers(
+            Settings(scholar_id=PROFILE, scholar_delay_s=0),
+            session,
+            now=NOW,
+            base_urls={"scholar": server.url},
+            timeout_s=5,
+        )
+        report = refresh(store, real, settings=Settings(scholar_id=PROFILE))
+
+    assert (report.results[0].kind, report.results[0].published) == ("ok", True)
+    shown = stored(store)["scholar"]
+    assert (shown.citations, shown.h_index, shown.i10_index, len(shown.publications)) == (
+        39,
+        4,
+        2,
+        5,
+    )
+    assert all(isinstance(p, PaperCitations) for p in shown.publications)
