@@ -10,8 +10,10 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
+from chalicelib.citation_views import citation_chart_svg, freshness_text
 from chalicelib.citations import CitationDisplay
 from chalicelib.content import Site
+from chalicelib.seo import page_seo
 
 # templates/ sits beside app.py both in the repository and in the deployment zip (vendor/templates).
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
@@ -76,7 +78,6 @@ def render_home_page(
     *,
     base_path: str = "",
     alternates: tuple[Alternate, ...] = (),
-    chart_svg: str = "",
     media_root: str | None = None,
 ) -> str:
     """The whole homepage as HTML; media come from our /media route unless `media_root` is given."""
@@ -95,9 +96,13 @@ def render_home_page(
             sections=sections,
             citations=citations,
             paper_counts=counts,
-            chart_svg=Markup(chart_svg),
+            chart_svg=Markup(citation_chart_svg(citations.snapshot.cites_per_year))
+            if citations
+            else "",
+            freshness=freshness_text(citations.age_days) if citations else "",
             base_path=base_path,
             alternates=alternates,
+            seo=page_seo(site, alternates),
             media=lambda value: media_url(value, root),
         )
     )

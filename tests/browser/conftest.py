@@ -1,0 +1,158 @@
+"""A real headless Chromium (Debian's, driven by Playwright) on the example site served locally.
+
+The site runs as `acadpage serve` in a child process: the real Chalice app on 127.0.0.1 over an
+embedded AWS, so nothing here shares moto or caches with the rest of the suite.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+SCREENSHOTS = ROOT / "artifacts" / "screenshots"
+DESKTOP = {"width": 1280, "height": 800}
+PHONE = {"width": 375, "height": 812}
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+SERVER_START_S = 60
+
+
+def chromium_path() -> str | None:
+    """The system Chromium: $ACADPAGE_CHROMIUM, else `chromium` on the PATH, else None."""
+    configured = os.environ.get("ACADPAGE_CHROMIUM")
+    if configured:
+        return configured if Path(configured).is_file() else None
+    return shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+def free_port() -> int:
+    """A TCP port nobody listens on right now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def wait_until_serving(url: str, process: subprocess.Popen, log: Path) -> None:
+    """Return once `url` answers; fail with the server's log if it exits or stays silent."""
+    deadline = time.monotonic() + SERVER_START_S
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail(f"acadpage serve exited with {process.returncode}:\n{log.read_text()}")
+        try:
+            with urllib.request.urlopen(url, timeout=2) as answer:
+                if answer.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.2)
+    pytest.fail(f"acadpage serve did not answer {url} within {SERVER_START_S}s:\n{log.read_text()}")
+
+
+@pytest.fixture(scope="session")
+def site_url(tmp_path_factory):
+    """The example site served by `acadpage serve` on 127.0.0.1, as a base URL."""
+    port = free_port()
+    log = tmp_path_factory.mktemp("serve") / "serve.log"
+    command = [
+        sys.executable,
+        "-c",
+        "import sys; from chalicelib.cli import main; sys.exit(main())",
+        "serve",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+    ]
+    with log.open("w") as output:
+        process = subprocess.Popen(command, cwd=ROOT, stdout=output, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_serving(url + "/", process, log)
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium, headless, with nothing in the background that calls home."""
+    executable = chromium_path()
+    if executable is None:
+        pytest.skip("no Chromium found: install Debian's `chromium` (make test does) to run these")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+@dataclass
+class Visit:
+    """An open page and what it did: every request's URL, console errors, uncaught exceptions."""
+
+    page: object
+    requests: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+
+@pytest.fixture
+def visit(browser, site_url):
+    """Opens the site's homepage at a viewport size and colour scheme; closes it afterwards."""
+    contexts = []
+
+    def open_page(viewport: dict, color_scheme: str = "light", path: str = "/") -> Visit:
+        context = browser.new_context(viewport=viewport, color_scheme=color_scheme)
+        contexts.append(context)
+        page = context.new_page()
+        seen = Visit(page)
+        local = urlsplit(site_url).netloc
+
+        def route(intercepted):
+            seen.requests.append(intercepted.request.url)
+            if urlsplit(intercepted.request.url).netloc == local:
+                intercepted.continue_()
+            else:
+                intercepted.abort()
+
+        page.route("**/*", route)
+        page.on(
+            "console", lambda message: message.type == "error" and seen.errors.append(message.text)
+        )
+        page.on("pageerror", lambda error: seen.errors.append(str(error)))
+        page.goto(site_url + path, wait_until="load")
+        return seen
+
+    yield open_page
+    for context in contexts:
+        context.close()
+
+
+def save_screenshot(page, name: str, full_page: bool = False) -> Path:
+    """A PNG under artifacts/screenshots/, for people to look at."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=full_page)
+    return path
