@@ -1,12 +1,16 @@
 """acadpage's routes and schedule: read the request, call one function, wrap the answer."""
 
+import os
+import time
+from datetime import UTC, datetime
+
 from chalice import Chalice, Response
 
 from chalicelib import runtime
 from chalicelib.homepage import base_path_of, etag_matches
 
 app = Chalice(app_name="acadpage")
-app.api.binary_types.extend(["image/webp", "image/avif", "image/x-icon", "image/svg+xml"])
+app.api.binary_types.extend(["image/webp", "image/avif", "image/x-icon"])  # SVG is text
 
 SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
@@ -14,7 +18,7 @@ SECURITY_HEADERS = {
 }
 PAGE_POLICY = (
     "default-src 'none'; img-src 'self' https: data:; style-src 'unsafe-inline'; "
-    "base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+    "connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
 )
 MEDIA_POLICY = "default-src 'none'; style-src 'unsafe-inline'; sandbox"
 
@@ -69,6 +73,115 @@ def media(name):
     return Response(body=body, status_code=answer.status, headers=headers)
 
 
+CITATION_CACHE_CONTROL = "public, max-age=300, s-maxage=300"
+# Chalice reads the schedule when it loads the app for a deploy, with the stage's variables set.
+REFRESH_SCHEDULE = os.environ.get("ACADPAGE_REFRESH_SCHEDULE", "cron(0 8 * * ? *)")
+
+
+def citation_response(path: str) -> Response:
+    """A badge, gs_data.json or status.json from the cached citation state."""
+    from chalicelib.citation_views import citation_endpoint
+
+    state = runtime.citation_state_cache().get(time.monotonic())
+    status, content_type, body = citation_endpoint(
+        path, state, datetime.now(UTC), runtime.settings()
+    )
+    headers = {"Content-Type": content_type, "Cache-Control": CITATION_CACHE_CONTROL,
+               "Access-Control-Allow-Origin": "*", **SECURITY_HEADERS}  # fmt: skip
+    if content_type.startswith("image/svg"):
+        headers["Content-Security-Policy"] = MEDIA_POLICY
+    if app.current_request.method == "HEAD":
+        body = body[:0]
+    return Response(body=body, status_code=status, headers=headers)
+
+
+@app.route("/badge/{name}", methods=["GET", "HEAD"])
+def badge(name):
+    return citation_response(f"/badge/{name}")
+
+
+@app.route("/gs_data.json", methods=["GET", "HEAD"])
+@app.route("/gs_data_shieldsio.json", methods=["GET", "HEAD"])
+@app.route("/status.json", methods=["GET", "HEAD"])
+def citation_document():
+    return citation_response(app.current_request.path)
+
+
+@app.schedule(REFRESH_SCHEDULE, name="refresh_citations")
+def refresh_citations(event):
+    report = runtime.run_refresh()
+    return {"published": report.published, "stats": list(report.stats_keys)}
+
+
 @app.route("/{section}/{name}", methods=["GET", "HEAD"])
 def not_found(section, name):
     return page_response(runtime.homepage().not_found(base_path()))
+
+
+# --- For search engines and feed readers: /sitemap.xml, /robots.txt, /feed.xml, /favicon.ico ---
+# chalicelib.seo writes the documents; these handlers find the site's address and wrap the answer.
+DOCUMENT_CACHE_CONTROL = "public, max-age=300, s-maxage=3600"
+
+
+def site_root_and_sites():
+    """The site's absolute address (`base_url`, else the Host header) and its good sites."""
+    from chalicelib.seo import site_root
+
+    sites = runtime.homepage().sites()
+    base_url = sites[0].settings.base_url if sites else ""
+    return site_root(base_url, app.current_request.headers or {}, base_path()), sites
+
+
+def document_response(body: str, content_type: str) -> Response:
+    """A generated text document, cacheable like the page."""
+    from chalicelib.homepage import PageResponse
+
+    return page_response(
+        PageResponse(200, body, content_type=content_type, cache_control=DOCUMENT_CACHE_CONTROL)
+    )
+
+
+@app.route("/sitemap.xml", methods=["GET", "HEAD"])
+def sitemap():
+    from chalicelib.seo import sitemap_xml
+
+    root, sites = site_root_and_sites()
+    if not sites:
+        return page_response(runtime.homepage().not_found(base_path()))
+    return document_response(sitemap_xml(sites, root), "application/xml; charset=utf-8")
+
+
+@app.route("/robots.txt", methods=["GET", "HEAD"])
+def robots():
+    from chalicelib.seo import robots_txt
+
+    root, _ = site_root_and_sites()
+    return document_response(robots_txt(root), "text/plain; charset=utf-8")
+
+
+@app.route("/feed.xml", methods=["GET", "HEAD"])
+def feed():
+    from datetime import UTC, datetime
+
+    from chalicelib.seo import atom_feed
+
+    root, sites = site_root_and_sites()
+    if not sites:
+        return page_response(runtime.homepage().not_found(base_path()))
+    body = atom_feed(sites[0], root, datetime.now(UTC))
+    return document_response(body, "application/atom+xml; charset=utf-8")
+
+
+@app.route("/favicon.ico", methods=["GET", "HEAD"])
+def favicon():
+    from chalicelib.seo import favicon_location
+
+    sites = runtime.homepage().sites()
+    location = favicon_location(sites[0] if sites else None, base_path())
+    if not location:
+        return page_response(runtime.homepage().not_found(base_path()))
+    headers = {"Location": location, "Cache-Control": DOCUMENT_CACHE_CONTROL, **SECURITY_HEADERS}
+    return Response(body="", status_code=302, headers=headers)
+
+
+# --- end of the search engine and feed routes ---

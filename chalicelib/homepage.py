@@ -9,6 +9,7 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from chalicelib.citations import CitationDisplay
 from chalicelib.content import LANGUAGE, ContentError, Site, load_site
@@ -50,11 +51,27 @@ class _ContentEntry:
     problem: str = ""
 
 
-@dataclass
-class _CitationEntry:
-    display: CitationDisplay | None = None
-    version: str = ""
-    checked_at: float = float("-inf")
+class Expiring:
+    """A value loaded again once `ttl_s` has passed; a failed load keeps the previous value."""
+
+    def __init__(self, load: Callable[[], Any], ttl_s: float, *, initial: Any = None, logger=None):
+        self.load = load
+        self.ttl_s = ttl_s
+        self.value = initial
+        self.loaded_at = float("-inf")
+        self.logger = logger or logging.getLogger("acadpage")
+
+    def get(self, now: float) -> Any:
+        """The value, loading it first when it is older than the TTL at `now`."""
+        if now - self.loaded_at >= self.ttl_s:
+            self.loaded_at = now
+            try:
+                self.value = self.load()
+            except Exception as error:  # a reader must keep working on the last value
+                event = {"event": "load_failed", "what": getattr(self.load, "__name__", ""),
+                         "error": str(error)}  # fmt: skip
+                self.logger.error(json.dumps(event, ensure_ascii=False))
+        return self.value
 
 
 @dataclass
@@ -68,7 +85,7 @@ class Homepage:
     clock: Callable[[], float] = time.monotonic
     logger: logging.Logger = field(default_factory=lambda: logging.getLogger("acadpage"))
     _content: dict[str, _ContentEntry] = field(default_factory=dict)
-    _citations: _CitationEntry = field(default_factory=_CitationEntry)
+    _citations: Expiring | None = None
     _pages: dict[tuple, tuple[str, str]] = field(default_factory=dict)
 
     def page(self, language: str | None = None, base_path: str = "") -> PageResponse:
@@ -157,15 +174,11 @@ class Homepage:
             )
 
     def _citation_display(self) -> tuple[CitationDisplay | None, str]:
-        entry = self._citations
-        now = self.clock()
-        if now - entry.checked_at >= self.citation_ttl_s:
-            entry.checked_at = now
-            try:
-                entry.display, entry.version = self.load_citations()
-            except Exception as error:  # the page must render without citations
-                self._log("citations_unreadable", error=str(error))
-        return entry.display, entry.version
+        if self._citations is None:
+            self._citations = Expiring(
+                self.load_citations, self.citation_ttl_s, initial=(None, ""), logger=self.logger
+            )
+        return self._citations.get(self.clock())
 
     def _render(self, default_site: Site, site: Site, display, base_path: str) -> str:
         alternates = _alternates(default_site.settings, base_path)

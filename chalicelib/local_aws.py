@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
+from chalicelib.citation_store import CitationStore, create_table
+from chalicelib.citation_views import snapshot_from_gs_data
 from chalicelib.content_store import media_type
 from chalicelib.settings import Settings
 
 
 def seed_embedded_aws(settings: Settings, s3, dynamodb, folder: Path) -> str:
-    """Create the bucket and table and upload the folder's content and media; returns a summary."""
+    """Create the bucket and table, upload the folder's content and media, and load its
+    gs_data.json as the stored citation snapshot; returns a summary."""
     s3.create_bucket(Bucket=settings.bucket)
     content = sorted(folder.glob("site*.yaml"))
     for path in content:
@@ -24,4 +28,11 @@ def seed_embedded_aws(settings: Settings, s3, dynamodb, folder: Path) -> str:
             Body=path.read_bytes(),
             ContentType=media_type(path.name),
         )
-    return f"embedded AWS: {len(content)} content files and {len(media)} media files in s3://{settings.bucket}"
+    summary = f"embedded AWS: {len(content)} content files, {len(media)} media files"
+    gs_data = folder / "gs_data.json"
+    if dynamodb is not None and settings.table and gs_data.is_file():
+        create_table(dynamodb, settings.table)
+        snapshot = snapshot_from_gs_data(json.loads(gs_data.read_text()), settings.profile_id)
+        CitationStore(dynamodb, settings.table).save_snapshot(snapshot)
+        summary += f", citations of {snapshot.fetched_at:%Y-%m-%d} from gs_data.json"
+    return summary

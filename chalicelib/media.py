@@ -32,8 +32,10 @@ def media_response(store: ContentStore, name: str, if_none_match: str | None) ->
         return _not_found()
     headers = {"Content-Type": content_type, "Cache-Control": MEDIA_CACHE_CONTROL}
     if fetched.state == "unchanged":
-        return MediaAnswer(304, b"", {**headers, "ETag": fetched.etag})
-    return MediaAnswer(200, fetched.body, {**headers, "ETag": fetched.etag})
+        return MediaAnswer(304, "", {**headers, "ETag": fetched.etag})
+    # SVG travels as text: API Gateway would demand a matching Accept header for a binary type
+    body = fetched.body.decode("utf-8", "replace") if content_type.endswith("+xml") else fetched.body
+    return MediaAnswer(200, body, {**headers, "ETag": fetched.etag})
 
 
 def _not_found() -> MediaAnswer:

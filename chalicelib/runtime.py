@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 from datetime import UTC, datetime
 from functools import cache
 
-from chalicelib.settings import Settings, load_settings
+from chalicelib.settings import Settings, SettingsError, load_settings
 
 logger = logging.getLogger("acadpage")
 
@@ -70,6 +71,41 @@ def citation_display():
 
 
 @cache
+def citation_state_cache():
+    """The citation state for the JSON and badge endpoints, re-read once per citation TTL."""
+    from chalicelib.homepage import Expiring
+
+    return Expiring(current_citations, settings().citation_ttl_s, logger=logger)
+
+
+def run_refresh(*, now: datetime | None = None):
+    """One scheduled refresh: every configured source into the table, stats files to the bucket."""
+    import requests
+
+    from chalicelib.refresh import refresh_citations, source_fetchers
+    from chalicelib.stats_store import StatsWriter
+
+    config = settings()
+    moment = now or datetime.now(UTC)
+    store = citation_store()
+    if store is None:
+        raise SettingsError("ACADPAGE_TABLE: expected the citation table's name, got nothing")
+    with requests.Session() as session:
+        report = refresh_citations(
+            config,
+            store,
+            source_fetchers(config, session, now=moment),
+            now=moment,
+            stats_writer=StatsWriter(s3_client(), config.bucket, config.stats_prefix),
+        )
+    for result in report.results:
+        fields = {"source": result.source, "kind": result.kind, "published": result.published,
+                  "held_back": result.held_back, "detail": result.detail}  # fmt: skip
+        logger.warning(json.dumps({"event": "refresh", **fields}, ensure_ascii=False))
+    return report
+
+
+@cache
 def homepage():
     """The page service with its caches: one per warm container."""
     from chalicelib.homepage import Homepage
@@ -86,5 +122,6 @@ def homepage():
 
 def reset() -> None:
     """Forget every client, setting and cache (tests, and a new environment)."""
-    for built in (settings, s3_client, dynamodb_client, content_store, citation_store, homepage):
+    built_once = (settings, s3_client, dynamodb_client, content_store, citation_store, homepage)
+    for built in (*built_once, citation_state_cache):
         built.cache_clear()

@@ -33,6 +33,19 @@ class Settings:
     scholar_proxy: str = ""
     scholar_delay_s: float = 2.0
     scholar_max_pages: int = 30
+    # where each source answers; overridden only for a mirror, a proxy endpoint or a local test
+    scholar_url: str = "https://scholar.google.com"
+    openalex_url: str = "https://api.openalex.org"
+    semanticscholar_url: str = "https://api.semanticscholar.org/graph/v1"
+
+    @property
+    def source_urls(self) -> dict[str, str]:
+        """The base URL of each citation source."""
+        return {
+            "scholar": self.scholar_url,
+            "openalex": self.openalex_url,
+            "semanticscholar": self.semanticscholar_url,
+        }
 
     @property
     def profile_id(self) -> str:
@@ -52,6 +65,15 @@ _TEXT = {
     "ACADPAGE_OPENALEX_API_KEY": "openalex_api_key",
     "ACADPAGE_SEMANTICSCHOLAR_API_KEY": "semanticscholar_api_key",
     "ACADPAGE_SCHOLAR_PROXY": "scholar_proxy",
+    "ACADPAGE_SCHOLAR_URL": "scholar_url",
+    "ACADPAGE_OPENALEX_URL": "openalex_url",
+    "ACADPAGE_SEMANTICSCHOLAR_URL": "semanticscholar_url",
+}
+_URLS = {
+    "ACADPAGE_SCHOLAR_PROXY": "scholar_proxy",
+    "ACADPAGE_SCHOLAR_URL": "scholar_url",
+    "ACADPAGE_OPENALEX_URL": "openalex_url",
+    "ACADPAGE_SEMANTICSCHOLAR_URL": "semanticscholar_url",
 }
 _NUMBERS = {
     "ACADPAGE_CONTENT_TTL": ("content_ttl_s", float),
@@ -88,6 +110,12 @@ def load_settings(environ: Mapping[str, str]) -> Settings:
             "ACADPAGE_SCHOLAR_ID: expected a 12-character Google Scholar user id, "
             f"got {scholar_id!r}"
         )
+    for variable, name in _URLS.items():
+        url = str(values.get(name, ""))
+        if url and not url.startswith(("https://", "http://")):
+            problems.append(f"{variable}: expected an http(s) URL, got {url!r}")
+        elif url:
+            values[name] = url.rstrip("/")
     for name in ("content_prefix", "media_prefix", "stats_prefix"):
         prefix = str(values.get(name, ""))
         if prefix and not prefix.endswith("/"):

@@ -30,7 +30,7 @@ def test_example_reproduces_every_seed_section():
     assert len(news.entries) == 2 and news.entries[0].date == "2022.02"
     featured = papers[0]
     assert featured.featured and featured.venue == "CVPR 2016" and featured.year == 2016
-    assert featured.scholar_id == "d6u01FkAAAAJ:ALROH1vI_8AC"
+    assert featured.scholar_id == "DhtAFkwAAAAJ:ALROH1vI_8AC"
     assert [a.name for a in featured.authors if a.is_owner] == ["Kaiming He"]
     assert [link.label for link in featured.links] == ["Project"]
     assert '<span id="total_cit">' in site.sections[0].html

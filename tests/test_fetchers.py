@@ -13,6 +13,7 @@ import requests
 from chalicelib.errors import UserError
 from chalicelib.fetchers import fetch_openalex, fetch_scholar, fetch_semanticscholar
 from tests.httpserver import LocalHTTPServer, RecordedRequest, Reply
+from tests.scholar_pages import profile_page
 
 FIXTURES = Path(__file__).parent / "fixtures"
 NOW = datetime(2026, 2, 1, 6, 0, tzinfo=UTC)
@@ -28,18 +29,7 @@ CAPTCHA_PAGE = (
 
 def later_page(first_row: int, rows: int, *, more: bool) -> str:
     """A later page of the profile: the real first page's markup with generated rows."""
-    start = FIRST_PAGE.index('<tr class="gsc_a_tr">')
-    template = FIRST_PAGE[start : FIRST_PAGE.index('<tr class="gsc_a_tr">', start + 1)]
-    generated = "".join(
-        template.replace("u5HHmVD_uO8C", f"row{number:09d}").replace(">131</a>", ">1</a>")
-        for number in range(first_row, first_row + rows)
-    )
-    body_start = FIRST_PAGE.index('<tbody id="gsc_a_b">') + len('<tbody id="gsc_a_b">')
-    body_end = FIRST_PAGE.index("</tbody>", body_start)
-    page = FIRST_PAGE[:body_start] + generated + FIRST_PAGE[body_end:]
-    if not more:
-        page = page.replace('id="gsc_bpf_more" class=', 'id="gsc_bpf_more" disabled class=')
-    return page
+    return profile_page(first_row, rows, more=more)
 
 
 def scholar_pages(*pages: str):

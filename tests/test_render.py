@@ -17,14 +17,14 @@ PAYLOAD = "<script>alert(1)</script>\"'><img src=x onerror=alert(2)>"
 def snapshot_display(total=1234, paper=56) -> CitationDisplay:
     snapshot = CitationSnapshot(
         source="scholar",
-        profile_id="d6u01FkAAAAJ",
+        profile_id="DhtAFkwAAAAJ",
         fetched_at=datetime(2026, 11, 20, tzinfo=UTC),
         citations=total,
         h_index=9,
         i10_index=8,
         publications=(
-            PaperCitations("d6u01FkAAAAJ:ALROH1vI_8AC", "ResNet", paper),
-            PaperCitations("d6u01FkAAAAJ:DUPLICATE", "ResNet again", 999, duplicate=True),
+            PaperCitations("DhtAFkwAAAAJ:ALROH1vI_8AC", "ResNet", paper),
+            PaperCitations("DhtAFkwAAAAJ:DUPLICATE", "ResNet again", 999, duplicate=True),
         ),
     )
     return CitationDisplay(snapshot, "Google Scholar", age_days=4, stale=False)
@@ -74,14 +74,14 @@ def test_every_text_field_comes_out_escaped():
 def test_citation_spans_are_filled_on_the_server():
     html = (
         '<span id="total_cit">260000+</span> '
-        '<span class="show_paper_citations" data="d6u01FkAAAAJ:ALROH1vI_8AC"></span>'
-        '<span class="show_paper_citations" data="d6u01FkAAAAJ:DUPLICATE"></span>'
+        '<span class="show_paper_citations" data="DhtAFkwAAAAJ:ALROH1vI_8AC"></span>'
+        '<span class="show_paper_citations" data="DhtAFkwAAAAJ:DUPLICATE"></span>'
         '<span class="other">kept</span>'
     )
     assert fill_citation_spans(html, snapshot_display()) == (
         '<span id="total_cit">1,234</span> '
-        '<span class="show_paper_citations" data="d6u01FkAAAAJ:ALROH1vI_8AC">| Citations: 56</span>'
-        '<span class="show_paper_citations" data="d6u01FkAAAAJ:DUPLICATE"></span>'
+        '<span class="show_paper_citations" data="DhtAFkwAAAAJ:ALROH1vI_8AC">| Citations: 56</span>'
+        '<span class="show_paper_citations" data="DhtAFkwAAAAJ:DUPLICATE"></span>'
         '<span class="other">kept</span>'
     )
 
