@@ -120,8 +120,30 @@ def import_ms(statement: str) -> float:
     return median(runs) * 1000
 
 
+def page_bytes() -> tuple[int, int]:
+    """(whole page, its inlined CSS) of the rendered example, in bytes: all a visitor downloads
+    besides the images."""
+    from chalicelib.content import load_site
+    from chalicelib.render import TEMPLATES_DIR, render_home_page
+
+    html = render_home_page(load_site(EXAMPLE.read_bytes()), None)
+    return len(html.encode()), len((TEMPLATES_DIR / "site.css").read_bytes())
+
+
+def deployment_zip_mb() -> float | None:
+    """The size of build/package/deployment.zip (made by `make package`), if it is there."""
+    package = ROOT / "build" / "package" / "deployment.zip"
+    return package.stat().st_size / 1_000_000 if package.exists() else None
+
+
 def figures():
     """Every page figure, as (name, value, unit)."""
+    html, css = page_bytes()
+    yield "page_html_css_bytes", html, "bytes"
+    yield "page_css_bytes", css, "bytes"
+    zip_mb = deployment_zip_mb()
+    if zip_mb is not None:
+        yield "deployment_zip_mb", zip_mb, "MB"
     yield "warm_request_p50_ms", warm_request_p50_ms(), "ms"
     yield "render_example_p50_ms", render_example_p50_ms(), "ms"
     render_500, validate_500 = render_pubs(500)

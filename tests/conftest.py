@@ -13,6 +13,7 @@ ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 LOCAL_BUCKET = "acadpage-local"  # the `local` stage of .chalice/config.json
+CITATION_TABLE = "acadpage-citations"
 
 
 @pytest.fixture(autouse=True)
@@ -71,3 +72,23 @@ def client(seeded):
 
     with Client(app, stage_name="local", project_dir=str(ROOT)) as test_client:
         yield test_client
+
+
+@pytest.fixture
+def dynamodb(aws):
+    """An embedded DynamoDB with an empty citation table."""
+    import boto3
+
+    from chalicelib.citation_store import create_table
+
+    client = boto3.client("dynamodb", region_name="us-east-1")
+    create_table(client, CITATION_TABLE)
+    return client
+
+
+@pytest.fixture
+def store(dynamodb):
+    """The citation store on that table."""
+    from chalicelib.citation_store import CitationStore
+
+    return CitationStore(dynamodb, CITATION_TABLE)

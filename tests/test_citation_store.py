@@ -25,9 +25,10 @@ from chalicelib.citation_store import (
     profile_key,
 )
 from chalicelib.citations import PaperCitations
+from tests.conftest import CITATION_TABLE
 from tests.test_citation_views import NOW, snapshot_of
 
-TABLE = "acadpage-citations"
+TABLE = CITATION_TABLE
 PROFILE = "P1RwlvoAAAAJ"
 WRITES = {"PutItem", "UpdateItem", "DeleteItem", "BatchWriteItem", "TransactWriteItems"}
 ITEM_LIMIT = 400 * 1024
@@ -52,18 +53,6 @@ class CallLog:
 
     def clear(self) -> None:
         self.calls.clear()
-
-
-@pytest.fixture
-def dynamodb(aws):
-    client = boto3.client("dynamodb", region_name="us-east-1")
-    create_table(client, TABLE)
-    return client
-
-
-@pytest.fixture
-def store(dynamodb):
-    return CitationStore(dynamodb, TABLE)
 
 
 def all_items(client) -> list[dict]:

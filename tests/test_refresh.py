@@ -11,7 +11,7 @@ import boto3
 import pytest
 import requests
 
-from chalicelib.citation_store import CitationStore, CitationStoreError, create_table
+from chalicelib.citation_store import CitationStore, CitationStoreError
 from chalicelib.citation_views import gs_data, gs_data_shieldsio
 from chalicelib.citations import CitationSnapshot, PaperCitations
 from chalicelib.refresh import (
@@ -23,7 +23,7 @@ from chalicelib.refresh import (
 )
 from chalicelib.settings import Settings
 from chalicelib.stats_store import StatsWriter
-from tests.test_citation_store import TABLE, CallLog, long_profile
+from tests.test_citation_store import CallLog, long_profile
 from tests.test_citation_views import NOW, snapshot_of
 
 PROFILE = "P1RwlvoAAAAJ"
@@ -76,18 +76,6 @@ def fetchers(**by_source: Outcome | Exception | FakeFetcher) -> dict[str, FakeFe
 
 
 SETTINGS_SOURCES = ("scholar", "openalex", "semanticscholar")
-
-
-@pytest.fixture
-def dynamodb(aws):
-    client = boto3.client("dynamodb", region_name="us-east-1")
-    create_table(client, TABLE)
-    return client
-
-
-@pytest.fixture
-def store(dynamodb):
-    return CitationStore(dynamodb, TABLE)
 
 
 @pytest.fixture
