@@ -34,7 +34,9 @@ def media_response(store: ContentStore, name: str, if_none_match: str | None) ->
     if fetched.state == "unchanged":
         return MediaAnswer(304, "", {**headers, "ETag": fetched.etag})
     # SVG travels as text: API Gateway would demand a matching Accept header for a binary type
-    body = fetched.body.decode("utf-8", "replace") if content_type.endswith("+xml") else fetched.body
+    body = fetched.body
+    if content_type.endswith("+xml"):
+        body = body.decode("utf-8", "replace")
     return MediaAnswer(200, body, {**headers, "ETag": fetched.etag})
 
 
