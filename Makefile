@@ -4,14 +4,34 @@ VENV := .venv
 PY := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed
 PORT ?= 8000
+STAGE ?= dev
+# Wheels for the Lambda platform, fetched once: `chalice package` then builds without the network.
+WHEELHOUSE := .cache/wheelhouse
+WHEELS := $(WHEELHOUSE)/.complete
+PACKAGE_DIR := build/package
 
-.PHONY: serve test bench lint format
+.PHONY: serve test bench lint format package browser audit
 
 $(INSTALLED): requirements.txt requirements-dev.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -r requirements-dev.txt -e .
+	$(PY) -m pip install --quiet -r requirements-dev.txt -e '.[cli]'
 	touch $@
+
+# chalice first asks pip for this machine's wheels, then for Lambda's: off Linux x86_64 both are needed.
+$(WHEELS): requirements.txt $(INSTALLED)
+	$(PY) -m pip download --quiet --only-binary=:all: --platform manylinux2014_x86_64 \
+		--python-version 3.11 --implementation cp -r requirements.txt -d $(WHEELHOUSE)
+	if [ "$$(uname -sm)" != "Linux x86_64" ]; then \
+		$(PY) -m pip download --quiet --only-binary=:all: -r requirements.txt -d $(WHEELHOUSE); fi
+	touch $@
+
+# build/package/: deployment.zip and sam.json (the app, its bucket and table) for CloudFormation.
+package: $(WHEELS)
+	rm -rf $(PACKAGE_DIR)
+	AWS_DEFAULT_REGION="$${AWS_DEFAULT_REGION:-us-east-1}" PIP_NO_INDEX=1 \
+		PIP_FIND_LINKS="$(CURDIR)/$(WHEELHOUSE)" $(VENV)/bin/chalice package --stage $(STAGE) \
+		--merge-template deploy/resources.json $(PACKAGE_DIR)
 
 serve: $(INSTALLED)
 	PORT=$(PORT) $(VENV)/bin/acadpage serve --port $(PORT)
@@ -24,8 +44,25 @@ format: $(INSTALLED)
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
-test: lint
+test: lint $(WHEELS) browser
 	$(PY) -m pytest
 
 bench: $(INSTALLED)
 	$(PY) -m benchmarks
+
+# The browser tests and the audit drive Debian's Chromium (Playwright's own download does not
+# work here), with an emoji font for the section icons in the screenshots. Installs only what is
+# missing; CI runs as root.
+browser:
+	@command -v chromium >/dev/null 2>&1 || { apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+	@fc-list 2>/dev/null | grep -qi "color emoji" || { apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-noto-color-emoji >/dev/null; }
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --silent --no-audit --no-fund
+	touch $@
+
+# Lighthouse on the example site served locally: prints the four category scores.
+audit: $(INSTALLED) browser node_modules/.installed
+	CHROME_PATH="$$(command -v chromium)" $(PY) scripts/audit.py

@@ -143,10 +143,17 @@ def read_record(project_dir: Path, stage: str) -> StageRecord | None:
 def write_record(project_dir: Path, record: StageRecord) -> Path:
     """Save the stage's record; returns its path."""
     path = record_path(project_dir, record.stage)
-    path.parent.mkdir(exist_ok=True)
     document = {key: value for key, value in asdict(record).items() if key != "stage" and value}
-    path.write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
+    _write_json(path, document)
     return path
+
+
+def _write_json(path: Path, document: dict) -> None:
+    try:
+        path.parent.mkdir(exist_ok=True)
+        path.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    except OSError as error:
+        raise StageError(f"{path}: cannot write: {error.strerror}") from None
 
 
 def chalice_config_path(project_dir: Path) -> Path:
@@ -221,10 +228,8 @@ def save_stage_config(project_dir: Path, record: StageRecord, policy: dict) -> l
     env.setdefault("ACADPAGE_REFRESH_SCHEDULE", DEFAULT_SCHEDULE)
     config_path = chalice_config_path(project_dir)
     policy_path = config_path.parent / stage["iam_policy_file"]
-    config_path.write_text(
-        json.dumps(config, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
-    )
-    policy_path.write_text(json.dumps(policy, indent=2) + "\n", encoding="utf-8")
+    _write_json(config_path, config)
+    _write_json(policy_path, policy)
     return [config_path, policy_path]
 
 

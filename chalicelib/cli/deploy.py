@@ -1,0 +1,541 @@
+"""`acadpage bootstrap`, `push`, `pull` and `rollback`: a stage's bucket and table, and its content.
+
+Every AWS call here goes through `aws_operation`, so a failure is one line that names the call.
+The helpers are given their clients; the command handlers build them from one boto3 session.
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import hashlib
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from chalicelib.aws_errors import AwsError, aws_operation
+from chalicelib.cli.content import read_content_file
+from chalicelib.content import LANGUAGE, ContentError, Site, load_site
+from chalicelib.content_store import media_type
+from chalicelib.errors import UserError
+from chalicelib.fields import is_url
+from chalicelib.settings import Settings, SettingsError, load_settings
+from chalicelib.stages import (
+    StageError,
+    StageRecord,
+    check_bucket,
+    check_region,
+    check_stage,
+    check_table,
+    default_bucket,
+    default_table,
+    deployed_url,
+    lambda_policy,
+    read_record,
+    save_stage_config,
+    stage_environment,
+    write_record,
+)
+
+CONTENT_TYPE = "application/yaml"
+_MISSING_OBJECT = {"404", "NoSuchKey", "NotFound"}
+PITR_ATTEMPTS = 10  # a brand-new table may refuse backups for a few seconds
+# As deploy/resources.json: replaced versions (what rollback restores) are kept for a year.
+LIFECYCLE = {
+    "Rules": [
+        {
+            "ID": "ForgetOldVersionsAfterAYear",
+            "Status": "Enabled",
+            "Filter": {"Prefix": ""},
+            "NoncurrentVersionExpiration": {"NoncurrentDays": 365},
+        }
+    ]
+}
+
+
+def register(subparsers) -> None:
+    """Add the bootstrap, push, pull and rollback subcommands."""
+    bootstrap = subparsers.add_parser(
+        "bootstrap",
+        help="create a stage's S3 bucket and DynamoDB table, and record their names",
+        description="Create the stage's bucket (versioned, private, encrypted) and table "
+        "(on-demand, point-in-time recovery) if they do not exist, record them in "
+        ".acadpage/<stage>.json, and point .chalice/config.json and .chalice/policy-<stage>.json "
+        "at them, ready for `chalice deploy --stage <stage>`. With --from-stack, record the "
+        "bucket and table of a CloudFormation stack deployed from `make package` instead.",
+    )
+    _add_stage_arguments(bootstrap)
+    bootstrap.add_argument("--bucket", help="bucket name (default: acadpage-<stage>-<account id>)")
+    bootstrap.add_argument("--table", help="table name (default: acadpage-<stage>-citations)")
+    bootstrap.add_argument(
+        "--from-stack", metavar="STACK", help="record the resources of this CloudFormation stack"
+    )
+    bootstrap.set_defaults(handler=bootstrap_command)
+
+    push = subparsers.add_parser(
+        "push",
+        help="validate a content file and upload it with the media it uses",
+        description="Validate FILE (nothing invalid is ever uploaded), then upload the media files "
+        "it references from the media/ folder next to it and FILE itself, each only when missing "
+        "or changed, and print the live address.",
+    )
+    push.add_argument("file", type=Path, help="site.yaml or site.<lang>.yaml")
+    _add_stage_arguments(push)
+    push.set_defaults(handler=push_command)
+
+    pull = subparsers.add_parser(
+        "pull",
+        help="download the content file the stage serves",
+        description="Download the content file the stage currently serves.",
+    )
+    _add_stage_arguments(pull)
+    pull.add_argument("--file", default="site.yaml", help="which content file (default site.yaml)")
+    pull.add_argument("-o", "--output", type=Path, required=True, help="where to write it")
+    pull.set_defaults(handler=pull_command)
+
+    rollback = subparsers.add_parser(
+        "rollback",
+        help="serve the previous version of a content file again",
+        description="Copy the previous S3 version of a content file over the current one, after "
+        "checking that it is valid. The replaced version stays in the history, so a second "
+        "rollback undoes the first.",
+    )
+    _add_stage_arguments(rollback)
+    rollback.add_argument(
+        "--file", default="site.yaml", help="which content file (default site.yaml)"
+    )
+    rollback.set_defaults(handler=rollback_command)
+
+
+def _add_stage_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--stage", default="dev", help="the deployment stage (default dev)")
+    parser.add_argument("--region", help="AWS region (default: the stage's, then your AWS config)")
+    parser.add_argument(
+        "--project-dir", type=Path, default=Path("."), help="the acadpage folder (default .)"
+    )
+
+
+# --- AWS session -------------------------------------------------------------------------------
+
+
+def aws_session(region: str | None):
+    """A boto3 session in `region` (or the AWS config's region); nothing is called yet."""
+    import boto3
+
+    with aws_operation("opening an AWS session"):
+        return boto3.session.Session(region_name=check_region(region) if region else None)
+
+
+def session_region(session) -> str:
+    """The session's region, or an AwsError saying how to set one."""
+    if not session.region_name:
+        raise AwsError("no AWS region set; pass --region or set AWS_DEFAULT_REGION")
+    return check_region(session.region_name)
+
+
+# --- bootstrap ---------------------------------------------------------------------------------
+
+
+def bootstrap_command(args) -> int:
+    """Create (or find) the stage's bucket and table and record them."""
+    stage = check_stage(args.stage)
+    for name, check in ((args.bucket, check_bucket), (args.table, check_table)):
+        if name:
+            check(name)  # before any AWS call
+    project = args.project_dir
+    known = read_record(project, stage)
+    session = aws_session(args.region or (known.region if known else None))
+    region = session_region(session)
+    if args.from_stack:
+        record = stack_record(session.client("cloudformation"), args.from_stack, stage, region)
+        path = write_record(project, record)
+        print(f"recorded stack {args.from_stack!r}: bucket {record.bucket}, table {record.table}")
+        print(f"wrote {path.relative_to(project)}; next: acadpage push site.yaml --stage {stage}")
+        return 0
+    with aws_operation("checking the AWS credentials (sts get-caller-identity)", stage):
+        account = session.client("sts").get_caller_identity()["Account"]
+    env = stage_environment(project, stage)
+    bucket, table = stage_names(args, known, env, account)
+    created = ensure_bucket(session.client("s3"), bucket, region)
+    print(f"bucket {bucket} ({region}): {'created' if created else 'exists'}; versioned, private")
+    dynamodb = session.client("dynamodb")
+    created = ensure_table(dynamodb, table)
+    table_arn = enable_point_in_time_recovery(dynamodb, table)
+    print(f"table {table}: {'created' if created else 'exists'}; on-demand, point-in-time recovery")
+    record = StageRecord(
+        stage, bucket, table, region, deployed_url(project, stage) or (known.url if known else "")
+    )
+    written = [write_record(project, record)]
+    partition = session.get_partition_for_region(region)
+    written += save_stage_config(project, record, lambda_policy(partition, bucket, table_arn, env))
+    print("wrote " + ", ".join(str(path.relative_to(project)) for path in written))
+    print(f"next: chalice deploy --stage {stage}, then acadpage push site.yaml --stage {stage}")
+    return 0
+
+
+def stage_names(args, known: StageRecord | None, env: dict, account: str) -> tuple[str, str]:
+    """The bucket and table: as given, else as recorded or configured, else the defaults."""
+    bucket = (
+        args.bucket
+        or (known.bucket if known else "")
+        or env.get("ACADPAGE_BUCKET", "")
+        or default_bucket(args.stage, account)
+    )
+    table = (
+        args.table
+        or (known.table if known else "")
+        or env.get("ACADPAGE_TABLE", "")
+        or default_table(args.stage)
+    )
+    return check_bucket(bucket), check_table(table)
+
+
+def ensure_bucket(s3, bucket: str, region: str) -> bool:
+    """Create the bucket unless we own it already, then make it private, encrypted, versioned."""
+    from botocore.exceptions import ClientError
+
+    with aws_operation(f"looking for bucket {bucket!r}"):
+        try:
+            s3.head_bucket(Bucket=bucket)
+            created = False
+        except ClientError as error:
+            code = str(error.response.get("Error", {}).get("Code"))
+            if code == "403":
+                raise StageError(
+                    f"bucket name {bucket!r} is taken by another AWS account (bucket names are "
+                    "global); choose another with --bucket"
+                ) from error
+            if code not in ("404", "NoSuchBucket", "NotFound"):
+                raise
+            created = True
+    if created:
+        request: dict = {"Bucket": bucket}
+        if region != "us-east-1":
+            request["CreateBucketConfiguration"] = {"LocationConstraint": region}
+        with aws_operation(f"creating bucket {bucket!r}"):
+            s3.create_bucket(**request)
+    with aws_operation(f"checking the region of bucket {bucket!r}"):
+        location = s3.get_bucket_location(Bucket=bucket).get("LocationConstraint") or "us-east-1"
+    if location != region:
+        raise StageError(
+            f"bucket {bucket!r} is in {location}, not {region}; pass --region {location} "
+            "or choose another name with --bucket"
+        )
+    with aws_operation(f"blocking public access to bucket {bucket!r}"):
+        s3.put_public_access_block(
+            Bucket=bucket,
+            PublicAccessBlockConfiguration={
+                "BlockPublicAcls": True,
+                "IgnorePublicAcls": True,
+                "BlockPublicPolicy": True,
+                "RestrictPublicBuckets": True,
+            },
+        )
+    with aws_operation(f"turning on encryption for bucket {bucket!r}"):
+        # SSE-S3, not KMS: with it an object's ETag stays its MD5, which `push` compares.
+        s3.put_bucket_encryption(
+            Bucket=bucket,
+            ServerSideEncryptionConfiguration={
+                "Rules": [{"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}]
+            },
+        )
+    with aws_operation(f"turning on versioning for bucket {bucket!r}"):
+        s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Enabled"})
+    with aws_operation(f"setting how long bucket {bucket!r} keeps old versions"):
+        s3.put_bucket_lifecycle_configuration(Bucket=bucket, LifecycleConfiguration=LIFECYCLE)
+    return created
+
+
+def ensure_table(dynamodb, table: str) -> bool:
+    """Create the citation table (on-demand) unless it exists; True when created."""
+    from chalicelib.citation_store import create_table
+
+    created = create_table(dynamodb, table, wait=False)
+    with aws_operation(f"waiting for table {table!r} to be active"):
+        dynamodb.get_waiter("table_exists").wait(
+            TableName=table, WaiterConfig={"Delay": 2, "MaxAttempts": 60}
+        )
+    return created
+
+
+def enable_point_in_time_recovery(
+    dynamodb, table: str, sleep: Callable[[float], None] = time.sleep
+) -> str:
+    """Turn on point-in-time recovery; returns the table's ARN."""
+    from botocore.exceptions import ClientError
+
+    with aws_operation(f"turning on point-in-time recovery for table {table!r}"):
+        for attempt in range(PITR_ATTEMPTS):
+            try:
+                dynamodb.update_continuous_backups(
+                    TableName=table,
+                    PointInTimeRecoverySpecification={"PointInTimeRecoveryEnabled": True},
+                )
+                break
+            except ClientError as error:
+                code = error.response.get("Error", {}).get("Code")
+                if code != "ContinuousBackupsUnavailableException" or attempt == PITR_ATTEMPTS - 1:
+                    raise
+                sleep(3)
+    with aws_operation(f"reading the ARN of table {table!r}"):
+        return dynamodb.describe_table(TableName=table)["Table"]["TableArn"]
+
+
+STACK_OUTPUTS = {"bucket": "ContentBucketName", "table": "CitationTableName", "url": "EndpointURL"}
+
+
+def stack_record(cloudformation, stack: str, stage: str, region: str) -> StageRecord:
+    """The stage's resources, read from the outputs of a stack deployed from `make package`."""
+    from botocore.exceptions import ClientError
+
+    with aws_operation(f"reading CloudFormation stack {stack!r}", stage):
+        try:
+            stacks = cloudformation.describe_stacks(StackName=stack)["Stacks"]
+        except ClientError as error:
+            if "does not exist" in error.response.get("Error", {}).get("Message", ""):
+                raise StageError(
+                    f"CloudFormation stack {stack!r} does not exist in {region}; deploy it "
+                    "first (docs/deploy.md) or pass --region"
+                ) from error
+            raise
+    outputs = {item["OutputKey"]: item["OutputValue"] for item in stacks[0].get("Outputs", [])}
+    missing = [key for name, key in STACK_OUTPUTS.items() if name != "url" and key not in outputs]
+    if missing:
+        raise StageError(
+            f"CloudFormation stack {stack!r}: expected the outputs {', '.join(missing)} "
+            "of deploy/resources.json; was it deployed from `make package`?"
+        )
+    return StageRecord(
+        stage,
+        bucket=outputs[STACK_OUTPUTS["bucket"]],
+        table=outputs[STACK_OUTPUTS["table"]],
+        region=region,
+        url=outputs.get(STACK_OUTPUTS["url"], ""),
+    )
+
+
+# --- the stage's content -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Target:
+    """Where a stage's content lives: its record, its settings, an AWS session in its region."""
+
+    record: StageRecord
+    settings: Settings
+    session: object
+
+
+def stage_target(args) -> Target:
+    """The stage's bucket, prefixes and an AWS session in its region."""
+    stage = check_stage(args.stage)
+    project = args.project_dir
+    env = stage_environment(project, stage)
+    try:
+        settings = load_settings(env)
+    except SettingsError as error:
+        raise StageError(f".chalice/config.json, stage {stage!r}: {error}") from None
+    record = read_record(project, stage)
+    if record is None and not settings.bucket:
+        raise StageError(
+            f"stage {stage!r} has no bucket yet: run `acadpage bootstrap --stage {stage}` "
+            "(or `--from-stack STACK` after a CloudFormation deploy)"
+        )
+    session = aws_session(args.region or (record.region if record else None))
+    region = session_region(session)
+    if record is None:
+        record = StageRecord(stage, settings.bucket, settings.table, region)
+    return Target(record, settings, session)
+
+
+def content_file_name(name: str) -> str:
+    """`name` when it is a content file the page reads (site.yaml, site.<lang>.yaml)."""
+    parts = name.split(".")
+    if name == "site.yaml" or (
+        len(parts) == 3 and parts[0] == "site" and parts[2] == "yaml" and LANGUAGE.match(parts[1])
+    ):
+        return name
+    raise UserError(
+        f"{name}: expected a content file named site.yaml or site.<lang>.yaml (e.g. site.zh.yaml)"
+    )
+
+
+def referenced_media(site: Site) -> list[tuple[str, str]]:
+    """(field, media key) for every image the site takes from the bucket rather than a URL."""
+    fields = [("site.favicon", site.settings.favicon), ("profile.avatar", site.profile.avatar)]
+    for section in site.sections:
+        if section.kind == "publications":
+            fields += [
+                (f"publications[{i}].image", paper.image)
+                for i, paper in enumerate(section.publications)
+            ]
+    return [(field, name) for field, name in fields if name and not is_url(name)]
+
+
+def local_media(site: Site, content_file: Path) -> list[tuple[str, Path]]:
+    """(media key, local file) for every referenced image; a UserError lists any not found."""
+    folder = content_file.parent / "media"
+    found: dict[str, Path] = {}
+    problems = []
+    for field, name in referenced_media(site):
+        path = folder / name
+        if media_type(name) is None:
+            problems.append(
+                f"{content_file.name} {field}: expected an image file "
+                f"(.png, .jpg, .svg, ...), got {name!r}"
+            )
+        elif not path.is_file():
+            problems.append(
+                f"{content_file.name} {field}: media file {name!r} not found in "
+                f"{folder.name}/ next to {content_file.name}"
+            )
+        else:
+            found[name] = path
+    if problems:
+        raise UserError("nothing uploaded:\n" + "\n".join(problems))
+    return sorted(found.items())
+
+
+def upload_if_changed(
+    s3, bucket: str, key: str, body: bytes, content_type: str, stage: str = ""
+) -> str:
+    """Put the object unless S3 holds the same bytes already; "uploaded" or "unchanged"."""
+    from botocore.exceptions import ClientError
+
+    digest = hashlib.md5(body, usedforsecurity=False)
+    with aws_operation(f"checking s3://{bucket}/{key}", stage):
+        try:
+            stored = s3.head_object(Bucket=bucket, Key=key)["ETag"].strip('"')
+        except ClientError as error:
+            if str(error.response.get("Error", {}).get("Code")) not in _MISSING_OBJECT:
+                raise
+            stored = ""
+    if stored == digest.hexdigest():
+        return "unchanged"
+    with aws_operation(f"uploading s3://{bucket}/{key}", stage):
+        s3.put_object(
+            Bucket=bucket,
+            Key=key,
+            Body=body,
+            ContentType=content_type,
+            ContentMD5=base64.b64encode(digest.digest()).decode(),
+        )
+    return "uploaded"
+
+
+def push_command(args) -> int:
+    """Validate, upload what changed (media first, content last), print the address."""
+    name = content_file_name(args.file.name)
+    site = read_content_file(args.file)
+    media = local_media(site, args.file)
+    target = stage_target(args)
+    bucket, settings = target.record.bucket, target.settings
+    uploads = [(settings.media_prefix + key, path, media_type(key) or "") for key, path in media]
+    uploads.append((settings.content_prefix + name, args.file, CONTENT_TYPE))
+    s3 = target.session.client("s3")
+    for number, (key, path, content_type) in enumerate(uploads, 1):
+        body = path.read_bytes()
+        state = upload_if_changed(s3, bucket, key, body, content_type, target.record.stage)
+        print(f"[{number}/{len(uploads)}] s3://{bucket}/{key}: {state} ({_size(len(body))})")
+    url = live_url(args.project_dir, target.record, site, name)
+    if url:
+        print(f"live: {url}")
+    else:
+        print(f"not deployed yet: run `chalice deploy --stage {target.record.stage}`")
+    return 0
+
+
+def live_url(project: Path, record: StageRecord, site: Site, name: str) -> str:
+    """The page's address: the site's base_url, else the deployed API's (remembered for later)."""
+    found = deployed_url(project, record.stage)
+    if found and found != record.url:
+        write_record(project, StageRecord(**{**record.__dict__, "url": found}))
+    base = site.settings.base_url or found or record.url
+    if not base:
+        return ""
+    language = name.split(".")[1] if name.count(".") == 2 else ""
+    return f"{base.rstrip('/')}/{language}" if language else base
+
+
+def pull_command(args) -> int:
+    """Write the stage's current content file to --output."""
+    name = content_file_name(args.file)
+    target = stage_target(args)
+    bucket, key = target.record.bucket, target.settings.content_prefix + name
+    answer = _get_object(target.session.client("s3"), bucket, key, args.stage)
+    body = answer["Body"].read()
+    try:
+        args.output.write_bytes(body)
+    except OSError as error:
+        raise UserError(f"{args.output}: cannot write: {error.strerror}") from None
+    version = answer.get("VersionId") or "unversioned"
+    saved = f"{answer['LastModified']:%Y-%m-%d %H:%M} UTC"
+    print(f"wrote {args.output} ({_size(len(body))}, version {version}, saved {saved})")
+    return 0
+
+
+def _get_object(s3, bucket: str, key: str, stage: str, version: str = "") -> dict:
+    from botocore.exceptions import ClientError
+
+    request = {"Bucket": bucket, "Key": key, **({"VersionId": version} if version else {})}
+    with aws_operation(f"reading s3://{bucket}/{key}", stage):
+        try:
+            return s3.get_object(**request)
+        except ClientError as error:
+            if error.response.get("Error", {}).get("Code") != "NoSuchKey":
+                raise
+    name = key.rsplit("/", 1)[-1]
+    raise UserError(
+        f"s3://{bucket}/{key} does not exist yet; upload it with "
+        f"`acadpage push {name} --stage {stage}`"
+    )
+
+
+def rollback_command(args) -> int:
+    """Make the previous version of the content file the current one again, if it is valid."""
+    name = content_file_name(args.file)
+    target = stage_target(args)
+    bucket, key = target.record.bucket, target.settings.content_prefix + name
+    s3 = target.session.client("s3")
+    previous = previous_version(s3, bucket, key, args.stage)
+    answer = _get_object(s3, bucket, key, args.stage, previous["VersionId"])
+    saved = f"{previous['LastModified']:%Y-%m-%d %H:%M} UTC"
+    try:
+        load_site(answer["Body"].read(), name)
+    except ContentError as error:
+        raise UserError(
+            f"the previous version of s3://{bucket}/{key} (saved {saved}) is not valid, so it "
+            f"was not restored:\n{error}"
+        ) from None
+    with aws_operation(f"restoring s3://{bucket}/{key}", args.stage):
+        s3.copy_object(
+            Bucket=bucket,
+            Key=key,
+            CopySource={"Bucket": bucket, "Key": key, "VersionId": previous["VersionId"]},
+        )
+    print(f"restored s3://{bucket}/{key} as saved {saved} (version {previous['VersionId']})")
+    print("the page shows it within ACADPAGE_CONTENT_TTL seconds; roll back again to undo")
+    return 0
+
+
+def previous_version(s3, bucket: str, key: str, stage: str) -> dict:
+    """The version to restore: the one before the current, or the newest if it was deleted."""
+    versions: list[dict] = []
+    deleted = False
+    with aws_operation(f"listing the versions of s3://{bucket}/{key}", stage):
+        for page in s3.get_paginator("list_object_versions").paginate(Bucket=bucket, Prefix=key):
+            versions += [v for v in page.get("Versions", []) if v["Key"] == key]
+            deleted |= any(m["Key"] == key and m["IsLatest"] for m in page.get("DeleteMarkers", []))
+    # S3 lists the versions of a key newest first.
+    wanted = 0 if deleted else 1
+    if len(versions) <= wanted or versions[wanted]["VersionId"] == "null":
+        raise UserError(
+            f"s3://{bucket}/{key} has no earlier version to roll back to "
+            "(versioning keeps one per push, from bootstrap on)"
+        )
+    return versions[wanted]
+
+
+def _size(count: int) -> str:
+    return f"{count:,} bytes" if count < 10_000 else f"{count / 1000:,.0f} kB"

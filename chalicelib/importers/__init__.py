@@ -1,0 +1,46 @@
+"""Other homepage formats -> acadpage content YAML (pure: text in, text and notes out)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import yaml
+
+from chalicelib.errors import UserError
+
+
+class ImportProblem(UserError):
+    """An input file cannot be converted; the message names the file, line or entry."""
+
+
+@dataclass(frozen=True)
+class Imported:
+    """What an importer produced: content YAML, and what the user should check or do by hand."""
+
+    text: str
+    notes: tuple[str, ...] = ()
+
+
+class _ContentDumper(yaml.SafeDumper):
+    """Safe YAML in the content file's style: multi-line text as `|` blocks, lists indented."""
+
+    def increase_indent(self, flow: bool = False, indentless: bool = False):
+        return super().increase_indent(flow, False)
+
+
+def _text(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+    style = "|" if "\n" in value else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+_ContentDumper.add_representer(str, _text)
+
+
+def dump_content(document: dict, header: str = "") -> str:
+    """YAML text for a content document, keys in the given order, non-ASCII kept readable."""
+    # No folding of long lines: one entry stays one line, as people write them.
+    body = yaml.dump(
+        document, Dumper=_ContentDumper, sort_keys=False, allow_unicode=True, width=1_000_000
+    )
+    comment = "".join(f"# {line}\n" if line else "#\n" for line in header.splitlines())
+    return comment + body

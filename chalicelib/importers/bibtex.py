@@ -1,0 +1,230 @@
+"""A BibTeX file -> the `publications:` list of acadpage content (pure; parsed with pybtex).
+
+Authors become "First Last", LaTeX accents and braces become plain text, the venue comes from the
+journal or booktitle (al-folio's `abbr` and the year, when given), and links from the url, doi,
+pdf, code, arxiv and similar fields. Problems name the entry and its line.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from chalicelib.fields import is_media_key
+from chalicelib.importers import Imported, ImportProblem, dump_content
+
+ENTRY_START = re.compile(r"@\s*(?P<type>\w+)\s*[{(]\s*(?P<key>[^,\s{}()]+)\s*,")
+YEAR = re.compile(r"^\d{4}$")
+# BibTeX field -> the content's link key, in the order links are shown.
+LINK_FIELDS = (
+    ("pdf", "pdf"),
+    ("code", "code"),
+    ("website", "project"),
+    ("project", "project"),
+    ("slides", "slides"),
+    ("poster", "poster"),
+    ("video", "video"),
+)
+VENUE_FIELDS = ("journal", "booktitle", "series", "howpublished", "school", "institution")
+_FORMATTING = re.compile(
+    r"\\(?:text(?:bf|it|rm|sc|tt|sf|up|normal)|emph|mbox|mathrm|mathbf|mathit|mathcal|url)\s*(?=\{)"
+)
+_COMMAND = re.compile(r"\\[A-Za-z]+\s*")
+TRUE = {"true", "yes", "1"}
+
+
+def import_bibtex(text: str, filename: str = "refs.bib") -> Imported:
+    """Content YAML with a `publications:` list for every entry of a BibTeX file."""
+    entries = _parse(text, filename)
+    lines = _entry_lines(text)
+    notes: list[str] = []
+    problems: list[str] = []
+    publications = []
+    for key, entry in entries.items():
+        where = f"{filename}:{lines.get(key, '?')} entry {key!r}"
+        publication = _publication(entry, where, notes, problems)
+        if publication:
+            publications.append(publication)
+    if problems:
+        raise ImportProblem("\n".join(problems))
+    if not publications:
+        raise ImportProblem(
+            f"{filename}: no entries found; expected @article{{key, ...}} and the like"
+        )
+    header = (
+        f"Publications converted from {filename}: put them under `publications:` in site.yaml\n"
+        "(the format is described in docs/content.md)."
+    )
+    return Imported(dump_content({"publications": publications}, header), tuple(notes))
+
+
+def _parse(text: str, filename: str):
+    """pybtex's entries; every syntax error, repeated key or repeated field is reported."""
+    try:
+        from pybtex import errors
+        from pybtex.database import parse_string
+    except ModuleNotFoundError:
+        raise ImportProblem(
+            "reading BibTeX needs pybtex: pip install -e '.[cli]' (make test installs it)"
+        ) from None
+    with errors.capture() as captured:
+        try:
+            data = parse_string(text, "bibtex")
+        except Exception as error:  # pybtex raises plain PybtexError subclasses on bad input
+            captured.append(error)
+            data = None
+    if captured or data is None:
+        raise ImportProblem("\n".join(_describe(error, filename, text) for error in captured))
+    return data.entries
+
+
+def _describe(error: Exception, filename: str, text: str) -> str:
+    """One located line for a pybtex error: the file, line and entry it concerns."""
+    message = re.sub(r"^syntax error in line \d+: ", "syntax error: ", str(error))
+    line = getattr(error, "lineno", None)
+    context = error.get_context() if hasattr(error, "get_context") else ""
+    started = ENTRY_START.search(context or "")
+    repeated = re.match(r"repeated bibliography entry: (\S+)", message)
+    named = repeated or re.match(r"entry with key (\S+) ", message)
+    key = started.group("key") if started else named.group(1) if named else ""
+    starts = _entry_lines(text, last=bool(repeated)).get(key)
+    if line is None:
+        line = starts
+    elif starts and starts != line:
+        message += f" (the entry starts on line {starts})"
+    where = f"{filename}:{line}" if line else filename
+    return f"{where} entry {key!r}: {message}" if key else f"{where}: {message}"
+
+
+def _entry_lines(text: str, last: bool = False) -> dict[str, int]:
+    """The line each entry key starts on (its first occurrence, or its last with `last`)."""
+    lines: dict[str, int] = {}
+    for found in ENTRY_START.finditer(text):
+        if found.group("type").lower() in ("string", "preamble", "comment"):
+            continue
+        if last or found.group("key") not in lines:
+            lines[found.group("key")] = text.count("\n", 0, found.start()) + 1
+    return lines
+
+
+def _publication(entry, where: str, notes: list[str], problems: list[str]) -> dict | None:
+    fields = {name.lower(): value for name, value in entry.fields.items()}
+    title = latex_to_text(fields.get("title", ""))
+    if not title:
+        problems.append(f"{where}: no title; every publication needs one")
+        return None
+    paper: dict = {"title": title}
+    links = _links(fields)
+    main = _main_link(fields)
+    if main:
+        paper["link"] = main
+    authors = [
+        _person_name(person)
+        for person in entry.persons.get("author", entry.persons.get("editor", []))
+    ]
+    if authors:
+        paper["authors"] = authors
+    year = fields.get("year", "").strip()
+    venue = _venue(fields, year)
+    if venue:
+        paper["venue"] = venue
+    if YEAR.match(year):
+        paper["year"] = int(year)
+    elif year:
+        notes.append(f"{where}: year {year!r} is not a four-digit year; left out")
+    if fields.get("selected", "").strip().lower() in TRUE:
+        paper["featured"] = True
+    preview = fields.get("preview", "").strip()
+    if preview and is_media_key(preview):
+        paper["image"] = preview
+        notes.append(f"{where}: copy the image {preview!r} into media/ next to site.yaml")
+    shown = {key: url for key, url in links.items() if url != main}
+    if shown:
+        paper["links"] = shown
+    skipped = [name for name, _ in LINK_FIELDS if fields.get(name) and not _is_web(fields[name])]
+    for name in skipped:
+        notes.append(f"{where}: {name} {fields[name]!r} is not an http(s) URL; left out")
+    return paper
+
+
+def _main_link(fields: dict) -> str:
+    """Where the title points: the url, else the DOI, else the PDF, else arXiv."""
+    doi = _doi_url(fields.get("doi", ""))
+    for candidate in (fields.get("url", ""), doi, fields.get("pdf", ""), _arxiv_url(fields)):
+        if _is_web(candidate):
+            return candidate.strip()
+    return ""
+
+
+def _links(fields: dict) -> dict[str, str]:
+    links: dict[str, str] = {}
+    for name, key in LINK_FIELDS:
+        value = fields.get(name, "").strip()
+        if _is_web(value) and key not in links:
+            links[key] = value
+    arxiv = _arxiv_url(fields)
+    if arxiv:
+        links["arxiv"] = arxiv
+    doi = _doi_url(fields.get("doi", ""))
+    if doi:
+        links["doi"] = doi
+    return links
+
+
+def _doi_url(doi: str) -> str:
+    doi = doi.strip()
+    if not doi:
+        return ""
+    return doi if _is_web(doi) else "https://doi.org/" + re.sub(r"^doi:\s*", "", doi, flags=re.I)
+
+
+def _arxiv_url(fields: dict) -> str:
+    """al-folio's `arxiv` field, or an `eprint` whose archive is arXiv."""
+    eprint = fields.get("arxiv", "").strip()
+    if not eprint and fields.get("archiveprefix", "").strip().lower() == "arxiv":
+        eprint = fields.get("eprint", "").strip()
+    if not eprint:
+        return ""
+    return eprint if _is_web(eprint) else f"https://arxiv.org/abs/{eprint}"
+
+
+def _venue(fields: dict, year: str) -> str:
+    """al-folio's short `abbr` with the year when given ("CVPR 2016"), else the full venue."""
+    abbr = latex_to_text(fields.get("abbr", ""))
+    if abbr:
+        return f"{abbr} {year}".strip() if YEAR.match(year) else abbr
+    for name in VENUE_FIELDS:
+        venue = latex_to_text(fields.get(name, ""))
+        if venue and not _is_web(venue):
+            return venue
+    return "arXiv" if _arxiv_url(fields) else ""
+
+
+def _person_name(person) -> str:
+    """ "First Middle von Last, Jr" as one would write it; BibTeX's "others" as "et al."."""
+    parts: Iterable[str] = (
+        *person.first_names,
+        *person.middle_names,
+        *person.prelast_names,
+        *person.last_names,
+    )
+    name = " ".join(latex_to_text(part) for part in parts if part)
+    if name == "others":
+        return "et al."
+    lineage = " ".join(latex_to_text(part) for part in person.lineage_names)
+    return f"{name}, {lineage}" if lineage else name
+
+
+def latex_to_text(value: str) -> str:
+    """Plain text for a BibTeX value: accents decoded, braces and formatting commands removed."""
+    if not value:
+        return ""
+    from pybtex.richtext import Text
+
+    value = _FORMATTING.sub("", value)
+    text = Text.from_latex(value).render_as("text")
+    return re.sub(r"\s+", " ", _COMMAND.sub("", text)).strip()
+
+
+def _is_web(value: str) -> bool:
+    return value.strip().startswith(("https://", "http://"))

@@ -1,0 +1,236 @@
+"""`make package`: the Lambda zip and a CloudFormation template with the bucket and the table.
+
+The package is built once per session, offline (pip reads only the wheelhouse `make test` fills)
+and without AWS credentials, as `make package` does.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import boto3
+import pytest
+
+from chalicelib.cli import main
+from chalicelib.cli.deploy import LIFECYCLE
+from chalicelib.stages import stage_environment
+from tests.conftest import EXAMPLES, ROOT
+
+BIN = Path(sys.executable).parent
+WHEELHOUSE = ROOT / ".cache" / "wheelhouse"
+MAX_ZIP_MB = 5.0
+STAGE = "dev"
+
+
+def offline_environment(tmp: Path) -> dict[str, str]:
+    """This process's environment without AWS credentials and with pip cut off from indexes."""
+    env = {
+        name: value
+        for name, value in os.environ.items()
+        if not name.startswith(("AWS_", "PIP_")) or name == "AWS_CA_BUNDLE"
+    }
+    env.update(
+        AWS_DEFAULT_REGION="us-east-1",
+        AWS_CONFIG_FILE=str(tmp / "no-aws-config"),
+        AWS_SHARED_CREDENTIALS_FILE=str(tmp / "no-aws-credentials"),
+        AWS_EC2_METADATA_DISABLED="true",
+        PIP_NO_INDEX="1",
+        PIP_FIND_LINKS=str(WHEELHOUSE),
+        PIP_CONFIG_FILE=os.devnull,
+    )
+    return env
+
+
+@pytest.fixture(scope="session")
+def package(tmp_path_factory) -> Path:
+    """build/package/ as `make package` writes it, built once into a temporary folder."""
+    if not any(WHEELHOUSE.glob("*.whl")):
+        pytest.fail("no wheelhouse: run `make test` (it downloads the Lambda wheels once)")
+    tmp = tmp_path_factory.mktemp("package")
+    out = tmp / "package"
+    command = [
+        str(BIN / "chalice"),
+        "package",
+        "--stage",
+        STAGE,
+        "--merge-template",
+        "deploy/resources.json",
+        str(out),
+    ]
+    run = subprocess.run(
+        command,
+        cwd=ROOT,
+        env=offline_environment(tmp),
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert run.returncode == 0, run.stdout + run.stderr
+    return out
+
+
+@pytest.fixture(scope="session")
+def template(package) -> dict:
+    return json.loads((package / "sam.json").read_text())
+
+
+def functions(template: dict) -> dict[str, dict]:
+    return {
+        name: resource
+        for name, resource in template["Resources"].items()
+        if resource["Type"] == "AWS::Serverless::Function"
+    }
+
+
+def test_makefile_builds_the_package_the_way_this_test_does():
+    makefile = (ROOT / "Makefile").read_text()
+    command = re.sub(r"\s*\\\n\s*", " ", makefile)
+    assert (
+        "chalice package --stage $(STAGE) --merge-template deploy/resources.json $(PACKAGE_DIR)"
+        in command
+    )
+    assert "PACKAGE_DIR := build/package" in makefile
+    assert "PIP_NO_INDEX=1" in makefile
+
+
+def test_zip_holds_the_app_and_templates_but_not_boto3_and_weighs_at_most_5_mb(package):
+    archive = package / "deployment.zip"
+    names = zipfile.ZipFile(archive).namelist()
+    assert "app.py" in names
+    assert "chalicelib/homepage.py" in names
+    assert "templates/home.html" in names
+    assert not [name for name in names if name.startswith(("boto3/", "botocore/"))]
+    assert not [name for name in names if name.startswith(("pybtex/", "moto/"))]
+    size_mb = archive.stat().st_size / 1e6
+    assert size_mb <= MAX_ZIP_MB, f"deployment.zip is {size_mb:.2f} MB"
+
+
+def test_template_passes_cfn_lint(package):
+    run = subprocess.run(
+        [str(BIN / "cfn-lint"), str(package / "sam.json")],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert run.returncode == 0, run.stdout + run.stderr
+
+
+def test_bucket_is_versioned_private_and_encrypted_and_kept(template):
+    bucket = template["Resources"]["ContentBucket"]
+    assert bucket["Type"] == "AWS::S3::Bucket"
+    assert bucket["DeletionPolicy"] == "Retain"
+    properties = bucket["Properties"]
+    assert properties["VersioningConfiguration"] == {"Status": "Enabled"}
+    assert properties["PublicAccessBlockConfiguration"] == {
+        "BlockPublicAcls": True,
+        "BlockPublicPolicy": True,
+        "IgnorePublicAcls": True,
+        "RestrictPublicBuckets": True,
+    }
+    (rule,) = properties["BucketEncryption"]["ServerSideEncryptionConfiguration"]
+    assert rule["ServerSideEncryptionByDefault"] == {"SSEAlgorithm": "AES256"}
+    (kept,) = properties["LifecycleConfiguration"]["Rules"]
+    (bootstrapped,) = LIFECYCLE["Rules"]  # the other path keeps old versions as long
+    assert kept["NoncurrentVersionExpiration"] == bootstrapped["NoncurrentVersionExpiration"]
+
+
+def test_table_is_on_demand_with_point_in_time_recovery_and_the_stores_keys(template):
+    table = template["Resources"]["CitationTable"]
+    assert table["Type"] == "AWS::DynamoDB::Table"
+    assert table["DeletionPolicy"] == "Retain"
+    properties = table["Properties"]
+    assert properties["BillingMode"] == "PAY_PER_REQUEST"
+    assert properties["PointInTimeRecoverySpecification"] == {"PointInTimeRecoveryEnabled": True}
+    assert properties["KeySchema"] == [
+        {"AttributeName": "pk", "KeyType": "HASH"},
+        {"AttributeName": "sk", "KeyType": "RANGE"},
+    ]
+
+
+def test_every_function_reads_the_stacks_bucket_and_table_and_stage_settings(template):
+    found = functions(template)
+    assert "APIHandler" in found
+    stage_env = stage_environment(ROOT, STAGE)
+    for name, function in found.items():
+        variables = function["Properties"]["Environment"]["Variables"]
+        assert variables["ACADPAGE_BUCKET"] == {"Ref": "ContentBucket"}, (
+            f"{name}: add its Environment to deploy/resources.json as for APIHandler"
+        )
+        assert variables["ACADPAGE_TABLE"] == {"Ref": "CitationTable"}
+        assert variables["ACADPAGE_CONTENT_PREFIX"] == stage_env["ACADPAGE_CONTENT_PREFIX"]
+        assert variables["ACADPAGE_REFRESH_SCHEDULE"] == stage_env["ACADPAGE_REFRESH_SCHEDULE"]
+
+
+def test_every_functions_role_is_granted_the_stacks_resources_not_the_policy_files(template):
+    for name, function in functions(template).items():
+        role_name = function["Properties"]["Role"]["Fn::GetAtt"][0]
+        document = json.dumps(template["Resources"][role_name]["Properties"]["Policies"])
+        assert "ContentBucket" in document and "CitationTable" in document, (
+            f"{name}: give {role_name} the policy of ApiHandlerRole in deploy/resources.json"
+        )
+        assert "acadpage-dev-" not in document
+
+
+def test_schedule_is_the_stages_refresh_schedule(template):
+    schedules = [
+        event["Properties"]["Schedule"]
+        for function in functions(template).values()
+        for event in function["Properties"].get("Events", {}).values()
+        if event["Type"] == "Schedule"
+    ]
+    if not schedules:
+        pytest.skip("app.py has no @app.schedule yet")
+    assert schedules == [stage_environment(ROOT, STAGE)["ACADPAGE_REFRESH_SCHEDULE"]]
+
+
+def test_unknown_deep_paths_answer_404_not_403(template):
+    responses = template["Resources"]["RestAPI"]["Properties"]["DefinitionBody"][
+        "x-amazon-apigateway-gateway-responses"
+    ]
+    assert responses["MISSING_AUTHENTICATION_TOKEN"]["statusCode"] == 404
+
+
+def test_outputs_name_the_bucket_table_and_address(template):
+    assert template["Outputs"]["ContentBucketName"]["Value"] == {"Ref": "ContentBucket"}
+    assert template["Outputs"]["CitationTableName"]["Value"] == {"Ref": "CitationTable"}
+    assert "EndpointURL" in template["Outputs"]
+
+
+def stack_of_storage(template: dict) -> str:
+    """The template's bucket and table with their outputs: what moto's CloudFormation can run."""
+    storage = {name: template["Resources"][name] for name in ("ContentBucket", "CitationTable")}
+    outputs = {
+        name: {**output, "Value": output["Value"]}
+        for name, output in template["Outputs"].items()
+        if name in ("ContentBucketName", "CitationTableName")
+    }
+    return json.dumps({"Resources": storage, "Outputs": outputs})
+
+
+def test_stack_storage_deploys_and_bootstrap_from_stack_records_it(template, aws, tmp_path, capsys):
+    (tmp_path / ".chalice").mkdir()
+    (tmp_path / ".chalice" / "config.json").write_text(
+        (ROOT / ".chalice" / "config.json").read_text()
+    )
+    cloudformation = boto3.client("cloudformation")
+    cloudformation.create_stack(StackName="acadpage-prod", TemplateBody=stack_of_storage(template))
+    project = ["--project-dir", str(tmp_path)]
+
+    assert main(["bootstrap", "--stage", "prod", "--from-stack", "acadpage-prod", *project]) == 0
+    record = json.loads((tmp_path / ".acadpage" / "prod.json").read_text())
+    table = boto3.client("dynamodb").describe_table(TableName=record["table"])["Table"]
+    assert table["BillingModeSummary"]["BillingMode"] == "PAY_PER_REQUEST"
+    assert [key["AttributeName"] for key in table["KeySchema"]] == ["pk", "sk"]
+    assert record["region"] == "us-east-1"
+
+    capsys.readouterr()
+    assert main(["push", str(EXAMPLES / "site.yaml"), "--stage", "prod", *project]) == 0
+    stored = boto3.client("s3").get_object(Bucket=record["bucket"], Key="content/site.yaml")
+    assert stored["Body"].read() == (EXAMPLES / "site.yaml").read_bytes()
