@@ -47,7 +47,7 @@ format: $(INSTALLED)
 test: lint $(WHEELS) browser
 	$(PY) -m pytest
 
-bench: $(INSTALLED)
+bench: package
 	$(PY) -m benchmarks
 
 # The browser tests and the audit drive Debian's Chromium (Playwright's own download does not

@@ -113,12 +113,7 @@ def refresh_citations(event):
     return {"published": report.published, "stats": list(report.stats_keys)}
 
 
-@app.route("/{section}/{name}", methods=["GET", "HEAD"])
-def not_found(section, name):
-    return page_response(runtime.homepage().not_found(base_path()))
-
-
-# --- For search engines and feed readers: /sitemap.xml, /robots.txt, /feed.xml, /favicon.ico ---
+# For search engines and feed readers: /sitemap.xml, /robots.txt, /feed.xml, /favicon.ico.
 # chalicelib.seo writes the documents; these handlers find the site's address and wrap the answer.
 DOCUMENT_CACHE_CONTROL = "public, max-age=300, s-maxage=3600"
 
@@ -161,8 +156,6 @@ def robots():
 
 @app.route("/feed.xml", methods=["GET", "HEAD"])
 def feed():
-    from datetime import UTC, datetime
-
     from chalicelib.seo import atom_feed
 
     root, sites = site_root_and_sites()
@@ -184,4 +177,6 @@ def favicon():
     return Response(body="", status_code=302, headers=headers)
 
 
-# --- end of the search engine and feed routes ---
+@app.route("/{section}/{name}", methods=["GET", "HEAD"])
+def not_found(section, name):
+    return page_response(runtime.homepage().not_found(base_path()))
