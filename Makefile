@@ -65,4 +65,4 @@ node_modules/.installed: package.json package-lock.json
 
 # Lighthouse on the example site served locally: prints the four category scores.
 audit: $(INSTALLED) browser node_modules/.installed
-	CHROME_PATH="$$(command -v chromium)" $(PY) scripts/audit.py
+	CHROME_PATH="$$(command -v chromium)" $(PY) -m scripts.audit

@@ -12,13 +12,12 @@ import json
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
-import time
-import urllib.request
 from pathlib import Path
+
+from scripts.local_site import SiteDidNotStart, free_port, served_site
 
 ROOT = Path(__file__).resolve().parent.parent
 LIGHTHOUSE = ROOT / "node_modules" / ".bin" / "lighthouse"
@@ -32,13 +31,6 @@ CHROME_FLAGS = (
 BASE_URL_LINE = re.compile(r"^(\s+base_url:).*$", re.MULTILINE)
 
 
-def free_port() -> int:
-    """A TCP port nobody listens on right now."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def content_served_at(source: Path, url: str, into: Path) -> Path:
     """A copy of the content folder whose `base_url` is `url`."""
     target = into / "content"
@@ -46,21 +38,6 @@ def content_served_at(source: Path, url: str, into: Path) -> Path:
     for path in target.glob("site*.yaml"):
         path.write_text(BASE_URL_LINE.sub(rf"\1 {url}", path.read_text(encoding="utf-8")))
     return target
-
-
-def wait_until_serving(url: str, server: subprocess.Popen, timeout_s: float = 60) -> None:
-    """Return once `url` answers 200; exit if the server stops or stays silent."""
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            sys.exit(f"audit: acadpage serve exited with {server.returncode}")
-        try:
-            with urllib.request.urlopen(url, timeout=2) as answer:
-                if answer.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.2)
-    sys.exit(f"audit: {url} did not answer within {timeout_s:.0f}s")
 
 
 def run_lighthouse(url: str, preset: str, chrome_path: str) -> dict:
@@ -110,24 +87,11 @@ def main(argv: list[str] | None = None) -> int:
     url = f"http://127.0.0.1:{port}"
     with tempfile.TemporaryDirectory() as scratch:
         content = content_served_at(args.content, url, Path(scratch))
-        serve = [
-            sys.executable,
-            "-c",
-            "import sys; from chalicelib.cli import main; sys.exit(main())",
-            "serve",
-            f"--content={content}",
-            "--host=127.0.0.1",
-            f"--port={port}",
-        ]
-        server = subprocess.Popen(
-            serve, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-        )
         try:
-            wait_until_serving(url + "/", server)
-            report = run_lighthouse(url + "/", args.preset, chrome_path)
-        finally:
-            server.terminate()
-            server.wait(timeout=10)
+            with served_site(content, Path(scratch) / "serve.log", port=port):
+                report = run_lighthouse(url + "/", args.preset, chrome_path)
+        except SiteDidNotStart as error:
+            sys.exit(f"audit: {error}")
     print(f"Lighthouse {report['lighthouseVersion']} ({args.preset}) on the example site:")
     for category in CATEGORIES:
         print(f"{category}: {round(report['categories'][category]['score'] * 100)}")
