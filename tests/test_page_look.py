@@ -284,7 +284,7 @@ def test_readme_shows_the_audit_command_and_its_four_scores():
     assert "make audit" in page
     assert "| performance | accessibility | best-practices | seo |" in page
     makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
-    assert "\naudit: " in makefile and "scripts/audit.py" in makefile
+    assert "\naudit: " in makefile and "-m scripts.audit" in makefile
     assert set(load_audit_script().CATEGORIES) == {
         "performance",
         "accessibility",
