@@ -102,7 +102,9 @@ class Homepage:
             body = render_error_page(503, "Homepage unavailable", str(reason), base_path=base_path)
             return PageResponse(503, body)
         display, citation_version = self._citation_display()
-        key = (filename, etag, citation_version, display.age_days if display else -1, base_path)
+        age = display.age_days if display else -1
+        # the default file's version too: a translation's alternates come from it
+        key = (filename, etag, default_etag, citation_version, age, base_path)
         if key not in self._pages:
             self._remember_page(key, self._render(default_site, site, display, base_path))
         body, page_etag = self._pages[key]
@@ -167,7 +169,7 @@ class Homepage:
             self._log(
                 "content_invalid",
                 file=filename,
-                errors=[str(p.format(filename)) for p in error.problems],
+                errors=[p.format(filename) for p in error.problems],
             )
             entry.problem = (
                 f"The content file {filename} has problems: {error.problems[0].format(filename)}"
