@@ -182,3 +182,12 @@ def test_base_path_is_what_api_gateway_put_before_the_route(public_path, route_p
 def test_links_carry_the_base_path(seeded):
     html = runtime.homepage().page(None, base_path="/api").body
     assert 'src="/api/media/avatar.svg"' in html
+
+
+def test_a_translation_follows_changes_of_the_default_file(client):
+    assert "https://lorem-ipsum.example.org/" in client.http.get("/zh").body.decode()
+    moved = (EXAMPLES / "site.yaml").read_text().replace("lorem-ipsum.example.org", "moved.example")
+    put_content("site.yaml", moved.encode())
+    expire_content_cache()
+    html = client.http.get("/zh").body.decode()
+    assert '<link rel="alternate" hreflang="en" href="https://moved.example/">' in html
