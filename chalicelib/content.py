@@ -144,6 +144,13 @@ PAPER_LINK_LABELS = {
 }
 
 
+def media_url(value: str, media_root: str) -> str:
+    """Where an image field is fetched: a URL as given, a media key below `media_root`."""
+    if not value or is_url(value):
+        return value
+    return f"{media_root}/{value}"
+
+
 def load_site(raw: bytes, filename: str = "site.yaml") -> Site:
     """The validated site of a content file's bytes; raises ContentError listing every problem."""
     try:

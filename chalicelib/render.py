@@ -12,7 +12,7 @@ from markupsafe import Markup
 
 from chalicelib.citation_views import citation_chart_svg, freshness_text
 from chalicelib.citations import CitationDisplay
-from chalicelib.content import Site
+from chalicelib.content import Site, media_url
 from chalicelib.seo import page_seo
 
 # templates/ sits beside app.py both in the repository and in the deployment zip (vendor/templates).
@@ -44,21 +44,20 @@ def environment() -> Environment:
     return env
 
 
-def media_url(value: str, media_root: str) -> str:
-    """Where the browser fetches an image: a URL as given, a media key below `media_root`."""
-    if not value or value.startswith(("https://", "http://")):
-        return value
-    return f"{media_root}/{value}"
-
-
 def fill_citation_spans(html: str, citations: CitationDisplay | None) -> str:
     """AcadHomepage's `total_cit` and `show_paper_citations` spans filled on the server.
 
     With no numbers the spans are emptied: a placeholder like "260000+" is never shown as real.
     """
     counts = citations.snapshot.paper_counts() if citations else {}
-    total = f"{citations.snapshot.citations:,}" if citations else ""
+    return _fill_spans(html, _total_text(citations), counts)
 
+
+def _total_text(citations: CitationDisplay | None) -> str:
+    return f"{citations.snapshot.citations:,}" if citations else ""
+
+
+def _fill_spans(html: str, total: str, counts: dict[str, int]) -> str:
     def fill(match: re.Match[str]) -> str:
         attributes = dict(_ATTRIBUTE.findall(match.group(1)))
         if attributes.get("id") == "total_cit":
@@ -83,8 +82,9 @@ def render_home_page(
     """The whole homepage as HTML; media come from our /media route unless `media_root` is given."""
     root = f"{base_path}/media" if media_root is None else media_root
     counts = citations.snapshot.paper_counts() if citations else {}
+    total = _total_text(citations)
     sections = [
-        (section, Markup(fill_citation_spans(section.html, citations))) for section in site.sections
+        (section, Markup(_fill_spans(section.html, total, counts))) for section in site.sections
     ]
     return (
         environment()

@@ -14,7 +14,8 @@ from xml.sax.saxutils import escape, quoteattr
 
 from markupsafe import Markup
 
-from chalicelib.content import Publication, Site
+from chalicelib.content import Publication, Site, media_url
+from chalicelib.fields import is_url
 
 _HOST = re.compile(r"^[A-Za-z0-9.-]+(:\d{1,5})?$")
 _LOCAL_HOSTS = ("127.0.0.1", "localhost", "[::1]")
@@ -90,9 +91,9 @@ def page_url(site: Site, alternates: Sequence) -> str:
 
 def absolute_media(value: str, base_url: str) -> str:
     """An image field as an absolute address, or "" when none can be built."""
-    if value.startswith(("https://", "http://")):
-        return value
-    return f"{base_url}/media/{value}" if value and base_url else ""
+    if not base_url and not is_url(value):
+        return ""
+    return media_url(value, f"{base_url}/media")
 
 
 def absolute_link(value: str, base_url: str) -> str:
@@ -308,7 +309,4 @@ def _feed_entry(root: str, section_id: str, entry, updated: str, entry_id: str) 
 
 def favicon_location(site: Site | None, base_path: str) -> str:
     """Where /favicon.ico redirects: the site's favicon (media or URL), or "" when it has none."""
-    favicon = site.settings.favicon if site else ""
-    if favicon.startswith(("https://", "http://")):
-        return favicon
-    return f"{base_path}/media/{favicon}" if favicon else ""
+    return media_url(site.settings.favicon, f"{base_path}/media") if site else ""
