@@ -1,7 +1,6 @@
 """acadpage's routes and schedule: read the request, call one function, wrap the answer."""
 
 import os
-import time
 from datetime import UTC, datetime
 
 from chalice import Chalice, Response
@@ -82,7 +81,7 @@ def citation_response(path: str) -> Response:
     """A badge, gs_data.json or status.json from the cached citation state."""
     from chalicelib.citation_views import citation_endpoint
 
-    state = runtime.citation_state_cache().get(time.monotonic())
+    state = runtime.homepage().citation_state()
     status, content_type, body = citation_endpoint(
         path, state, datetime.now(UTC), runtime.settings()
     )

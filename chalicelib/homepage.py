@@ -9,8 +9,10 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
+from chalicelib.citation_views import CitationState, choose_display
 from chalicelib.citations import CitationDisplay
 from chalicelib.content import LANGUAGE, ContentError, Site, load_site
 from chalicelib.content_store import ContentStore, ContentStoreError
@@ -22,8 +24,8 @@ HTML = "text/html; charset=utf-8"
 DEFAULT_FILE = "site.yaml"
 _RENDERED_PAGES_KEPT = 32
 
-# (display, version): version changes whenever anything the page shows of the citations changes
-CitationLoader = Callable[[], tuple[CitationDisplay | None, str]]
+# one DynamoDB read of the profile's citations (None without a table)
+CitationLoader = Callable[[], CitationState | None]
 
 
 @dataclass(frozen=True)
@@ -82,7 +84,9 @@ class Homepage:
     load_citations: CitationLoader
     content_ttl_s: float = 10.0
     citation_ttl_s: float = 60.0
+    stale_after_days: int = 14
     clock: Callable[[], float] = time.monotonic
+    utc_now: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
     logger: logging.Logger = field(default_factory=lambda: logging.getLogger("acadpage"))
     _content: dict[str, _ContentEntry] = field(default_factory=dict)
     _citations: Expiring | None = None
@@ -175,12 +179,18 @@ class Homepage:
                 f"The content file {filename} has problems: {error.problems[0].format(filename)}"
             )
 
-    def _citation_display(self) -> tuple[CitationDisplay | None, str]:
+    def citation_state(self) -> CitationState | None:
+        """The profile's citation state, read again at most once per citation TTL."""
         if self._citations is None:
-            self._citations = Expiring(
-                self.load_citations, self.citation_ttl_s, initial=(None, ""), logger=self.logger
-            )
+            self._citations = Expiring(self.load_citations, self.citation_ttl_s, logger=self.logger)
         return self._citations.get(self.clock())
+
+    def _citation_display(self) -> tuple[CitationDisplay | None, str]:
+        """What the page shows of the citations, and the version the rendered page depends on."""
+        state = self.citation_state()
+        if state is None:
+            return None, ""
+        return choose_display(state, self.utc_now(), self.stale_after_days), state.version
 
     def _render(self, default_site: Site, site: Site, display, base_path: str) -> str:
         alternates = _alternates(default_site.settings, base_path)

@@ -59,25 +59,6 @@ def current_citations():
     return store.load_current(settings().profile_id) if store else None
 
 
-def citation_display():
-    """(what the page shows of the citations, its version) from the citation table."""
-    from chalicelib.citation_views import choose_display
-
-    state = current_citations()
-    if state is None:
-        return None, ""
-    display = choose_display(state, datetime.now(UTC), settings().stale_after_days)
-    return display, state.version
-
-
-@cache
-def citation_state_cache():
-    """The citation state for the JSON and badge endpoints, re-read once per citation TTL."""
-    from chalicelib.homepage import Expiring
-
-    return Expiring(current_citations, settings().citation_ttl_s, logger=logger)
-
-
 def run_refresh(*, now: datetime | None = None):
     """One scheduled refresh: every configured source into the table, stats files to the bucket."""
     import requests
@@ -113,15 +94,15 @@ def homepage():
     config = settings()
     return Homepage(
         store=content_store(),
-        load_citations=citation_display,
+        load_citations=current_citations,
         content_ttl_s=config.content_ttl_s,
         citation_ttl_s=config.citation_ttl_s,
+        stale_after_days=config.stale_after_days,
         logger=logger,
     )
 
 
 def reset() -> None:
     """Forget every client, setting and cache (tests, and a new environment)."""
-    built_once = (settings, s3_client, dynamodb_client, content_store, citation_store, homepage)
-    for built in (*built_once, citation_state_cache):
+    for built in (settings, s3_client, dynamodb_client, content_store, citation_store, homepage):
         built.cache_clear()
