@@ -147,9 +147,9 @@ def scholar_user_id(snapshot: CitationSnapshot) -> str:
     if snapshot.source not in SCHOLAR_SOURCES:
         return ""
     owners = {p.id.split(":", 1)[0] for p in snapshot.publications if ":" in p.id}
-    if len(owners) == 1 and SCHOLAR_ID.match(next(iter(owners))):
+    if len(owners) == 1 and SCHOLAR_ID.fullmatch(next(iter(owners))):
         return owners.pop()
-    return snapshot.profile_id if SCHOLAR_ID.match(snapshot.profile_id) else ""
+    return snapshot.profile_id if SCHOLAR_ID.fullmatch(snapshot.profile_id) else ""
 
 
 def gs_data(snapshot: CitationSnapshot) -> dict:

@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TextIO
 
+from chalicelib.cli.files import read_json
 from chalicelib.errors import UserError
 from chalicelib.refresh import SOURCE_IDS
 from chalicelib.settings import SCHOLAR_ID, Settings, SettingsError, load_settings
@@ -87,7 +88,7 @@ def stage_settings(args, environ: Mapping[str, str]) -> tuple[Settings, str | No
     if args.table:
         overrides["table"] = args.table
     if args.scholar_id:
-        if not SCHOLAR_ID.match(args.scholar_id):
+        if not SCHOLAR_ID.fullmatch(args.scholar_id):
             raise UserError(
                 "--scholar-id: expected a 12-character Google Scholar user id, "
                 f"got {args.scholar_id!r}"
@@ -256,7 +257,7 @@ def import_gs_data_command(args) -> int:
     from chalicelib.citation_views import snapshot_from_gs_data
 
     settings, region = stage_settings(args, os.environ)
-    snapshot = snapshot_from_gs_data(_read_json(args.file), settings.profile_id)
+    snapshot = snapshot_from_gs_data(read_json(args.file), settings.profile_id)
     store = _citation_store(settings, region, args.stage)
     if not store.save_snapshot(snapshot):
         raise UserError(
@@ -276,18 +277,3 @@ def import_gs_data_command(args) -> int:
         f"(updated {snapshot.fetched_at:%Y-%m-%d %H:%M} UTC)"
     )
     return 0
-
-
-def _read_json(path: Path) -> object:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise UserError(f"{path}: no such file") from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise UserError(f"{path}: cannot read: {error}") from None
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as error:
-        raise UserError(
-            f"{path}:{error.lineno}: not valid JSON: {error.msg} (column {error.colno})"
-        ) from None

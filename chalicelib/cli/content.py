@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from chalicelib.cli.files import read_bytes
 from chalicelib.content import Site, load_site
 from chalicelib.errors import UserError
 
@@ -32,13 +33,7 @@ def register(subparsers) -> None:
 
 def read_content_file(path: Path) -> Site:
     """The validated site of a local content file; a UserError names the file otherwise."""
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise UserError(f"{path}: no such file") from None
-    except OSError as error:
-        raise UserError(f"{path}: cannot read: {error.strerror}") from None
-    return load_site(raw, path.name)
+    return load_site(read_bytes(path), path.name)
 
 
 def validate_command(args) -> int:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from chalicelib.cli.files import read_text
 from chalicelib.content import ContentError, load_site
 from chalicelib.errors import UserError
 
@@ -46,7 +47,7 @@ def import_acadhomepage_command(args) -> int:
 
     _refuse_overwrite(args.output, args.force)
     imported = import_acadhomepage(
-        _read_text(args.about), _read_text(args.config), args.about.name, args.config.name
+        read_text(args.about), read_text(args.config), args.about.name, args.config.name
     )
     site = _checked(imported.text, args.output.name)
     _write(args.output, imported.text)
@@ -61,24 +62,13 @@ def import_bibtex_command(args) -> int:
     from chalicelib.importers.bibtex import import_bibtex
 
     _refuse_overwrite(args.output, args.force)
-    imported = import_bibtex(_read_text(args.bibtex), args.bibtex.name)
+    imported = import_bibtex(read_text(args.bibtex), args.bibtex.name)
     site = _checked(_MINIMAL_SITE + imported.text, args.output.name)
     _write(args.output, imported.text)
     papers = sum(len(section.publications) for section in site.sections)
     print(f"wrote {args.output}: {papers} publications")
     _print_notes(imported.notes)
     return 0
-
-
-def _read_text(path: Path) -> str:
-    try:
-        return path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise UserError(f"{path}: no such file") from None
-    except UnicodeDecodeError as error:
-        raise UserError(f"{path}: not UTF-8 text (byte {error.start}); save it as UTF-8") from None
-    except OSError as error:
-        raise UserError(f"{path}: cannot read: {error.strerror}") from None
 
 
 def _refuse_overwrite(path: Path, force: bool) -> None:

@@ -6,7 +6,7 @@ import argparse
 import json
 from pathlib import Path
 
-from chalicelib.errors import UserError
+from chalicelib.cli.files import read_text
 from chalicelib.scholar import ScholarPage, parse_profile_page, scholar_page_json
 
 
@@ -29,7 +29,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def scholar_parse(args: argparse.Namespace) -> int:
     """Print the parsed page; exit code 0 for a usable profile page, 1 otherwise."""
-    page = parse_profile_page(_read_page(Path(args.file)))
+    page = parse_profile_page(read_text(Path(args.file)))
     if args.json:
         print(json.dumps(scholar_page_json(page), indent=2, ensure_ascii=False))
     else:
@@ -54,20 +54,3 @@ def page_summary(page: ScholarPage) -> str:
             f"more pages: {'yes' if page.has_more else 'no'}",
         ]
     )
-
-
-def _read_page(path: Path) -> str:
-    """The text of a saved page, or a one-line UserError saying why it cannot be read."""
-    try:
-        return path.read_bytes().decode("utf-8")
-    except FileNotFoundError:
-        raise UserError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise UserError(f"{path}: expected a saved HTML file, got a directory") from None
-    except UnicodeDecodeError as error:
-        raise UserError(
-            f"{path}: expected UTF-8 text, got byte 0x{error.object[error.start]:02x} "
-            f"at offset {error.start}"
-        ) from None
-    except OSError as error:
-        raise UserError(f"{path}: cannot be read ({error.strerror})") from None

@@ -445,7 +445,7 @@ def _read_profile(config: dict, filename: str, page: _Page) -> dict:
 def _scholar_id(value: str) -> str:
     found = SCHOLAR_USER.search(value)
     candidate = found.group("id") if found else value
-    return candidate if SCHOLAR_ID.match(candidate) else ""
+    return candidate if SCHOLAR_ID.fullmatch(candidate) else ""
 
 
 def _papers_scholar_user(page: _Page) -> str:
