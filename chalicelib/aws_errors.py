@@ -1,4 +1,5 @@
-"""AWS SDK errors met by the acadpage command, as one line that says what to do about them."""
+"""The acadpage command's AWS sessions, and the SDK errors it meets as one line that says what
+to do about them."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from botocore.exceptions import (
 )
 
 from chalicelib.errors import UserError
+from chalicelib.stages import check_region
 
 THROTTLED = {
     "Throttling",
@@ -120,3 +122,18 @@ def aws_operation(operation: str, stage: str = "") -> Iterator[None]:
         yield
     except (BotoCoreError, ClientError) as error:
         raise AwsError(describe_aws_error(error, operation, stage)) from error
+
+
+def aws_session(region: str | None):
+    """A boto3 session in `region` (or the AWS config's region); nothing is called yet."""
+    import boto3
+
+    with aws_operation("opening an AWS session"):
+        return boto3.session.Session(region_name=check_region(region) if region else None)
+
+
+def session_region(session) -> str:
+    """The session's region, or an AwsError saying how to set one."""
+    if not session.region_name:
+        raise AwsError("no AWS region set; pass --region or set AWS_DEFAULT_REGION")
+    return check_region(session.region_name)

@@ -190,6 +190,19 @@ def test_a_stage_record_names_the_table(workspace, capsys):
     assert table_store().load_current(PROFILE) is None
 
 
+def test_the_stages_configured_scholar_id_picks_the_profile(workspace, capsys, monkeypatch):
+    """A laptop refresh must use the partition the deployed page reads."""
+    monkeypatch.delenv("ACADPAGE_SCHOLAR_ID")
+    stage = {"environment_variables": {"ACADPAGE_SCHOLAR_ID": "DhtAFkwAAAAJ"}}
+    (workspace / ".chalice").mkdir()
+    (workspace / ".chalice" / "config.json").write_text(json.dumps({"stages": {"prod": stage}}))
+
+    code, out, _ = run(capsys, "status", "--stage", "prod")
+
+    assert code == 0
+    assert out == ["profile DhtAFkwAAAAJ: no citation numbers stored yet; run `acadpage refresh`"]
+
+
 def test_table_option_wins_and_a_missing_table_is_one_line(workspace, capsys):
     assert run(capsys, "status", "--table", "no-such-table") == (
         1,

@@ -68,7 +68,7 @@ def _stage_options(parser: argparse.ArgumentParser) -> None:
         "--stage",
         default="dev",
         help="the stage whose resources `acadpage bootstrap` recorded in .acadpage/STAGE.json "
-        "(default: dev); without that record the environment's ACADPAGE_* variables are used",
+        "(default: dev), over the stage's variables in .chalice/config.json and ACADPAGE_*",
     )
     parser.add_argument("--region", help="AWS region (default: the stage's, then your AWS config)")
     parser.add_argument("--table", help="the DynamoDB table (overrides stage and environment)")
@@ -76,14 +76,20 @@ def _stage_options(parser: argparse.ArgumentParser) -> None:
 
 
 def stage_settings(args, environ: Mapping[str, str]) -> tuple[Settings, str | None]:
-    """(settings, AWS region): environment, then the stage's record, then command-line options."""
-    from chalicelib.stages import check_region, read_record
+    """(settings, AWS region): the stage's configured environment under this shell's, then the
+    stage's record, then command-line options."""
+    from chalicelib.stages import chalice_config_path, check_region, read_record, stage_environment
 
+    project = Path.cwd()
+    # what the stage's functions see, so a laptop refresh writes where the page reads
+    deployed = (
+        stage_environment(project, args.stage) if chalice_config_path(project).is_file() else {}
+    )
     try:
-        settings = load_settings(environ)
+        settings = load_settings({**deployed, **environ})
     except SettingsError as error:
         raise UserError(str(error)) from None
-    record = read_record(Path.cwd(), args.stage)
+    record = read_record(project, args.stage)
     overrides = {"bucket": record.bucket, "table": record.table} if record else {}
     if args.table:
         overrides["table"] = args.table
@@ -100,14 +106,11 @@ def stage_settings(args, environ: Mapping[str, str]) -> tuple[Settings, str | No
 
 def _aws_client(service: str, region: str | None):
     """A boto3 client, made here and only when a command needs it."""
-    import boto3
+    from chalicelib.aws_errors import aws_operation, aws_session, session_region
 
-    from chalicelib.aws_errors import aws_operation
-
-    with aws_operation("opening an AWS session"):
-        session = boto3.session.Session(region_name=region)
-        if not session.region_name:
-            raise UserError("no AWS region set; pass --region or set AWS_DEFAULT_REGION")
+    session = aws_session(region)
+    session_region(session)
+    with aws_operation(f"opening the {service} client"):
         return session.client(service)
 
 

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from chalicelib.aws_errors import AwsError, aws_operation
+from chalicelib.aws_errors import aws_operation, aws_session, session_region
 from chalicelib.cli.content import read_content_file
 from chalicelib.content import LANGUAGE, ContentError, Site, load_site
 from chalicelib.content_store import media_type
@@ -25,7 +25,6 @@ from chalicelib.stages import (
     StageError,
     StageRecord,
     check_bucket,
-    check_region,
     check_stage,
     check_table,
     default_bucket,
@@ -114,24 +113,6 @@ def _add_stage_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--project-dir", type=Path, default=Path("."), help="the acadpage folder (default .)"
     )
-
-
-# --- AWS session -------------------------------------------------------------------------------
-
-
-def aws_session(region: str | None):
-    """A boto3 session in `region` (or the AWS config's region); nothing is called yet."""
-    import boto3
-
-    with aws_operation("opening an AWS session"):
-        return boto3.session.Session(region_name=check_region(region) if region else None)
-
-
-def session_region(session) -> str:
-    """The session's region, or an AwsError saying how to set one."""
-    if not session.region_name:
-        raise AwsError("no AWS region set; pass --region or set AWS_DEFAULT_REGION")
-    return check_region(session.region_name)
 
 
 # --- bootstrap ---------------------------------------------------------------------------------
