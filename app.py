@@ -79,7 +79,7 @@ REFRESH_SCHEDULE = os.environ.get("ACADPAGE_REFRESH_SCHEDULE", "cron(0 8 * * ? *
 
 def citation_response(path: str) -> Response:
     """A badge, gs_data.json or status.json from the cached citation state."""
-    from chalicelib.citation_views import citation_endpoint
+    from chalicelib.citations.endpoints import citation_endpoint
 
     state = runtime.homepage().citation_state()
     status, content_type, body = citation_endpoint(
@@ -113,13 +113,13 @@ def refresh_citations(event):
 
 
 # For search engines and feed readers: /sitemap.xml, /robots.txt, /feed.xml, /favicon.ico.
-# chalicelib.seo writes the documents; these handlers find the site's address and wrap the answer.
+# chalicelib.site.seo writes the documents; these handlers find the address and wrap the answer.
 DOCUMENT_CACHE_CONTROL = "public, max-age=300, s-maxage=3600"
 
 
 def site_root_and_sites():
     """The site's absolute address (`base_url`, else the Host header) and its good sites."""
-    from chalicelib.seo import site_root
+    from chalicelib.site.seo import site_root
 
     sites = runtime.homepage().sites()
     base_url = sites[0].settings.base_url if sites else ""
@@ -137,7 +137,7 @@ def document_response(body: str, content_type: str) -> Response:
 
 @app.route("/sitemap.xml", methods=["GET", "HEAD"])
 def sitemap():
-    from chalicelib.seo import sitemap_xml
+    from chalicelib.site.seo import sitemap_xml
 
     root, sites = site_root_and_sites()
     if not sites:
@@ -147,7 +147,7 @@ def sitemap():
 
 @app.route("/robots.txt", methods=["GET", "HEAD"])
 def robots():
-    from chalicelib.seo import robots_txt
+    from chalicelib.site.seo import robots_txt
 
     root, _ = site_root_and_sites()
     return document_response(robots_txt(root), "text/plain; charset=utf-8")
@@ -155,7 +155,7 @@ def robots():
 
 @app.route("/feed.xml", methods=["GET", "HEAD"])
 def feed():
-    from chalicelib.seo import atom_feed
+    from chalicelib.site.seo import atom_feed
 
     root, sites = site_root_and_sites()
     if not sites:
@@ -166,7 +166,7 @@ def feed():
 
 @app.route("/favicon.ico", methods=["GET", "HEAD"])
 def favicon():
-    from chalicelib.seo import favicon_location
+    from chalicelib.site.seo import favicon_location
 
     sites = runtime.homepage().sites()
     location = favicon_location(sites[0] if sites else None, base_path())

@@ -17,7 +17,7 @@ DYNAMODB_WRITES = {"PutItem", "UpdateItem", "BatchWriteItem", "DeleteItem"}
 
 def parse_100_rows_ms() -> float:
     """Parse one 100-row profile page."""
-    from chalicelib.scholar import parse_profile_page
+    from chalicelib.citations.scholar import parse_profile_page
 
     page = profile_page(0, ROWS_PER_PAGE, more=True)
     assert len(parse_profile_page(page).publications) == ROWS_PER_PAGE
@@ -30,8 +30,8 @@ def refresh_2000_pubs() -> tuple[float, int, int]:
     import requests
     from moto import mock_aws
 
-    from chalicelib.citation_store import CitationStore, create_table
-    from chalicelib.refresh import refresh_citations, source_fetchers
+    from chalicelib.citations.refresh import refresh_citations, source_fetchers
+    from chalicelib.citations.store import CitationStore, create_table
     from chalicelib.settings import load_settings
 
     pages = [

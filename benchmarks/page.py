@@ -52,7 +52,7 @@ def warm_request_p50_ms() -> float:
     from moto import mock_aws
 
     from chalicelib import runtime
-    from chalicelib.local_aws import seed_embedded_aws
+    from chalicelib.aws.embedded import seed_embedded_aws
 
     os.environ.update(
         AWS_ACCESS_KEY_ID="bench",
@@ -73,8 +73,8 @@ def warm_request_p50_ms() -> float:
 
 def render_example_p50_ms() -> float:
     """Validate the example content and render it, as after a content change."""
-    from chalicelib.content import load_site
-    from chalicelib.render import render_home_page
+    from chalicelib.site.content import load_site
+    from chalicelib.site.render import render_home_page
 
     raw = EXAMPLE.read_bytes()
     return p50_ms(lambda: render_home_page(load_site(raw), None), 200)
@@ -101,8 +101,8 @@ def generated_site(publications: int) -> bytes:
 
 def render_pubs(publications: int) -> tuple[float, float]:
     """(render p50 ms, validate p50 ms) of a generated site."""
-    from chalicelib.content import load_site
-    from chalicelib.render import render_home_page
+    from chalicelib.site.content import load_site
+    from chalicelib.site.render import render_home_page
 
     raw = generated_site(publications)
     site = load_site(raw)
@@ -123,8 +123,8 @@ def import_ms(statement: str) -> float:
 def page_bytes() -> tuple[int, int]:
     """(whole page, its inlined CSS) of the rendered example, in bytes: all a visitor downloads
     besides the images."""
-    from chalicelib.content import load_site
-    from chalicelib.render import TEMPLATES_DIR, render_home_page
+    from chalicelib.site.content import load_site
+    from chalicelib.site.render import TEMPLATES_DIR, render_home_page
 
     html = render_home_page(load_site(EXAMPLE.read_bytes()), None)
     return len(html.encode()), len((TEMPLATES_DIR / "site.css").read_bytes())

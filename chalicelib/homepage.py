@@ -12,11 +12,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from chalicelib.citation_views import CitationState, choose_display
-from chalicelib.citations import CitationDisplay
-from chalicelib.content import LANGUAGE, ContentError, Site, load_site
-from chalicelib.content_store import ContentStore, ContentStoreError
-from chalicelib.render import Alternate, render_error_page, render_home_page
+from chalicelib.aws.content_store import ContentStore, ContentStoreError
+from chalicelib.citations.model import CitationDisplay
+from chalicelib.citations.state import CitationState, choose_display
+from chalicelib.site.content import LANGUAGE, ContentError, Site, load_site
+from chalicelib.site.render import Alternate, render_error_page, render_home_page
 
 PAGE_CACHE_CONTROL = "public, max-age=60, s-maxage=300, stale-while-revalidate=86400"
 ERROR_CACHE_CONTROL = "no-store"

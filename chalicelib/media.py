@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from chalicelib.content_store import ContentStore, ContentStoreError, media_type
-from chalicelib.fields import is_media_key
+from chalicelib.aws.content_store import ContentStore, ContentStoreError, media_type
+from chalicelib.site.fields import is_media_key
 
 MEDIA_CACHE_CONTROL = "public, max-age=3600, s-maxage=86400"
 

@@ -38,7 +38,7 @@ def dynamodb_client():
 @cache
 def content_store():
     """Content and media in the configured bucket."""
-    from chalicelib.content_store import ContentStore
+    from chalicelib.aws.content_store import ContentStore
 
     config = settings()
     return ContentStore(s3_client(), config.bucket, config.content_prefix, config.media_prefix)
@@ -47,7 +47,7 @@ def content_store():
 @cache
 def citation_store():
     """The citation table, or None when no table is configured."""
-    from chalicelib.citation_store import CitationStore
+    from chalicelib.citations.store import CitationStore
 
     config = settings()
     return CitationStore(dynamodb_client(), config.table) if config.table else None
@@ -63,8 +63,8 @@ def run_refresh(*, now: datetime | None = None):
     """One scheduled refresh: every configured source into the table, stats files to the bucket."""
     import requests
 
-    from chalicelib.refresh import refresh_citations, source_fetchers
-    from chalicelib.stats_store import StatsWriter
+    from chalicelib.citations.refresh import refresh_citations, source_fetchers
+    from chalicelib.citations.stats_files import StatsWriter
 
     config = settings()
     moment = now or datetime.now(UTC)

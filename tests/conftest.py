@@ -56,7 +56,7 @@ def local_settings(monkeypatch):
 @pytest.fixture
 def seeded(aws, local_settings):
     """The embedded AWS with the example site uploaded."""
-    from chalicelib.local_aws import seed_embedded_aws
+    from chalicelib.aws.embedded import seed_embedded_aws
 
     seed_embedded_aws(local_settings, runtime.s3_client(), runtime.dynamodb_client(), EXAMPLES)
     runtime.reset()
@@ -79,7 +79,7 @@ def dynamodb(aws):
     """An embedded DynamoDB with an empty citation table."""
     import boto3
 
-    from chalicelib.citation_store import create_table
+    from chalicelib.citations.store import create_table
 
     client = boto3.client("dynamodb", region_name="us-east-1")
     create_table(client, CITATION_TABLE)
@@ -89,6 +89,6 @@ def dynamodb(aws):
 @pytest.fixture
 def store(dynamodb):
     """The citation store on that table."""
-    from chalicelib.citation_store import CitationStore
+    from chalicelib.citations.store import CitationStore
 
     return CitationStore(dynamodb, CITATION_TABLE)

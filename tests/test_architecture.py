@@ -11,11 +11,37 @@ import pytest
 
 from tests.conftest import ROOT
 
-PURE_MODULES = [
-    "citations", "content", "fields", "yamlnodes", "markdown", "render", "profile_links",
-    "settings", "scholar", "open_sources", "citation_views",
-]  # fmt: skip
+CHALICELIB = ROOT / "chalicelib"
+# Modules that compute without touching AWS, HTTP or the framework: the site, the citation model,
+# parsers and views, the importers, and the settings they share.
+PURE_MODULES = sorted(
+    [
+        *(f"site/{path.name}" for path in (CHALICELIB / "site").glob("*.py")),
+        *(f"importers/{path.relative_to(CHALICELIB / 'importers').as_posix()}"
+          for path in (CHALICELIB / "importers").rglob("*.py")),
+        *(f"citations/{name}.py" for name in (
+            "model", "scholar", "open_sources", "state", "items", "gs_data", "badges", "chart",
+            "status", "endpoints",
+        )),
+        "settings.py", "errors.py",
+    ]
+)  # fmt: skip
 OUTSIDE_WORLD = ("boto3", "botocore", "requests", "chalice", "moto")
+# The top level keeps only what every part shares and the page path; the rest lives in packages.
+TOP_LEVEL = {"__init__.py", "settings.py", "errors.py", "runtime.py", "homepage.py", "media.py"}
+PACKAGES = {"site", "citations", "aws", "importers", "cli"}
+# package -> what it must never import (chalicelib's own modules and packages, by prefix).
+FORBIDDEN = {
+    "site": ("citations.fetchers", "citations.refresh", "citations.store", "citations.stats_files",
+             "aws", "importers", "cli", "homepage", "runtime", "media"),
+    "citations": ("site", "importers", "cli", "homepage", "runtime", "media", "aws.content_store",
+                  "aws.stages", "aws.embedded"),
+    "aws": ("site", "importers", "cli", "homepage", "runtime", "media"),
+    "importers": ("citations", "aws", "cli", "homepage", "runtime", "media"),
+}  # fmt: skip
+# Only the embedded AWS of `acadpage serve` seeds citations; no other AWS adapter knows them.
+CITATIONS_ALLOWED_IN_AWS = {"aws/embedded.py"}
+MAX_MODULE_LINES = 420
 
 
 def imported_names(path) -> set[str]:
@@ -26,16 +52,57 @@ def imported_names(path) -> set[str]:
             names.update(alias.name for alias in node.names)
         elif isinstance(node, ast.ImportFrom) and node.module:
             names.add(node.module)
+            if node.module == "chalicelib":
+                names.update(f"chalicelib.{alias.name}" for alias in node.names)
     return names
+
+
+def own_imports(path) -> set[str]:
+    """chalicelib's modules that `path` imports, without the `chalicelib.` prefix."""
+    prefix = "chalicelib."
+    return {name[len(prefix) :] for name in imported_names(path) if name.startswith(prefix)}
+
+
+def library_modules() -> list[str]:
+    return sorted(path.relative_to(CHALICELIB).as_posix() for path in CHALICELIB.rglob("*.py"))
 
 
 @pytest.mark.parametrize("module", PURE_MODULES)
 def test_pure_modules_import_no_aws_http_or_framework(module):
-    path = ROOT / "chalicelib" / f"{module}.py"
-    if not path.exists():
-        pytest.skip(f"{module}.py is not written yet")
-    imports = imported_names(path)
+    imports = imported_names(CHALICELIB / module)
     assert not {name for name in imports if name.split(".")[0] in OUTSIDE_WORLD}
+
+
+def test_the_top_level_holds_only_shared_modules_and_the_page_path():
+    top = {path.name for path in CHALICELIB.glob("*.py")}
+    folders = {path.name for path in CHALICELIB.iterdir() if path.is_dir()} - {"__pycache__"}
+    assert top == TOP_LEVEL
+    assert folders == PACKAGES
+
+
+@pytest.mark.parametrize("module", library_modules())
+def test_packages_depend_only_inward(module):
+    package = module.split("/")[0]
+    imports = own_imports(CHALICELIB / module)
+    forbidden = FORBIDDEN.get(package, ())
+    if package == "aws" and module not in CITATIONS_ALLOWED_IN_AWS:
+        forbidden = (*forbidden, "citations")
+    wrong = {name for name in imports if name.split(".")[0] in forbidden or name in forbidden
+             or any(name.startswith(f"{prefix}.") for prefix in forbidden)}  # fmt: skip
+    assert not wrong, f"{module} imports {sorted(wrong)}"
+
+
+@pytest.mark.parametrize("module", [m for m in library_modules() if not m.startswith("cli/")])
+def test_nothing_but_the_command_imports_the_command(module):
+    assert not {name for name in own_imports(CHALICELIB / module) if name.startswith("cli")}
+
+
+def test_no_module_outside_the_tests_is_much_over_400_lines():
+    sources = [*CHALICELIB.rglob("*.py"), ROOT / "app.py", *(ROOT / "benchmarks").glob("*.py"),
+               *(ROOT / "scripts").glob("*.py")]  # fmt: skip
+    long = {path.relative_to(ROOT).as_posix(): n for path in sources
+            if (n := len(path.read_text().splitlines())) > MAX_MODULE_LINES}  # fmt: skip
+    assert not long
 
 
 def run_python(code: str) -> subprocess.CompletedProcess:
@@ -54,10 +121,9 @@ def test_importing_the_app_and_every_module_creates_no_client():
         def refuse(*args, **kwargs):
             raise SystemExit("a boto3 client was created at import time")
         botocore.session.Session.create_client = refuse
-        import app, chalicelib, chalicelib.cli
-        for package in (chalicelib, chalicelib.cli):
-            for info in pkgutil.iter_modules(package.__path__, package.__name__ + "."):
-                importlib.import_module(info.name)
+        import app, chalicelib
+        for info in pkgutil.walk_packages(chalicelib.__path__, "chalicelib."):
+            importlib.import_module(info.name)
         print("ok")
         """
     )

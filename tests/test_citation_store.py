@@ -13,18 +13,16 @@ import boto3
 import pytest
 from botocore.exceptions import ClientError
 
-from chalicelib.citation_store import (
+from chalicelib.citations.items import (
     CHUNK_PREFIX,
     HISTORY_PREFIX,
     STATUS_KEY,
-    CitationStore,
-    CitationStoreError,
-    HistoryPoint,
-    create_table,
     header_key,
     profile_key,
 )
-from chalicelib.citations import PaperCitations
+from chalicelib.citations.model import PaperCitations
+from chalicelib.citations.state import HistoryPoint
+from chalicelib.citations.store import CitationStore, CitationStoreError, create_table
 from tests.conftest import CITATION_TABLE
 from tests.test_citation_views import NOW, snapshot_of
 

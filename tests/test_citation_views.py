@@ -9,23 +9,24 @@ from pathlib import Path
 
 import pytest
 
-from chalicelib.citation_views import (
-    CitationState,
+from chalicelib.citations.badges import badge_svg, shields_endpoint
+from chalicelib.citations.chart import citation_chart_svg
+from chalicelib.citations.endpoints import citation_endpoint
+from chalicelib.citations.gs_data import (
     GsDataError,
-    RefreshStatus,
-    SourceStatus,
-    badge_svg,
-    choose_display,
-    citation_chart_svg,
-    citation_endpoint,
-    freshness_text,
     gs_data,
     gs_data_shieldsio,
-    shields_endpoint,
     snapshot_from_gs_data,
-    status_document,
 )
-from chalicelib.citations import CitationSnapshot, PaperCitations
+from chalicelib.citations.model import CitationSnapshot, PaperCitations
+from chalicelib.citations.state import (
+    CitationState,
+    RefreshStatus,
+    SourceStatus,
+    choose_display,
+    freshness_text,
+)
+from chalicelib.citations.status import status_document
 from chalicelib.settings import Settings
 
 FIXTURES = Path(__file__).parent / "fixtures"

@@ -9,8 +9,8 @@ from pathlib import Path
 import boto3
 import pytest
 
-from chalicelib.citation_store import CitationStore, create_table
-from chalicelib.citation_views import age_in_days
+from chalicelib.citations.state import age_in_days
+from chalicelib.citations.store import CitationStore, create_table
 from chalicelib.cli import build_parser, main
 from tests.httpserver import LocalHTTPServer, Reply
 from tests.test_citation_views import snapshot_of

@@ -17,9 +17,9 @@ from botocore.exceptions import (
     ProfileNotFound,
 )
 
-from chalicelib.aws_errors import describe_aws_error
+from chalicelib.aws.errors import describe_aws_error
+from chalicelib.aws.stages import bucket_problem
 from chalicelib.cli import build_parser, main
-from chalicelib.stages import bucket_problem
 from tests.conftest import EXAMPLES, ROOT
 
 ACCOUNT = "123456789012"  # moto's

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from chalicelib.content import ContentError, load_site
+from chalicelib.site.content import ContentError, load_site
 from tests.conftest import EXAMPLES
 
 MINIMAL = """\

@@ -7,8 +7,8 @@ import re
 import pytest
 
 from chalicelib.cli import main
-from chalicelib.content import SECTION_KINDS, load_site
-from chalicelib.profile_links import LINK_KINDS
+from chalicelib.site.content import SECTION_KINDS, load_site
+from chalicelib.site.profile_links import LINK_KINDS
 from tests.conftest import EXAMPLES, ROOT
 
 CONTENT_DOC = (ROOT / "docs" / "content.md").read_text()

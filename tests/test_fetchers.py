@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 import requests
 
+from chalicelib.citations.fetchers import fetch_openalex, fetch_scholar, fetch_semanticscholar
 from chalicelib.errors import UserError
-from chalicelib.fetchers import fetch_openalex, fetch_scholar, fetch_semanticscholar
 from tests.httpserver import LocalHTTPServer, RecordedRequest, Reply
 from tests.scholar_pages import profile_page
 

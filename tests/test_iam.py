@@ -10,7 +10,7 @@ import pytest
 from botocore import xform_name
 from botocore.session import get_session
 
-from chalicelib.stages import lambda_policy, stage_environment
+from chalicelib.aws.stages import lambda_policy, stage_environment
 from tests.conftest import ROOT
 
 CHALICE = ROOT / ".chalice"
@@ -18,7 +18,9 @@ CONFIG = json.loads((CHALICE / "config.json").read_text())
 DEPLOYED_STAGES = [name for name, stage in CONFIG["stages"].items() if "iam_policy_file" in stage]
 RESOURCES_TEMPLATE = json.loads((ROOT / "deploy" / "resources.json").read_text())
 # Modules the Lambda functions do not run: the command line, importers, the embedded AWS.
-NOT_IN_LAMBDA = {"local_aws.py"}
+# Only `acadpage serve` runs these (embedded moto) and the acadpage command, never a Lambda.
+NOT_IN_LAMBDA = {"aws/embedded.py"}
+NOT_IN_LAMBDA_DIRS = ("cli/",)
 # Operations whose IAM action has another name.
 IAM_ACTION_OF = {
     "s3:HeadObject": "s3:GetObject",
@@ -43,8 +45,9 @@ def operations() -> dict[str, str]:
 def actions_called_by_lambda_code() -> dict[str, set[str]]:
     """IAM action -> modules calling it, from `self.<client>.<operation>(...)` in chalicelib/."""
     called: dict[str, set[str]] = {}
-    for path in sorted((ROOT / "chalicelib").glob("*.py")):
-        if path.name in NOT_IN_LAMBDA:
+    for path in sorted((ROOT / "chalicelib").rglob("*.py")):
+        name = path.relative_to(ROOT / "chalicelib").as_posix()
+        if name in NOT_IN_LAMBDA or name.startswith(NOT_IN_LAMBDA_DIRS):
             continue
         for node in ast.walk(ast.parse(path.read_text())):
             if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
@@ -58,7 +61,7 @@ def actions_called_by_lambda_code() -> dict[str, set[str]]:
             operation = operations().get(node.func.attr)
             if is_client and operation:
                 action = IAM_ACTION_OF.get(operation, operation)
-                called.setdefault(action, set()).add(path.name)
+                called.setdefault(action, set()).add(name)
     return called
 
 
@@ -120,8 +123,8 @@ def test_dev_and_prod_stages_use_their_own_policy_file_and_no_generated_policy()
 
 def test_the_code_scan_finds_the_storage_calls():
     called = actions_called_by_lambda_code()
-    assert called["s3:GetObject"] == {"content_store.py"}
-    assert called["s3:PutObject"] == {"stats_store.py"}
+    assert called["s3:GetObject"] == {"aws/content_store.py"}
+    assert called["s3:PutObject"] == {"citations/stats_files.py"}
     assert "dynamodb:Query" in called
 
 

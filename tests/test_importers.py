@@ -9,9 +9,9 @@ import pytest
 import yaml
 
 from chalicelib.cli import main
-from chalicelib.content import load_site
 from chalicelib.importers import ImportProblem
 from chalicelib.importers.acadhomepage import import_acadhomepage
+from chalicelib.site.content import load_site
 from tests.conftest import FIXTURES
 
 ACADHOMEPAGE = FIXTURES / "acadhomepage"

@@ -9,15 +9,15 @@ from pathlib import Path
 
 import pytest
 
-from chalicelib.citations import PaperCitations
-from chalicelib.errors import UserError
-from chalicelib.open_sources import (
+from chalicelib.citations.model import PaperCitations
+from chalicelib.citations.open_sources import (
     SourceFormatError,
     openalex_snapshot,
     semanticscholar_snapshot,
     valid_openalex_id,
     valid_semanticscholar_id,
 )
+from chalicelib.errors import UserError
 
 FIXTURES = Path(__file__).parent / "fixtures"
 FETCHED_AT = datetime(2026, 2, 1, 6, 0, tzinfo=UTC)

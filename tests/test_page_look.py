@@ -8,8 +8,8 @@ from itertools import pairwise
 
 import pytest
 
-from chalicelib.content import load_site
-from chalicelib.render import TEMPLATES_DIR, render_error_page, render_home_page
+from chalicelib.site.content import load_site
+from chalicelib.site.render import TEMPLATES_DIR, render_error_page, render_home_page
 from tests.conftest import EXAMPLES, ROOT
 
 CSS = (TEMPLATES_DIR / "site.css").read_text(encoding="utf-8")

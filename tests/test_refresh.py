@@ -11,18 +11,18 @@ import boto3
 import pytest
 import requests
 
-from chalicelib.citation_store import CitationStore, CitationStoreError
-from chalicelib.citation_views import gs_data, gs_data_shieldsio
-from chalicelib.citations import CitationSnapshot, PaperCitations
-from chalicelib.refresh import (
+from chalicelib.citations.gs_data import gs_data, gs_data_shieldsio
+from chalicelib.citations.model import CitationSnapshot, PaperCitations
+from chalicelib.citations.refresh import (
     SourceResult,
     describe_result,
     hold_back_reason,
     refresh_citations,
     source_fetchers,
 )
+from chalicelib.citations.stats_files import StatsWriter
+from chalicelib.citations.store import CitationStore, CitationStoreError
 from chalicelib.settings import Settings
-from chalicelib.stats_store import StatsWriter
 from tests.test_citation_store import CallLog, long_profile
 from tests.test_citation_views import NOW, snapshot_of
 
@@ -34,7 +34,7 @@ FIXTURES = Path(__file__).parent / "fixtures"
 
 @dataclass(frozen=True)
 class Outcome:
-    """What a fetcher returns, in the shape of chalicelib.fetchers.FetchOutcome."""
+    """What a fetcher returns, in the shape of chalicelib.citations.fetchers.FetchOutcome."""
 
     kind: str
     snapshot: CitationSnapshot | None = None

@@ -6,9 +6,9 @@ from datetime import UTC, datetime
 
 import yaml
 
-from chalicelib.citations import CitationDisplay, CitationSnapshot, PaperCitations
-from chalicelib.content import load_site
-from chalicelib.render import fill_citation_spans, render_home_page
+from chalicelib.citations.model import CitationDisplay, CitationSnapshot, PaperCitations
+from chalicelib.site.content import load_site
+from chalicelib.site.render import fill_citation_spans, render_home_page
 from tests.conftest import EXAMPLES
 
 PAYLOAD = "<script>alert(1)</script>\"'><img src=x onerror=alert(2)>"

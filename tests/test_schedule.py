@@ -7,7 +7,7 @@ import json
 import pytest
 
 from chalicelib import runtime
-from chalicelib.scholar import parse_profile_page
+from chalicelib.citations.scholar import parse_profile_page
 from tests.conftest import EXAMPLES, FIXTURES, LOCAL_BUCKET
 from tests.httpserver import LocalHTTPServer, Reply
 

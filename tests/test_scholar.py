@@ -9,14 +9,14 @@ from pathlib import Path
 
 import pytest
 
-from chalicelib.cli import main
-from chalicelib.scholar import (
+from chalicelib.citations.scholar import (
     ScholarPage,
     classify_response,
     merge_pages,
     parse_profile_page,
     scholar_page_json,
 )
+from chalicelib.cli import main
 
 FIXTURES = Path(__file__).parent / "fixtures" / "scholar"
 COMPLETE = FIXTURES / "profile_P1RwlvoAAAAJ_complete.html"

@@ -9,9 +9,10 @@ from datetime import UTC, datetime
 
 import pytest
 
-from chalicelib import runtime, seo
-from chalicelib.content import load_site
-from chalicelib.render import Alternate, render_home_page
+from chalicelib import runtime
+from chalicelib.site import seo
+from chalicelib.site.content import load_site
+from chalicelib.site.render import Alternate, render_home_page
 from tests.conftest import EXAMPLES, LOCAL_BUCKET
 
 BASE_URL = "https://lorem-ipsum.example.org"

@@ -8,7 +8,7 @@ import sys
 
 from chalicelib.errors import UserError
 
-COMMAND_MODULES = ("content", "serve", "scholar", "citations", "deploy", "imports")
+COMMAND_MODULES = ("content", "serve", "scholar", "citations", "bootstrap", "publish", "imports")
 
 
 def build_parser() -> argparse.ArgumentParser:

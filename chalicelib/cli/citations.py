@@ -12,9 +12,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TextIO
 
+from chalicelib.citations.refresh import SOURCE_IDS
 from chalicelib.cli.files import read_json
 from chalicelib.errors import UserError
-from chalicelib.refresh import SOURCE_IDS
 from chalicelib.settings import SCHOLAR_ID, Settings, SettingsError, load_settings
 
 
@@ -78,7 +78,12 @@ def _stage_options(parser: argparse.ArgumentParser) -> None:
 def stage_settings(args, environ: Mapping[str, str]) -> tuple[Settings, str | None]:
     """(settings, AWS region): the stage's configured environment under this shell's, then the
     stage's record, then command-line options."""
-    from chalicelib.stages import chalice_config_path, check_region, read_record, stage_environment
+    from chalicelib.aws.stages import (
+        chalice_config_path,
+        check_region,
+        read_record,
+        stage_environment,
+    )
 
     project = Path.cwd()
     # what the stage's functions see, so a laptop refresh writes where the page reads
@@ -106,7 +111,7 @@ def stage_settings(args, environ: Mapping[str, str]) -> tuple[Settings, str | No
 
 def _aws_client(service: str, region: str | None):
     """A boto3 client, made here and only when a command needs it."""
-    from chalicelib.aws_errors import aws_operation, aws_session, session_region
+    from chalicelib.aws.errors import aws_operation, aws_session, session_region
 
     session = aws_session(region)
     session_region(session)
@@ -115,7 +120,7 @@ def _aws_client(service: str, region: str | None):
 
 
 def _citation_store(settings: Settings, region: str | None, stage: str):
-    from chalicelib.citation_store import CitationStore
+    from chalicelib.citations.store import CitationStore
 
     if not settings.table:
         raise UserError(
@@ -154,14 +159,14 @@ def refresh_command(args) -> int:
     """Refresh the configured sources, print a line per source; 1 when nothing was published."""
     import requests
 
-    from chalicelib.refresh import (
+    from chalicelib.citations.refresh import (
         configured_sources,
         describe_result,
         refresh_citations,
         source_fetchers,
         sources_needed_message,
     )
-    from chalicelib.stats_store import StatsWriter
+    from chalicelib.citations.stats_files import StatsWriter
 
     settings, region = stage_settings(args, os.environ)
     if not configured_sources(settings, args.source):
@@ -209,7 +214,7 @@ def refresh_command(args) -> int:
 
 def status_command(args) -> int:
     """Print the status record, as lines or as /status.json's document."""
-    from chalicelib.citation_views import status_document
+    from chalicelib.citations.status import status_document
 
     settings, region = stage_settings(args, os.environ)
     state = _citation_store(settings, region, args.stage).load_current(settings.profile_id)
@@ -257,7 +262,7 @@ def status_lines(document: dict, profile_id: str) -> list[str]:
 
 def import_gs_data_command(args) -> int:
     """Validate a gs_data.json, then store it as the source "import"."""
-    from chalicelib.citation_views import snapshot_from_gs_data
+    from chalicelib.citations.gs_data import snapshot_from_gs_data
 
     settings, region = stage_settings(args, os.environ)
     snapshot = snapshot_from_gs_data(read_json(args.file), settings.profile_id)

@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from chalicelib.cli.files import read_bytes
-from chalicelib.content import Site, load_site
 from chalicelib.errors import UserError
+from chalicelib.site.content import Site, load_site
 
 
 def register(subparsers) -> None:
@@ -46,7 +46,7 @@ def validate_command(args) -> int:
 
 def preview_command(args) -> int:
     """Write the rendered page; media keys point at the content file's media/ folder."""
-    from chalicelib.render import render_home_page
+    from chalicelib.site.render import render_home_page
 
     site = read_content_file(args.file)
     media_dir = (args.file.resolve().parent / "media").as_uri()

@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from chalicelib.cli.files import read_text
-from chalicelib.content import ContentError, load_site
 from chalicelib.errors import UserError
+from chalicelib.site.content import ContentError, load_site
 
 # A publications list validates inside the smallest complete content file.
 _MINIMAL_SITE = "site: {title: T}\nprofile: {name: N}\nsections: [publications]\n"

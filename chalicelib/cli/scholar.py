@@ -6,8 +6,8 @@ import argparse
 import json
 from pathlib import Path
 
+from chalicelib.citations.scholar import ScholarPage, parse_profile_page, scholar_page_json
 from chalicelib.cli.files import read_text
-from chalicelib.scholar import ScholarPage, parse_profile_page, scholar_page_json
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

@@ -36,7 +36,7 @@ def serve(args) -> int:
     from moto import mock_aws
 
     from chalicelib import runtime
-    from chalicelib.local_aws import seed_embedded_aws
+    from chalicelib.aws.embedded import seed_embedded_aws
 
     if not (args.content / "site.yaml").is_file():
         raise UserError(

@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from chalicelib.fields import is_media_key
 from chalicelib.importers import Imported, ImportProblem, dump_content
+from chalicelib.site.fields import is_media_key
 
 ENTRY_START = re.compile(r"@\s*(?P<type>\w+)\s*[{(]\s*(?P<key>[^,\s{}()]+)\s*,")
 YEAR = re.compile(r"^\d{4}$")

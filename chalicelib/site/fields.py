@@ -7,7 +7,7 @@ import re
 
 import yaml
 
-from chalicelib.yamlnodes import Problem, join_path, line_of
+from chalicelib.site.yamlnodes import Problem, join_path, line_of
 
 _CORE = "tag:yaml.org,2002:"
 _URL_SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")

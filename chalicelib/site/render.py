@@ -10,13 +10,14 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
-from chalicelib.citation_views import citation_chart_svg, freshness_text
-from chalicelib.citations import CitationDisplay
-from chalicelib.content import Site, media_url
-from chalicelib.seo import page_seo
+from chalicelib.citations.chart import citation_chart_svg
+from chalicelib.citations.model import CitationDisplay
+from chalicelib.citations.state import freshness_text
+from chalicelib.site.content import Site, media_url
+from chalicelib.site.seo import page_seo
 
 # templates/ sits beside app.py both in the repository and in the deployment zip (vendor/templates).
-TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
+TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "templates"
 _SPAN = re.compile(r"<span\b([^>]*)>([^<]*)</span>")
 _ATTRIBUTE = re.compile(r'([a-zA-Z_][\w-]*)="([^"]*)"')
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from chalicelib.citation_store import CitationStore, create_table
-from chalicelib.citation_views import snapshot_from_gs_data
-from chalicelib.content_store import media_type
+from chalicelib.aws.content_store import media_type
+from chalicelib.citations.gs_data import snapshot_from_gs_data
+from chalicelib.citations.store import CitationStore, create_table
 from chalicelib.settings import Settings
 
 

@@ -6,9 +6,9 @@ import json
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from chalicelib.aws_errors import describe_aws_error
-from chalicelib.citation_views import gs_data, gs_data_shieldsio
-from chalicelib.citations import CitationSnapshot
+from chalicelib.aws.errors import describe_aws_error
+from chalicelib.citations.gs_data import gs_data, gs_data_shieldsio
+from chalicelib.citations.model import CitationSnapshot
 from chalicelib.errors import UserError
 
 GS_DATA = "gs_data.json"

@@ -19,8 +19,8 @@ from botocore.exceptions import (
     ProfileNotFound,
 )
 
+from chalicelib.aws.stages import check_region
 from chalicelib.errors import UserError
-from chalicelib.stages import check_region
 
 THROTTLED = {
     "Throttling",

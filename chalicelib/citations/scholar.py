@@ -10,7 +10,7 @@ from urllib.parse import parse_qs, urljoin, urlsplit
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from chalicelib.citations import CitationSnapshot, PaperCitations
+from chalicelib.citations.model import CitationSnapshot, PaperCitations
 
 STATUSES = ("ok", "blocked", "not_found", "layout_changed")
 SCHOLAR_ORIGIN = "https://scholar.google.com/"

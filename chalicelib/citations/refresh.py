@@ -12,8 +12,8 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Protocol
 
-from chalicelib.citation_views import CitationState, choose_display
-from chalicelib.citations import CitationSnapshot
+from chalicelib.citations.model import CitationSnapshot
+from chalicelib.citations.state import CitationState, choose_display
 from chalicelib.errors import UserError
 from chalicelib.settings import Settings
 
@@ -32,7 +32,7 @@ NEWER_STORED = "not published: a newer snapshot of this source is already stored
 
 
 class FetchResult(Protocol):
-    """What a fetcher returns (chalicelib.fetchers.FetchOutcome has this shape)."""
+    """What a fetcher returns (chalicelib.citations.fetchers.FetchOutcome has this shape)."""
 
     kind: str  # ok | blocked | not_found | layout_changed | network_error
     snapshot: CitationSnapshot | None
@@ -189,7 +189,7 @@ def source_fetchers(
     timeout_s: float = 20,
 ) -> dict[str, Fetcher]:
     """The real fetchers, bound to a requests session and the settings' keys, delays and proxy."""
-    from chalicelib import fetchers
+    from chalicelib.citations import fetchers
 
     chosen = {**settings.source_urls, **{k: v for k, v in (base_urls or {}).items() if v}}
     urls = {source: {"base_url": url} for source, url in chosen.items()}

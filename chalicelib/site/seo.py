@@ -14,8 +14,8 @@ from xml.sax.saxutils import escape, quoteattr
 
 from markupsafe import Markup
 
-from chalicelib.content import Publication, Site, media_url
-from chalicelib.fields import is_url
+from chalicelib.site.content import Publication, Site, media_url
+from chalicelib.site.fields import is_url
 
 _HOST = re.compile(r"^[A-Za-z0-9.-]+(:\d{1,5})?$")
 _LOCAL_HOSTS = ("127.0.0.1", "localhost", "[::1]")

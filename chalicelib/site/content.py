@@ -8,11 +8,17 @@ from dataclasses import dataclass
 import yaml
 
 from chalicelib.errors import UserError
-from chalicelib.fields import Fields, Problems, describe, is_url
-from chalicelib.markdown import markdown_block, markdown_inline
-from chalicelib.profile_links import LINK_KINDS, ProfileLink, link_url
 from chalicelib.settings import SCHOLAR_ID
-from chalicelib.yamlnodes import Problem, YamlProblems, check_safe, compose_yaml, decode_content
+from chalicelib.site.fields import Fields, Problems, describe, is_url
+from chalicelib.site.markdown import markdown_block, markdown_inline
+from chalicelib.site.profile_links import LINK_KINDS, ProfileLink, link_url
+from chalicelib.site.yamlnodes import (
+    Problem,
+    YamlProblems,
+    check_safe,
+    compose_yaml,
+    decode_content,
+)
 
 LANGUAGE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$")
 ANCHOR = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*$")

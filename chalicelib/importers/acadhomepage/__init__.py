@@ -8,16 +8,15 @@ one-line list items. What cannot be carried over is left out and listed in the n
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
 import yaml
 
-from chalicelib.content import LANGUAGE, PAPER_ID, PAPER_LINK_LABELS, SECTION_KINDS
-from chalicelib.fields import is_media_key, is_url
 from chalicelib.importers import Imported, ImportProblem, dump_content
-from chalicelib.profile_links import LINK_KINDS, link_url
-from chalicelib.settings import SCHOLAR_ID
+from chalicelib.importers.acadhomepage.config import read_config, read_profile, read_site
+from chalicelib.importers.acadhomepage.page import PageReading, media_key, plain, strip_tags
+from chalicelib.site.content import PAPER_ID, PAPER_LINK_LABELS, SECTION_KINDS
+from chalicelib.site.fields import is_url
 
 HEADING = re.compile(r"^#\s+(?P<title>.+?)\s*#*\s*$")
 LIQUID_TAG = re.compile(r"\{%.*?%\}")
@@ -36,8 +35,6 @@ CITATION_SPAN = re.compile(r"show_paper_citations['\"]\s+data=['\"](?P<id>[^'\"]
 YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
 BOLD = re.compile(r"^\s*(\*\*|__)(?P<text>.+?)\1\s*$")
 HTML_ONLY = re.compile(r"^\s*(</?[a-zA-Z][^>]*>\s*)+$")
-SCHOLAR_USER = re.compile(r"[?&]user=(?P<id>[^&#]+)")
-EMAIL = re.compile(r"^[^@\s]+@[^@\s]+$")
 
 # Words in an AcadHomepage heading -> the section type they become (first match wins).
 HEADING_KINDS = (
@@ -50,33 +47,15 @@ HEADING_KINDS = (
     ("talk", "talks"),
     ("intern", "internships"),
 )
-SITE_KEYS = {
-    "google_analytics_id": "analytics_id",
-    "google_site_verification": "google_site_verification",
-    "bing_site_verification": "bing_site_verification",
-    "baidu_site_verification": "baidu_site_verification",
-}
-PROFILE_TEXT = ("avatar", "bio", "location", "employer")
-
-
-@dataclass
-class _Page:
-    """What has been read so far; turned into the content document at the end."""
-
-    notes: list[str] = field(default_factory=list)
-    sections: list = field(default_factory=list)
-    content: dict = field(default_factory=dict)
-    owner_names: list[str] = field(default_factory=list)
-    media: list[str] = field(default_factory=list)
 
 
 def import_acadhomepage(
     about_md: str, config_yml: str, about_name: str = "about.md", config_name: str = "_config.yml"
 ) -> Imported:
     """Content YAML for an AcadHomepage about page and site config, with notes on what changed."""
-    config = _read_config(config_yml, config_name)
+    config = read_config(config_yml, config_name)
     lines, front = _strip_front_matter(about_md, about_name)
-    page = _Page()
+    page = PageReading()
     blocks = _split_sections(lines)
     about_lines = blocks.pop(0)[1] if blocks and blocks[0][0] is None else []
     about = _clean_about(about_lines, about_name, page)
@@ -85,8 +64,8 @@ def import_acadhomepage(
         page.content["about"] = about
     for heading, body in blocks:
         _read_section(heading, body, about_name, page)
-    profile = _read_profile(config, config_name, page)
-    site = _read_site(config, front, profile.get("name", ""))
+    profile = read_profile(config, config_name, page)
+    site = read_site(config, front, profile.get("name", ""))
     document = {"site": site, "profile": profile, "sections": page.sections, **page.content}
     for source in dict.fromkeys(page.media):
         page.notes.append(
@@ -98,24 +77,6 @@ def import_acadhomepage(
         "Check it with `acadpage validate`; the format is described in docs/content.md."
     )
     return Imported(dump_content(document, header), tuple(page.notes))
-
-
-def _read_config(text: str, filename: str) -> dict:
-    try:
-        config = yaml.safe_load(text)
-    except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark
-        where = f"{filename}:{mark.line + 1}" if mark else filename
-        raise ImportProblem(f"{where}: YAML syntax error: {error.problem}") from None
-    except yaml.YAMLError as error:
-        raise ImportProblem(f"{filename}: YAML syntax error: {error}") from None
-    if config is None:
-        return {}
-    if not isinstance(config, dict):
-        raise ImportProblem(
-            f"{filename}: expected Jekyll settings (a mapping), got {type(config).__name__}"
-        )
-    return config
 
 
 def _strip_front_matter(text: str, filename: str) -> tuple[list[tuple[int, str]], dict]:
@@ -149,7 +110,7 @@ def _split_sections(lines: list[tuple[int, str]]) -> list[tuple[tuple[int, str] 
     return blocks
 
 
-def _clean_about(lines: list[tuple[int, str]], filename: str, page: _Page) -> str:
+def _clean_about(lines: list[tuple[int, str]], filename: str, page: PageReading) -> str:
     """The about text without anchors and Liquid output, which no longer means anything."""
     kept = []
     for number, line in lines:
@@ -187,7 +148,7 @@ def _section_kind(title: str, taken: set[str]) -> str:
     return "markdown"
 
 
-def _read_section(heading: tuple[int, str], body: list, filename: str, page: _Page) -> None:
+def _read_section(heading: tuple[int, str], body: list, filename: str, page: PageReading) -> None:
     number, text = heading
     icon, title = _split_title(text)
     taken = {entry if isinstance(entry, str) else entry.get("type", "") for entry in page.sections}
@@ -211,7 +172,7 @@ def _read_section(heading: tuple[int, str], body: list, filename: str, page: _Pa
         page.content[kind] = _read_dated(body, filename, page)
 
 
-def _read_dated(body: list, filename: str, page: _Page) -> list[dict]:
+def _read_dated(body: list, filename: str, page: PageReading) -> list[dict]:
     """Dated entries from `- *date*: text` items; plain items keep no date."""
     entries: list[dict] = []
     for number, line in body:
@@ -233,7 +194,7 @@ def _read_dated(body: list, filename: str, page: _Page) -> list[dict]:
     return [entry for entry in entries if entry["text"]]
 
 
-def _read_publications(body: list, filename: str, page: _Page) -> list[dict]:
+def _read_publications(body: list, filename: str, page: PageReading) -> list[dict]:
     """Featured papers from paper-box divs, the rest from one-line list items."""
     papers: list[dict] = []
     index = 0
@@ -270,7 +231,7 @@ def _box_end(body: list, start: int) -> int:
     return len(body)
 
 
-def _paper_box(lines: list, filename: str, page: _Page) -> dict:
+def _paper_box(lines: list, filename: str, page: PageReading) -> dict:
     """One featured paper from a paper-box div."""
     text = "\n".join(line for _, line in lines)
     paper: dict = {}
@@ -297,7 +258,7 @@ def _paper_box(lines: list, filename: str, page: _Page) -> dict:
         elif not authors:
             authors = _authors(stripped, page)
         else:
-            description.append(_strip_tags(stripped))
+            description.append(strip_tags(stripped))
     if not title_seen:
         first = lines[0][0]
         raise ImportProblem(f"{filename}:{first}: a paper-box without a title line")
@@ -306,9 +267,9 @@ def _paper_box(lines: list, filename: str, page: _Page) -> dict:
     citation = CITATION_SPAN.search(text)
     paper["authors"] = authors
     if badge:
-        _set_venue(paper, _strip_tags(badge.group("venue")))
+        _set_venue(paper, strip_tags(badge.group("venue")))
     if image:
-        media = _media_key(image.group("src"), f"{filename}:{lines[0][0]}", page)
+        media = media_key(image.group("src"), f"{filename}:{lines[0][0]}", page)
         if media:
             paper["image"] = media
     paper["featured"] = True
@@ -324,10 +285,10 @@ def _paper_box(lines: list, filename: str, page: _Page) -> dict:
 def _set_title(paper: dict, line: str) -> None:
     found = LEADING_LINK.match(line)
     if found:
-        paper["title"] = _plain(found.group("title"))
+        paper["title"] = plain(found.group("title"))
         paper["link"] = found.group("url")
     else:
-        paper["title"] = _plain(_strip_tags(line))
+        paper["title"] = plain(strip_tags(line))
 
 
 def _set_venue(paper: dict, venue: str) -> None:
@@ -337,7 +298,7 @@ def _set_venue(paper: dict, venue: str) -> None:
         paper["year"] = int(year.group())
 
 
-def _compact_paper(text: str, page: _Page) -> dict | None:
+def _compact_paper(text: str, page: PageReading) -> dict | None:
     """A paper from `[title](url), A, **B**, **CVPR 2020**` (a leading `VENUE` in backticks too)."""
     paper: dict = {}
     venue = ""
@@ -347,13 +308,13 @@ def _compact_paper(text: str, page: _Page) -> dict | None:
     found = LEADING_LINK.match(text)
     if not found:
         return None
-    paper["title"] = _plain(found.group("title"))
+    paper["title"] = plain(found.group("title"))
     paper["link"] = found.group("url")
     rest = text[found.end() :]
     links = _links(rest)
     rest = MD_LINK.sub("", CITATION_SPAN.sub("", rest))
     # Links were taken out above; what separated them ("|", "\\|") goes too.
-    parts = [part.strip(" |\\") for part in _strip_tags(rest).split(",")]
+    parts = [part.strip(" |\\") for part in strip_tags(rest).split(",")]
     parts = [part for part in parts if part]
     if parts and BOLD.match(parts[-1]) and YEAR.search(parts[-1]):
         venue = venue or BOLD.match(parts.pop()).group("text").strip()
@@ -365,10 +326,10 @@ def _compact_paper(text: str, page: _Page) -> dict | None:
     return {key: value for key, value in paper.items() if value not in ("", [], {})}
 
 
-def _authors(line: str, page: _Page) -> list[str]:
+def _authors(line: str, page: PageReading) -> list[str]:
     """Author names from a comma-separated line; bold ones are the owner's spellings."""
     names = []
-    for part in _strip_tags(line, keep_bold=True).split(","):
+    for part in strip_tags(line, keep_bold=True).split(","):
         part = part.strip()
         if not part:
             continue
@@ -393,103 +354,3 @@ def _links(line: str) -> dict:
         key = label.casefold() if label.casefold() in PAPER_LINK_LABELS else label
         links[key] = url
     return links
-
-
-def _media_key(src: str, where: str, page: _Page) -> str:
-    """An image reference for the content file: a URL as is, a site path as its file name."""
-    if is_url(src):
-        return src if src.startswith("https://") else ""
-    name = PurePosixPath(src).name
-    if not is_media_key(name):
-        page.notes.append(f"{where}: image {src!r} left out: its file name is not a media key")
-        return ""
-    page.media.append(src.lstrip("/"))
-    return name
-
-
-def _read_profile(config: dict, filename: str, page: _Page) -> dict:
-    author = config.get("author") or {}
-    if not isinstance(author, dict):
-        raise ImportProblem(f"{filename}: author: expected a mapping of author settings")
-    profile: dict = {
-        "name": _value(author.get("name")) or _value(config.get("title")) or "Your Name"
-    }
-    if page.owner_names:
-        profile["author_names"] = page.owner_names
-    for key in PROFILE_TEXT:
-        value = _value(author.get(key))
-        if value and key == "avatar":
-            value = _media_key(value, f"{filename} author.avatar", page)
-        if value:
-            profile[key] = value
-    scholar_id = _scholar_id(_value(author.get("googlescholar")))
-    if not scholar_id and author.get("googlescholar"):
-        page.notes.append(
-            f"{filename} author.googlescholar: {author['googlescholar']!r} holds no Google Scholar "
-            "user id; left out"
-        )
-    scholar_id = scholar_id or _papers_scholar_user(page)
-    if scholar_id:
-        profile["google_scholar_id"] = scholar_id
-    for kind in LINK_KINDS:
-        value = _value(author.get(kind))
-        if not value or kind == "googlescholar":
-            continue
-        if link_url(kind, value) is None or (kind == "email" and not EMAIL.match(value)):
-            page.notes.append(f"{filename} author.{kind}: {value!r} is not a usable link; left out")
-            continue
-        profile[kind] = value
-    return profile
-
-
-def _scholar_id(value: str) -> str:
-    found = SCHOLAR_USER.search(value)
-    candidate = found.group("id") if found else value
-    return candidate if SCHOLAR_ID.fullmatch(candidate) else ""
-
-
-def _papers_scholar_user(page: _Page) -> str:
-    """The Scholar user id the papers' citation ids share, when they all share one."""
-    users = {
-        paper["scholar_id"].split(":")[0]
-        for paper in page.content.get("publications", [])
-        if "scholar_id" in paper
-    }
-    if len(users) != 1:
-        return ""
-    page.notes.append("profile.google_scholar_id: taken from the papers' citation ids")
-    return users.pop()
-
-
-def _read_site(config: dict, front: dict, owner: str) -> dict:
-    site: dict = {"title": _value(config.get("title")) or owner or "Homepage"}
-    description = _value(config.get("description"))
-    if description:
-        site["description"] = description
-    language = _value(front.get("lang"))
-    if language and language != "en" and LANGUAGE.match(language):
-        site["language"] = language
-    url = _value(config.get("url"))
-    if url.startswith(("https://", "http://")):
-        site["base_url"] = url.rstrip("/") + _value(config.get("baseurl"))
-    for key, name in SITE_KEYS.items():
-        value = _value(config.get(key))
-        if value:
-            site[name] = value
-    return site
-
-
-def _value(raw) -> str:
-    """A config value as stripped text; None and empty are ""."""
-    return "" if raw is None else str(raw).strip()
-
-
-def _strip_tags(text: str, keep_bold: bool = False) -> str:
-    if keep_bold:
-        text = re.sub(r"</?(strong|b)>", "**", text)
-    return re.sub(r"<[^<>]+>", "", text).strip()
-
-
-def _plain(text: str) -> str:
-    """Inline markdown emphasis removed, for plain-text fields such as a title."""
-    return re.sub(r"\*\*|__|(?<!\\)\*", "", text).replace("\\", "").strip()

@@ -6,7 +6,7 @@ import re
 from datetime import datetime
 from typing import Any
 
-from chalicelib.citations import CitationSnapshot, PaperCitations
+from chalicelib.citations.model import CitationSnapshot, PaperCitations
 from chalicelib.errors import UserError
 
 _OPENALEX_AUTHOR = re.compile(r"^A\d+$")

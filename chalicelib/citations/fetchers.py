@@ -13,16 +13,16 @@ from urllib.parse import quote, urlsplit
 
 import requests
 
-from chalicelib.citations import CitationSnapshot
-from chalicelib.errors import UserError
-from chalicelib.open_sources import (
+from chalicelib.citations.model import CitationSnapshot
+from chalicelib.citations.open_sources import (
     SourceFormatError,
     openalex_snapshot,
     semanticscholar_snapshot,
     valid_openalex_id,
     valid_semanticscholar_id,
 )
-from chalicelib.scholar import ScholarPage, is_block_url, merge_pages, read_response
+from chalicelib.citations.scholar import ScholarPage, is_block_url, merge_pages, read_response
+from chalicelib.errors import UserError
 from chalicelib.settings import SCHOLAR_ID
 
 _API_KEY_IN_URL = re.compile(r"(api_key=)[^&\s'\"]+")

@@ -1,0 +1,223 @@
+"""AcadHomepage's gs_data.json, written from a snapshot and read back into one (pure)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from datetime import datetime
+
+from chalicelib.citations.badges import NO_NUMBERS
+from chalicelib.citations.model import CitationSnapshot, PaperCitations
+from chalicelib.citations.state import SCHOLAR_SOURCES, utc
+from chalicelib.errors import UserError
+from chalicelib.settings import SCHOLAR_ID
+
+
+class GsDataError(UserError):
+    """A gs_data.json that cannot be imported; the message names the field."""
+
+
+def scholar_user_id(snapshot: CitationSnapshot) -> str:
+    """The Google Scholar user id behind a Scholar or imported snapshot, or "" when unknown."""
+    if snapshot.source not in SCHOLAR_SOURCES:
+        return ""
+    owners = {p.id.split(":", 1)[0] for p in snapshot.publications if ":" in p.id}
+    if len(owners) == 1 and SCHOLAR_ID.fullmatch(next(iter(owners))):
+        return owners.pop()
+    return snapshot.profile_id if SCHOLAR_ID.fullmatch(snapshot.profile_id) else ""
+
+
+def gs_data(snapshot: CitationSnapshot) -> dict:
+    """The snapshot as AcadHomepage's gs_data.json: same keys, publications keyed by their id."""
+    document: dict = {"container_type": "Author"}
+    optional_text = {
+        "scholar_id": scholar_user_id(snapshot),
+        "url_picture": snapshot.photo_url,
+        "affiliation": snapshot.affiliation,
+    }
+    document.update({key: value for key, value in optional_text.items() if value})
+    document["name"] = snapshot.name
+    if snapshot.interests:
+        document["interests"] = list(snapshot.interests)
+    document["citedby"] = snapshot.citations
+    document["publications"] = {p.id: _gs_publication(p) for p in snapshot.publications}
+    numbers = {
+        "citedby5y": snapshot.citations_since,
+        "hindex": snapshot.h_index,
+        "hindex5y": snapshot.h_index_since,
+        "i10index": snapshot.i10_index,
+        "i10index5y": snapshot.i10_index_since,
+    }
+    document.update({key: value for key, value in numbers.items() if value is not None})
+    document["cites_per_year"] = {
+        str(year): count for year, count in sorted(snapshot.cites_per_year)
+    }
+    document["updated"] = utc(snapshot.fetched_at).strftime("%Y-%m-%d %H:%M:%S.%f")
+    return document
+
+
+def _gs_publication(paper: PaperCitations) -> dict:
+    bib = {"title": paper.title}
+    if paper.year is not None:
+        bib["pub_year"] = str(paper.year)
+    return {
+        "container_type": "Publication",
+        "bib": bib,
+        "author_pub_id": paper.id,
+        "num_citations": paper.citations,
+    }
+
+
+def gs_data_shieldsio(snapshot: CitationSnapshot | None) -> dict:
+    """AcadHomepage's gs_data_shieldsio.json: the total citations as a shields.io endpoint."""
+    message = str(snapshot.citations) if snapshot is not None else NO_NUMBERS
+    return {"schemaVersion": 1, "label": "citations", "message": message}
+
+
+_GS_PLACE = "gs_data.json"
+
+
+def snapshot_from_gs_data(
+    document: object, profile_id: str, fetched_at: datetime | None = None
+) -> CitationSnapshot:
+    """A snapshot (source "import") from a gs_data.json; raises GsDataError naming the bad field."""
+    if not isinstance(document, dict):
+        raise GsDataError(f"{_GS_PLACE}: expected a JSON object, got {_shown(document)}")
+    citations = _gs_count(document, "citedby")
+    h_index = _gs_count(document, "hindex")
+    i10_index = _gs_count(document, "i10index")
+    since = {name: _gs_count(document, name, required=False) for name in _GS_SINCE}
+    when = utc(fetched_at) if fetched_at is not None else _gs_updated(document)
+    return CitationSnapshot(
+        source="import",
+        profile_id=profile_id,
+        fetched_at=when,
+        citations=citations,
+        h_index=h_index,
+        i10_index=i10_index,
+        citations_since=since["citedby5y"],
+        h_index_since=since["hindex5y"],
+        i10_index_since=since["i10index5y"],
+        # Scholar's "since" column covers the last five calendar years before the current one.
+        since_year=when.year - 5 if any(v is not None for v in since.values()) else None,
+        name=_gs_text(document, "name"),
+        affiliation=_gs_text(document, "affiliation"),
+        interests=_gs_interests(document.get("interests")),
+        photo_url=_gs_text(document, "url_picture"),
+        cites_per_year=_gs_cites_per_year(document.get("cites_per_year")),
+        publications=_gs_publications(document.get("publications")),
+    )
+
+
+_GS_SINCE = ("citedby5y", "hindex5y", "i10index5y")
+
+
+def _shown(value: object) -> str:
+    if value is None:
+        return "nothing (null)"
+    if isinstance(value, dict):
+        return "an object"
+    if isinstance(value, list):
+        return "a list"
+    return repr(value)
+
+
+def _whole_number(value: object, place: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise GsDataError(f"{_GS_PLACE} {place}: expected an integer, got {_shown(value)}")
+    if value < 0:
+        raise GsDataError(f"{_GS_PLACE} {place}: expected an integer >= 0, got {value}")
+    return value
+
+
+def _gs_count(document: dict, name: str, *, required: bool = True) -> int | None:
+    if name not in document:
+        if required:
+            raise GsDataError(f"{_GS_PLACE} {name}: expected an integer, got nothing (missing)")
+        return None
+    return _whole_number(document[name], name)
+
+
+def _gs_text(document: Mapping, name: str, place: str = "") -> str:
+    value = document.get(name, "")
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise GsDataError(f"{_GS_PLACE} {place or name}: expected text, got {_shown(value)}")
+    return value
+
+
+def _gs_updated(document: dict) -> datetime:
+    wanted = "expected a time like '2024-03-28 08:05:19'"
+    if "updated" not in document:
+        raise GsDataError(f"{_GS_PLACE} updated: {wanted}, got nothing (missing)")
+    value = document["updated"]
+    if not isinstance(value, str):
+        raise GsDataError(f"{_GS_PLACE} updated: {wanted}, got {_shown(value)}")
+    try:
+        return utc(datetime.fromisoformat(value.strip()))
+    except ValueError:
+        raise GsDataError(f"{_GS_PLACE} updated: {wanted}, got {value!r}") from None
+
+
+def _gs_interests(value: object) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if not isinstance(value, list):
+        raise GsDataError(f"{_GS_PLACE} interests: expected a list of text, got {_shown(value)}")
+    for index, interest in enumerate(value):
+        if not isinstance(interest, str):
+            raise GsDataError(
+                f"{_GS_PLACE} interests[{index}]: expected text, got {_shown(interest)}"
+            )
+    return tuple(value)
+
+
+def _gs_year(value: object, place: str) -> int:
+    text = str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+    if not isinstance(text, str) or not re.fullmatch(r"\d{4}", text.strip()):
+        raise GsDataError(f"{_GS_PLACE} {place}: expected a year like '2016', got {_shown(value)}")
+    return int(text)
+
+
+def _gs_cites_per_year(value: object) -> tuple[tuple[int, int], ...]:
+    if value is None:
+        return ()
+    if not isinstance(value, dict):
+        raise GsDataError(
+            f"{_GS_PLACE} cites_per_year: expected an object of year: count, got {_shown(value)}"
+        )
+    pairs = []
+    for year, count in value.items():
+        place = f"cites_per_year[{year!r}]"
+        pairs.append((_gs_year(year, place), _whole_number(count, place)))
+    return tuple(sorted(pairs))
+
+
+def _gs_publications(value: object) -> tuple[PaperCitations, ...]:
+    if value is None:
+        return ()
+    if not isinstance(value, dict):
+        raise GsDataError(
+            f"{_GS_PLACE} publications: expected an object keyed by publication id, "
+            f"got {_shown(value)}"
+        )
+    return tuple(_gs_paper(key, entry) for key, entry in value.items())
+
+
+def _gs_paper(key: str, entry: object) -> PaperCitations:
+    place = f"publications[{key!r}]"
+    if not isinstance(entry, dict):
+        raise GsDataError(f"{_GS_PLACE} {place}: expected an object, got {_shown(entry)}")
+    bib = entry.get("bib", {})
+    if not isinstance(bib, dict):
+        raise GsDataError(f"{_GS_PLACE} {place}.bib: expected an object, got {_shown(bib)}")
+    year = bib.get("pub_year")
+    return PaperCitations(
+        id=key,
+        title=_gs_text(bib, "title", f"{place}.bib.title"),
+        citations=_whole_number(entry.get("num_citations"), f"{place}.num_citations"),
+        authors=_gs_text(bib, "author", f"{place}.bib.author"),
+        venue=_gs_text(bib, "citation", f"{place}.bib.citation"),
+        year=None if year in (None, "") else _gs_year(year, f"{place}.bib.pub_year"),
+    )

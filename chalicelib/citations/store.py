@@ -1,0 +1,260 @@
+"""The citation store: the only module that talks to DynamoDB, given its low-level client."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from datetime import datetime
+
+from botocore.exceptions import BotoCoreError, ClientError
+
+from chalicelib.aws.errors import describe_aws_error
+from chalicelib.citations.items import (
+    CURRENT,
+    HISTORY_PREFIX,
+    STATUS_KEY,
+    TornRead,
+    attempt_update,
+    chunk_items,
+    chunk_key,
+    header_item,
+    history_item,
+    history_point,
+    profile_key,
+    publication_chunks,
+    snapshot_version,
+    state_from_items,
+    text_value,
+)
+from chalicelib.citations.model import CitationSnapshot
+from chalicelib.citations.state import CitationState, HistoryPoint
+from chalicelib.errors import UserError
+
+BATCH_SIZE = 25  # BatchWriteItem's limit
+BATCH_ATTEMPTS = 8
+
+
+class CitationStoreError(UserError):
+    """A DynamoDB call failed; the message names the operation and what to do about it."""
+
+
+def _error_code(error: ClientError) -> str:
+    return error.response.get("Error", {}).get("Code", "")
+
+
+class CitationStore:
+    """Reads and writes one profile's citations in a DynamoDB table, given a low-level client."""
+
+    def __init__(
+        self,
+        client,
+        table_name: str,
+        *,
+        page_size: int | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+    ):
+        self.client = client
+        self.table_name = table_name
+        self.page_size = page_size  # items per Query page; None leaves DynamoDB's 1 MB pages
+        self.sleep = sleep
+
+    @contextmanager
+    def _operation(self, action: str) -> Iterator[None]:
+        """Turn SDK errors met during `action` into a CitationStoreError naming it."""
+        try:
+            yield
+        except ClientError as error:
+            if _error_code(error) == "ResourceNotFoundException":
+                raise CitationStoreError(
+                    f"{action}: DynamoDB table {self.table_name!r} not found; "
+                    "check ACADPAGE_TABLE (or --table) and the AWS region"
+                ) from error
+            raise CitationStoreError(describe_aws_error(error, action)) from error
+        except BotoCoreError as error:
+            raise CitationStoreError(describe_aws_error(error, action)) from error
+
+    def load_current(self, profile_id: str) -> CitationState | None:
+        """Everything the page shows about `profile_id`, in one Query; None before any refresh."""
+        with self._operation(f"reading the citations of profile {profile_id!r}"):
+            try:
+                return state_from_items(self._current_items(profile_id, consistent=False))
+            except TornRead:
+                # A refresh replaced the publications under our feet: read again, strongly.
+                try:
+                    return state_from_items(self._current_items(profile_id, consistent=True))
+                except TornRead as torn:
+                    raise CitationStoreError(
+                        f"reading the citations of profile {profile_id!r}: {torn}"
+                    ) from torn
+
+    def _current_items(self, profile_id: str, *, consistent: bool) -> list[dict]:
+        return self._query(profile_id, CURRENT, consistent=consistent)
+
+    def _query(self, profile_id: str, prefix: str, *, consistent: bool = False) -> list[dict]:
+        request = {
+            "TableName": self.table_name,
+            "KeyConditionExpression": "pk = :pk AND begins_with(sk, :prefix)",
+            "ExpressionAttributeValues": {
+                ":pk": text_value(profile_key(profile_id)),
+                ":prefix": text_value(prefix),
+            },
+            "ConsistentRead": consistent,
+        }
+        if self.page_size:
+            request["Limit"] = self.page_size
+        items: list[dict] = []
+        while True:
+            response = self.client.query(**request)
+            items.extend(response.get("Items", []))
+            if "LastEvaluatedKey" not in response:
+                return items
+            request["ExclusiveStartKey"] = response["LastEvaluatedKey"]
+
+    def save_snapshot(self, snapshot: CitationSnapshot) -> bool:
+        """Store `snapshot` as its source's current one; False when a newer one is stored."""
+        action = f"saving the {snapshot.source} snapshot of profile {snapshot.profile_id!r}"
+        chunks = publication_chunks(snapshot.publications)
+        version = snapshot_version(snapshot, chunks)
+        partition = profile_key(snapshot.profile_id)
+        chunk_keys = [chunk_key(snapshot.source, version, i) for i in range(len(chunks))]
+        with self._operation(action):
+            # Chunks first: a reader only follows a header to chunks that already exist.
+            self._batch_write(
+                action,
+                [
+                    {"PutRequest": {"Item": item}}
+                    for item in chunk_items(partition, version, chunk_keys, chunks)
+                ],
+            )
+            previous = self._put_header(snapshot, version, len(chunks))
+            if previous is None:
+                self._delete(action, partition, chunk_keys)  # ours lost: nobody will read them
+                return False
+            if previous and previous["version"]["S"] != version:
+                stale = [
+                    chunk_key(snapshot.source, previous["version"]["S"], i)
+                    for i in range(int(previous["chunk_count"]["N"]))
+                ]
+                self._delete(action, partition, stale)
+            self._put_history(snapshot)
+        return True
+
+    def _put_header(
+        self, snapshot: CitationSnapshot, version: str, chunk_count: int
+    ) -> dict | None:
+        """Write the header unless a newer one is stored; the replaced header, None when refused."""
+        item = header_item(snapshot, version, chunk_count)
+        try:
+            response = self.client.put_item(
+                TableName=self.table_name,
+                Item=item,
+                # Saving the very same snapshot again is harmless, so an equal version passes.
+                ConditionExpression=(
+                    "attribute_not_exists(sk) OR fetched_at < :fetched_at OR version = :version"
+                ),
+                ExpressionAttributeValues={
+                    ":fetched_at": item["fetched_at"],
+                    ":version": item["version"],
+                },
+                ReturnValues="ALL_OLD",
+            )
+        except ClientError as error:
+            if _error_code(error) == "ConditionalCheckFailedException":
+                return None
+            raise
+        return response.get("Attributes", {})
+
+    def _put_history(self, snapshot: CitationSnapshot) -> None:
+        self.client.put_item(TableName=self.table_name, Item=history_item(snapshot))
+
+    def _delete(self, action: str, partition: str, sort_keys: Sequence[str]) -> None:
+        self._batch_write(
+            action,
+            [
+                {"DeleteRequest": {"Key": {"pk": text_value(partition), "sk": text_value(key)}}}
+                for key in sort_keys
+            ],
+        )
+
+    def _batch_write(self, action: str, requests: list[dict]) -> None:
+        """BatchWriteItem in groups of 25, retrying what DynamoDB leaves unprocessed."""
+        for start in range(0, len(requests), BATCH_SIZE):
+            pending = {self.table_name: requests[start : start + BATCH_SIZE]}
+            for attempt in range(BATCH_ATTEMPTS):
+                pending = self.client.batch_write_item(RequestItems=pending).get(
+                    "UnprocessedItems", {}
+                )
+                if not pending:
+                    break
+                self.sleep(min(0.05 * 2**attempt, 2.0))
+            else:
+                left = len(pending.get(self.table_name, []))
+                raise CitationStoreError(
+                    f"{action}: DynamoDB left {left} writes unprocessed after "
+                    f"{BATCH_ATTEMPTS} tries (throttled); try again in a minute"
+                )
+
+    def record_attempt(
+        self,
+        profile_id: str,
+        source: str,
+        *,
+        at: datetime,
+        kind: str,
+        detail: str = "",
+        published: bool = False,
+        held_back_reason: str = "",
+    ) -> None:
+        """Note one refresh attempt in the status record, with its success or held-back numbers."""
+        expression, names, values = attempt_update(
+            source,
+            at=at,
+            kind=kind,
+            detail=detail,
+            published=published,
+            held_back_reason=held_back_reason,
+        )
+        with self._operation(f"recording the {source} attempt of profile {profile_id!r}"):
+            self.client.update_item(
+                TableName=self.table_name,
+                Key={"pk": text_value(profile_key(profile_id)), "sk": text_value(STATUS_KEY)},
+                UpdateExpression=expression,
+                ExpressionAttributeNames=names,
+                ExpressionAttributeValues=values,
+            )
+
+    def history(self, profile_id: str, source: str) -> list[HistoryPoint]:
+        """One point per day a snapshot of `source` was saved, oldest first."""
+        with self._operation(f"reading the {source} history of profile {profile_id!r}"):
+            items = self._query(profile_id, f"{HISTORY_PREFIX}{source}#")
+        return [history_point(item) for item in items]
+
+
+def create_table(client, table_name: str, *, wait: bool = True) -> bool:
+    """Create the citation table (on-demand billing); False when it exists already."""
+    action = f"creating DynamoDB table {table_name!r}"
+    try:
+        client.create_table(
+            TableName=table_name,
+            AttributeDefinitions=[
+                {"AttributeName": "pk", "AttributeType": "S"},
+                {"AttributeName": "sk", "AttributeType": "S"},
+            ],
+            KeySchema=[
+                {"AttributeName": "pk", "KeyType": "HASH"},
+                {"AttributeName": "sk", "KeyType": "RANGE"},
+            ],
+            BillingMode="PAY_PER_REQUEST",
+        )
+        if wait:
+            client.get_waiter("table_exists").wait(
+                TableName=table_name, WaiterConfig={"Delay": 2, "MaxAttempts": 60}
+            )
+    except ClientError as error:
+        if _error_code(error) == "ResourceInUseException":
+            return False
+        raise CitationStoreError(describe_aws_error(error, action)) from error
+    except BotoCoreError as error:
+        raise CitationStoreError(describe_aws_error(error, action)) from error
+    return True

@@ -1,0 +1,1 @@
+"""The site: content files -> validated model -> HTML, feed and sitemap (pure)."""
