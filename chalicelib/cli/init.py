@@ -154,11 +154,14 @@ def _photo(session, snapshot, no_photo: bool) -> Photo:
         with session.get(snapshot.photo_url, timeout=20, stream=True) as response:
             body = response.raw.read(MAX_PHOTO_BYTES + 1, decode_content=True)
     except (requests.RequestException, OSError) as error:
-        print(f"photo not downloaded ({type(error).__name__}); using the default avatar")
+        print(f"photo not downloaded ({type(error).__name__}): using the default avatar")
         return default
     kind = next((ext for sig, ext in PHOTO_SIGNATURES.items() if body.startswith(sig)), None)
     if response.status_code != 200 or kind is None or len(body) > MAX_PHOTO_BYTES:
-        print(f"photo not used (HTTP {response.status_code}, not a small image); default avatar")
+        print(
+            f"photo not used (HTTP {response.status_code}, no small image): "
+            "using the default avatar"
+        )
         return default
     return Photo(f"avatar.{kind}", body, f"the photo from {snapshot.photo_url}")
 

@@ -143,12 +143,17 @@ def _profile_lines(profile: StarterProfile, name: str, rows: list[PaperCitations
 
 
 def _about_lines(snapshot: CitationSnapshot) -> list[str]:
-    text = ["Write a few lines about yourself here."]
+    """The about section as a literal block, easy to edit; one paragraph per fact."""
+    paragraphs = ["Write a few lines about yourself here: markdown, as in docs/content.md."]
     if snapshot.affiliation:
-        text.append(f"I am {snapshot.affiliation}.")
+        paragraphs.append(f"**Affiliation:** {snapshot.affiliation}")
     if snapshot.interests:
-        text.append("My research interests include " + ", ".join(snapshot.interests) + ".")
-    return [f"about: {quoted(' '.join(text))}"]
+        paragraphs.append("**Research interests:** " + ", ".join(snapshot.interests))
+    lines = ["about: |"]
+    for paragraph in paragraphs:
+        # a literal block takes any text but the characters YAML refuses or reads as breaks
+        lines += [f"  {_YAML_UNSAFE.sub(' ', ' '.join(paragraph.split()))}", ""]
+    return lines[:-1]
 
 
 def _publication_lines(rows: list[PaperCitations], scholar_id: str) -> list[str]:
