@@ -23,8 +23,9 @@ def seed_embedded_aws(settings: Settings, s3, dynamodb, folder: Path) -> str:
         upload_media(settings, s3, path.name, path.read_bytes())
     summary = f"embedded AWS: {len(content)} content files, {len(media)} media files"
     gs_data = folder / "gs_data.json"
+    if dynamodb is not None and settings.table:
+        create_table(dynamodb, settings.table)  # empty without gs_data.json: a page with no numbers
     if dynamodb is not None and settings.table and gs_data.is_file():
-        create_table(dynamodb, settings.table)
         snapshot = snapshot_from_gs_data(json.loads(gs_data.read_text()), settings.profile_id)
         CitationStore(dynamodb, settings.table).save_snapshot(snapshot)
         summary += f", citations of {snapshot.fetched_at:%Y-%m-%d} from gs_data.json"

@@ -4,6 +4,7 @@ from the browser or fetched, or from an OpenAlex author (by OpenAlex id or ORCID
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 from dataclasses import dataclass, replace
@@ -77,11 +78,14 @@ def init_command(args) -> int:
     profile = replace(profile, avatar=photo.name)
     text = starter_site_yaml(profile)
     site = load_site(text.encode("utf-8"), "site.yaml")  # a file init writes always validates
-    _write(args.folder, text, photo)
+    numbers = _local_numbers(profile)
+    _write(args.folder, text, photo, numbers)
     papers = sum(len(section.publications) for section in site.sections)
     featured = sum(paper.featured for section in site.sections for paper in section.publications)
     print(f"wrote {target}: {site.profile.name}, {papers} publications ({featured} featured)")
     print(f"wrote {args.folder / 'media' / photo.name} ({photo.origin})")
+    if numbers:
+        print(f"wrote {args.folder / 'gs_data.json'} (the numbers `acadpage serve` shows)")
     print("next:")
     for line in next_steps(args.folder):
         print(f"  {line}")
@@ -166,11 +170,22 @@ def _photo(session, snapshot, no_photo: bool) -> Photo:
     return Photo(f"avatar.{kind}", body, f"the photo from {snapshot.photo_url}")
 
 
-def _write(folder: Path, text: str, photo: Photo) -> None:
-    """site.yaml and the avatar, written only after everything was gathered and checked."""
+def _local_numbers(profile: StarterProfile) -> str:
+    """The Scholar numbers as gs_data.json, which `acadpage serve` loads; "" for other sources."""
+    from chalicelib.citations.gs_data import gs_data
+
+    if not profile.scholar_id:
+        return ""
+    return json.dumps(gs_data(profile.snapshot), indent=2, ensure_ascii=False) + "\n"
+
+
+def _write(folder: Path, text: str, photo: Photo, numbers: str) -> None:
+    """site.yaml, the avatar and the numbers, written only once all was gathered and checked."""
     try:
         (folder / "media").mkdir(parents=True, exist_ok=True)
         (folder / "media" / photo.name).write_bytes(photo.body)
+        if numbers:
+            (folder / "gs_data.json").write_text(numbers, encoding="utf-8")
         (folder / "site.yaml").write_text(text, encoding="utf-8")
     except OSError as error:
         raise UserError(f"{error.filename}: cannot write: {error.strerror}") from None

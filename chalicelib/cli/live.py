@@ -205,6 +205,9 @@ def live_handler_class(base: type, state: LiveState) -> type:
                 body = text
             super()._send_http_response_with_body(code, headers, body)
 
+        # the base class bound its own handler to every method name: bind this one instead
+        do_GET = do_PUT = do_POST = do_HEAD = do_DELETE = do_PATCH = do_OPTIONS = _generic_handle
+
         def log_message(self, format: str, *args) -> None:
             if not self.path.startswith(LIVE_PATH):
                 super().log_message(format, *args)

@@ -26,6 +26,11 @@ def register(subparsers) -> None:
         default=PROJECT_DIR / "examples",
         help="folder with site.yaml, site.<lang>.yaml and media/ (default: examples/)",
     )
+    parser.add_argument(
+        "--no-watch",
+        action="store_true",
+        help="serve the page exactly as deployed: no folder watching, no reload script",
+    )
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
     parser.set_defaults(handler=serve)
@@ -46,15 +51,18 @@ def serve(args) -> int:
     for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):
         os.environ[name] = "embedded"  # moto answers; nothing ever leaves this machine
     with mock_aws():
-        config = local_config()
+        config = local_config(watch=not args.no_watch)
         runtime.reset()
         seeded = seed_embedded_aws(
             runtime.settings(), runtime.s3_client(), runtime.dynamodb_client(), args.content
         )
         print(seeded)
+        if args.no_watch:
+            _listening(config, args.host, args.port).serve_forever()
+            return 0
         server, watcher = live_server(config, args.content, args.host, args.port)
         watcher.start()
-        print(f"watching {args.content} for saved edits")
+        print(f"watching {args.content}: saved edits show in open pages")
         try:
             server.serve_forever()
         finally:
@@ -62,24 +70,33 @@ def serve(args) -> int:
     return 0
 
 
-def local_config():
-    """The `local` stage's Chalice config, its variables set, the content re-read at every
-    request so a save shows at the next reload."""
+def local_config(watch: bool = True):
+    """The `local` stage's Chalice config with its variables set; when watching, the content is
+    re-read at every request so a save shows at the next reload."""
     from chalice.cli.factory import CLIFactory
 
     config = CLIFactory(str(PROJECT_DIR), environ=os.environ).create_config_obj(
         chalice_stage_name="local"
     )
     os.environ.update(config.environment_variables)
-    os.environ["ACADPAGE_CONTENT_TTL"] = "0"
+    if watch:
+        os.environ["ACADPAGE_CONTENT_TTL"] = "0"
     return config
+
+
+def _listening(config, host: str, port: int):
+    """Chalice's local server for the app, or a UserError when the port is taken."""
+    from chalice.local import create_local_server
+
+    try:
+        return create_local_server(config.chalice_app, config, host, port)
+    except OSError as error:
+        raise UserError(f"cannot listen on {host}:{port}: {error.strerror}; set PORT") from None
 
 
 def live_server(config, folder: Path, host: str, port: int):
     """(the app's local server with live reload, the folder's watcher), on the embedded AWS."""
     from functools import partial
-
-    from chalice.local import create_local_server
 
     from chalicelib import runtime
     from chalicelib.aws import embedded
@@ -94,10 +111,7 @@ def live_server(config, folder: Path, host: str, port: int):
         upload_media=partial(embedded.upload_media, settings, s3),
         delete_media=partial(embedded.delete_media, settings, s3),
     )
-    try:
-        server = create_local_server(config.chalice_app, config, host, port)
-    except OSError as error:
-        raise UserError(f"cannot listen on {host}:{port}: {error.strerror}; set PORT") from None
+    server = _listening(config, host, port)
     handler = server.server.RequestHandlerClass  # chalice's handler, bound to the app
     server.server.RequestHandlerClass = partial(
         live_handler_class(handler.func, state), *handler.args, **handler.keywords
