@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import difflib
 import unicodedata
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -12,6 +13,7 @@ from chalicelib.citations.model import PaperCitations
 
 # Near-identical only: a typo or a dropped word in a long title, never a different paper.
 SIMILARITY_THRESHOLD = 0.95
+NEAR_CANDIDATES = 10  # the titles sharing the most words, the only ones compared letter by letter
 OUTCOMES = ("matched", "unmatched", "ambiguous")
 
 
@@ -46,7 +48,10 @@ class TitleIndex:
             key = normalize_title(row.title)
             if key and not row.duplicate:
                 self.by_title.setdefault(key, []).append(row)
-        self._keys = sorted(self.by_title, key=len)
+        self._with_word: dict[str, set[str]] = {}
+        for key in self.by_title:
+            for word in set(key.split()):
+                self._with_word.setdefault(word, set()).add(key)
 
     def match(self, title: str) -> TitleMatch:
         """The one row whose title is this title's, else one near-identical, else why not."""
@@ -60,15 +65,19 @@ class TitleIndex:
         return TitleMatch(title, "unmatched")
 
     def _near(self, key: str) -> list[str]:
-        """Indexed titles at least SIMILARITY_THRESHOLD alike, cheap bounds checked first."""
-        if not key:
-            return []
+        """Indexed titles at least SIMILARITY_THRESHOLD alike. Only the few sharing the most
+        words, nearly all of them, and of a length that allows it are compared, cheap bounds
+        first: a near-identical title differs by a typo or two, never by many words."""
+        words = set(key.split())
+        shared = Counter(other for word in words for other in self._with_word.get(word, ()))
+        needed = max(1, len(words) - max(1, len(key) // 20))
         # SequenceMatcher caches what it learns about its second sequence: keep that one fixed
         matcher = difflib.SequenceMatcher(b=key, autojunk=False)
         near = []
-        for other in self._keys:
+        for other, count in shared.most_common(NEAR_CANDIDATES):
             # ratio <= 2*min(len)/(sum of lengths): skip titles whose length alone rules them out
-            if 2 * min(len(key), len(other)) < SIMILARITY_THRESHOLD * (len(key) + len(other)):
+            short, total = min(len(key), len(other)), len(key) + len(other)
+            if count < needed or 2 * short < SIMILARITY_THRESHOLD * total:
                 continue
             matcher.set_seq1(other)
             if (
@@ -77,7 +86,7 @@ class TitleIndex:
                 and matcher.ratio() >= SIMILARITY_THRESHOLD
             ):
                 near.append(other)
-        return near
+        return sorted(near)
 
 
 def match_titles(titles: Sequence[str], rows: Sequence[PaperCitations]) -> tuple[TitleMatch, ...]:
