@@ -86,6 +86,7 @@ def test_init_from_a_saved_scholar_page_writes_a_site_that_validates(tmp_path, c
     assert out == [
         f"wrote {folder}/site.yaml: WENRUI ZUO, 5 publications (3 featured)",
         f"wrote {folder}/media/avatar.svg (the default avatar)",
+        f"wrote {folder}/gs_data.json (the numbers `acadpage serve` shows)",
         "next:",
         f"  1. acadpage serve --content {folder}   # the page on http://127.0.0.1:8000, "
         "following your edits",
@@ -95,12 +96,17 @@ def test_init_from_a_saved_scholar_page_writes_a_site_that_validates(tmp_path, c
     ]
 
 
-def test_the_written_site_serves_counts_and_validates_with_the_command(tmp_path, capsys):
+def test_the_written_site_validates_and_its_numbers_load_for_serve(tmp_path, capsys):
+    from chalicelib.citations.gs_data import snapshot_from_gs_data
+
     folder = tmp_path / "s"
     run(capsys, "init", str(folder), "--scholar-page", str(COMPLETE_PAGE), "--no-photo")
 
     assert main(["validate", str(folder / "site.yaml")]) == 0
     assert capsys.readouterr().out == "site.yaml: valid: 2 sections, 5 publications\n"
+    numbers = json.loads((folder / "gs_data.json").read_text())
+    snapshot = snapshot_from_gs_data(numbers, "P1RwlvoAAAAJ")
+    assert (snapshot.citations, snapshot.h_index, len(snapshot.publications)) == (39, 4, 5)
 
 
 def test_an_existing_site_is_never_overwritten_without_force(tmp_path, capsys):
@@ -204,6 +210,8 @@ def test_init_from_scholar_fetches_every_page_and_the_photo(tmp_path, capsys, se
     assert len(papers) == 130 and len({paper.scholar_id for paper in papers}) == 130
     assert all(paper.scholar_id.startswith("amIMrIEAAAAJ:") for paper in papers)
     assert [request.query["cstart"] for request in server.requests[:2]] == [["0"], ["100"]]
+    (photo_request,) = [request for request in server.requests if request.path == "/photo"]
+    assert photo_request.headers["User-Agent"].startswith("Mozilla/5.0")
 
 
 @pytest.mark.parametrize(
@@ -307,6 +315,7 @@ def test_init_from_openalex_or_an_orcid(tmp_path, capsys, server, no_proxy, sour
     site = written_site(tmp_path)
     assert (site.profile.name, site.profile.employer) == ("Jason Priem", "OurResearch")
     assert site.profile.google_scholar_id == ""
+    assert not (tmp_path / "gs_data.json").exists()  # OpenAlex ids are no Scholar numbers
     papers = publications(site)
     assert [(paper.title, paper.venue, paper.year, paper.scholar_id) for paper in papers] == [
         ("The state of OA", "PeerJ", 2018, ""),

@@ -155,7 +155,10 @@ def _photo(session, snapshot, no_photo: bool) -> Photo:
     import requests
 
     try:
-        with session.get(snapshot.photo_url, timeout=20, stream=True) as response:
+        from chalicelib.citations.fetchers import SCHOLAR_HEADERS
+
+        browser = {"User-Agent": SCHOLAR_HEADERS["User-Agent"]}  # as Scholar's own page asks
+        with session.get(snapshot.photo_url, headers=browser, timeout=20, stream=True) as response:
             body = response.raw.read(MAX_PHOTO_BYTES + 1, decode_content=True)
     except (requests.RequestException, OSError) as error:
         print(f"photo not downloaded ({type(error).__name__}): using the default avatar")
