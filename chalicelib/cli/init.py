@@ -136,9 +136,7 @@ def _gather_profile(args, session) -> StarterProfile:
         raise UserError(f"{outcome.detail}{hint}")
     if args.scholar:
         return StarterProfile(outcome.snapshot, "", scholar_id=args.scholar)
-    return StarterProfile(
-        outcome.snapshot, "", openalex_id=outcome.snapshot.profile_id, orcid=args.orcid or ""
-    )
+    return StarterProfile(outcome.snapshot, "", orcid=args.orcid or "")
 
 
 def _saved_pages_profile(files: list[Path]) -> StarterProfile:

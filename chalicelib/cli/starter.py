@@ -24,7 +24,6 @@ class StarterProfile:
     snapshot: CitationSnapshot
     avatar: str  # the media key of the photo or of the default avatar
     scholar_id: str = ""
-    openalex_id: str = ""
     orcid: str = ""
 
 
