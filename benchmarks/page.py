@@ -109,6 +109,24 @@ def render_pubs(publications: int) -> tuple[float, float]:
     return p50_ms(lambda: render_home_page(site, None), 50), p50_ms(lambda: load_site(raw), 20)
 
 
+def match_titles_ms(publications: int, rows: int) -> float:
+    """p50 ms of finding every publication's count by its title (once per content and citation
+    version): the generated site without scholar_ids against a profile of `rows` rows."""
+    import re
+
+    from chalicelib.citations.model import PaperCitations
+    from chalicelib.site.citation_links import resolve_site
+    from chalicelib.site.content import load_site
+
+    raw = re.sub(rb"\n    scholar_id: [^\n]*", b"", generated_site(publications))
+    site = load_site(raw)
+    stored = [
+        PaperCitations(f"d6u01FkAAAAJ:ROW{n:07d}", f"PAPER NUMBER {n} ON DEEP LEARNING.", n)
+        for n in range(rows)
+    ]
+    return p50_ms(lambda: resolve_site(site, stored), 5)
+
+
 def import_ms(statement: str) -> float:
     """Median time of `statement` in a fresh interpreter, in milliseconds."""
     code = f"import time; t = time.perf_counter(); {statement}; print(time.perf_counter() - t)"
@@ -149,5 +167,6 @@ def figures():
     render_500, validate_500 = render_pubs(500)
     yield "render_500_pubs_p50_ms", render_500, "ms"
     yield "validate_500_pubs_p50_ms", validate_500, "ms"
+    yield "match_500_titles_2000_rows_p50_ms", match_titles_ms(500, 2000), "ms"
     yield "import_boto3_ms", import_ms("import boto3"), "ms"
     yield "import_app_ms", import_ms("import app"), "ms"

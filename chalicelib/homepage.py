@@ -15,6 +15,7 @@ from typing import Any
 from chalicelib.aws.content_store import ContentStore, ContentStoreError
 from chalicelib.citations.model import CitationDisplay
 from chalicelib.citations.state import CitationState, choose_display
+from chalicelib.site.citation_links import resolve_site
 from chalicelib.site.content import LANGUAGE, ContentError, Site, load_site
 from chalicelib.site.render import Alternate, render_error_page, render_home_page
 
@@ -91,6 +92,7 @@ class Homepage:
     _content: dict[str, _ContentEntry] = field(default_factory=dict)
     _citations: Expiring | None = None
     _pages: dict[tuple, tuple[str, str]] = field(default_factory=dict)
+    _resolved: dict[tuple, Site] = field(default_factory=dict)
 
     def page(self, language: str | None = None, base_path: str = "") -> PageResponse:
         """The homepage in `language` (None: the default one), or a 404 / 503 page."""
@@ -110,7 +112,8 @@ class Homepage:
         # the default file's version too: a translation's alternates come from it
         key = (filename, etag, default_etag, citation_version, age, base_path)
         if key not in self._pages:
-            self._remember_page(key, self._render(default_site, site, display, base_path))
+            shown = self._resolved_site(filename, etag, site, citation_version)
+            self._remember_page(key, self._render(default_site, shown, display, base_path))
         body, page_etag = self._pages[key]
         return PageResponse(200, body, etag=page_etag, cache_control=PAGE_CACHE_CONTROL)
 
@@ -192,6 +195,16 @@ class Homepage:
             return None, ""
         return choose_display(state, self.utc_now(), self.stale_after_days), state.version
 
+    def _resolved_site(self, filename: str, etag: str, site: Site, citation_version: str) -> Site:
+        """The site with counts found by title and store listings filled: once per content and
+        citation version, however many languages, base paths and ages are rendered from it."""
+        key = (filename, etag, citation_version)
+        if key not in self._resolved:
+            if len(self._resolved) >= _RENDERED_PAGES_KEPT:
+                self._resolved.pop(next(iter(self._resolved)))
+            self._resolved[key] = resolve_site(site, scholar_rows(self.citation_state()))
+        return self._resolved[key]
+
     def _render(self, default_site: Site, site: Site, display, base_path: str) -> str:
         alternates = _alternates(default_site.settings, base_path)
         return render_home_page(site, display, base_path=base_path, alternates=alternates)
@@ -204,6 +217,13 @@ class Homepage:
 
     def _log(self, event: str, **fields) -> None:
         self.logger.error(json.dumps({"event": event, **fields}, ensure_ascii=False))
+
+
+def scholar_rows(state: CitationState | None) -> tuple:
+    """The publication rows of the stored Scholar snapshot (or of an imported gs_data.json)."""
+    snapshots = state.snapshots if state is not None else {}
+    snapshot = snapshots.get("scholar") or snapshots.get("import")
+    return snapshot.publications if snapshot is not None else ()
 
 
 def _alternates(settings, base_path: str) -> tuple[Alternate, ...]:

@@ -28,12 +28,16 @@ def free_port() -> int:
 
 
 @contextmanager
-def served_site(content: Path, log: Path, port: int | None = None) -> Iterator[str]:
-    """The base URL of `content` served locally (a free port unless given) until the block ends."""
+def served_site(
+    content: Path, log: Path, port: int | None = None, watch: bool = False
+) -> Iterator[str]:
+    """The base URL of `content` served locally (a free port unless given) until the block ends;
+    as deployed (no reload script) unless `watch`."""
     port = port or free_port()
     command = [
         sys.executable, "-c", "import sys; from chalicelib.cli import main; sys.exit(main())",
         "serve", f"--content={content}", "--host=127.0.0.1", f"--port={port}",
+        *(() if watch else ("--no-watch",)),
     ]  # fmt: skip
     with log.open("w") as output:
         process = subprocess.Popen(command, cwd=ROOT, stdout=output, stderr=subprocess.STDOUT)

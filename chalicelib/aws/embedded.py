@@ -17,22 +17,36 @@ def seed_embedded_aws(settings: Settings, s3, dynamodb, folder: Path) -> str:
     s3.create_bucket(Bucket=settings.bucket)
     content = sorted(folder.glob("site*.yaml"))
     for path in content:
-        s3.put_object(
-            Bucket=settings.bucket, Key=settings.content_prefix + path.name, Body=path.read_bytes()
-        )
+        upload_content(settings, s3, path.name, path.read_bytes())
     media = [p for p in sorted((folder / "media").glob("*")) if media_type(p.name)]
     for path in media:
-        s3.put_object(
-            Bucket=settings.bucket,
-            Key=settings.media_prefix + path.name,
-            Body=path.read_bytes(),
-            ContentType=media_type(path.name),
-        )
+        upload_media(settings, s3, path.name, path.read_bytes())
     summary = f"embedded AWS: {len(content)} content files, {len(media)} media files"
     gs_data = folder / "gs_data.json"
+    if dynamodb is not None and settings.table:
+        create_table(dynamodb, settings.table)  # empty without gs_data.json: a page with no numbers
     if dynamodb is not None and settings.table and gs_data.is_file():
-        create_table(dynamodb, settings.table)
         snapshot = snapshot_from_gs_data(json.loads(gs_data.read_text()), settings.profile_id)
         CitationStore(dynamodb, settings.table).save_snapshot(snapshot)
         summary += f", citations of {snapshot.fetched_at:%Y-%m-%d} from gs_data.json"
     return summary
+
+
+def upload_content(settings: Settings, s3, name: str, body: bytes) -> None:
+    """One content file into the embedded bucket, where the page path reads it."""
+    s3.put_object(Bucket=settings.bucket, Key=settings.content_prefix + name, Body=body)
+
+
+def upload_media(settings: Settings, s3, name: str, body: bytes) -> None:
+    """One media file into the embedded bucket, with the content type /media/ serves."""
+    s3.put_object(
+        Bucket=settings.bucket,
+        Key=settings.media_prefix + name,
+        Body=body,
+        ContentType=media_type(name),
+    )
+
+
+def delete_media(settings: Settings, s3, name: str) -> None:
+    """A media file removed from the folder leaves the embedded bucket too."""
+    s3.delete_object(Bucket=settings.bucket, Key=settings.media_prefix + name)

@@ -11,6 +11,7 @@ from urllib.parse import parse_qs, urljoin, urlsplit
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from chalicelib.citations.model import CitationSnapshot, PaperCitations
+from chalicelib.settings import SCHOLAR_ID
 
 STATUSES = ("ok", "blocked", "not_found", "layout_changed")
 SCHOLAR_ORIGIN = "https://scholar.google.com/"
@@ -40,6 +41,7 @@ class ScholarPage:
     cites_per_year: tuple[tuple[int, int], ...] = ()
     publications: tuple[PaperCitations, ...] = ()
     has_more: bool = False
+    user_id: str = ""  # the profile's 12-character id, as the page names itself
 
 
 class _LayoutChanged(Exception):
@@ -170,6 +172,7 @@ def _profile_page(tree: LexborHTMLParser) -> ScholarPage:
         cites_per_year=_cites_per_year(tree),
         publications=tuple(_publication(row) for row in tree.css("tr.gsc_a_tr")),
         has_more=more is not None and "disabled" not in more.attributes,
+        user_id=_user_id(tree),
     )
 
 
@@ -226,6 +229,18 @@ def _publication(row: LexborNode) -> PaperCitations:
         duplicate=count is not None
         and "gsc_a_acm" in (count.attributes.get("class") or "").split(),
     )
+
+
+def _user_id(tree: LexborHTMLParser) -> str:
+    """The profile's user id, from the page's canonical address or its first row's id."""
+    canonical = tree.css_first('link[rel="canonical"]')
+    href = (canonical.attributes.get("href") or "") if canonical is not None else ""
+    user = parse_qs(urlsplit(href).query).get("user", [""])[0]
+    if not user:
+        link = tree.css_first("a.gsc_a_at")
+        href = (link.attributes.get("href") or "") if link is not None else ""
+        user = parse_qs(urlsplit(href).query).get("citation_for_view", [""])[0].split(":")[0]
+    return user if SCHOLAR_ID.fullmatch(user) else ""
 
 
 def _affiliation(tree: LexborHTMLParser) -> str:

@@ -8,7 +8,16 @@ import sys
 
 from chalicelib.errors import UserError
 
-COMMAND_MODULES = ("content", "serve", "scholar", "citations", "bootstrap", "publish", "imports")
+COMMAND_MODULES = (
+    "init",
+    "content",
+    "serve",
+    "scholar",
+    "citations",
+    "bootstrap",
+    "publish",
+    "imports",
+)
 
 
 def build_parser() -> argparse.ArgumentParser:

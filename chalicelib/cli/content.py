@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
+from chalicelib.cli.citations import _stage_options
 from chalicelib.cli.files import read_bytes
 from chalicelib.errors import UserError
 from chalicelib.site.content import Site, load_site
@@ -18,6 +20,13 @@ def register(subparsers) -> None:
         "line and field.",
     )
     validate.add_argument("file", type=Path, help="the content file, e.g. site.yaml")
+    validate.add_argument(
+        "--citations",
+        action="store_true",
+        help="also list which publications find their count in the stage's stored Scholar rows "
+        "(matched by title, ambiguous, unmatched)",
+    )
+    _stage_options(validate)
     validate.set_defaults(handler=validate_command)
 
     preview = subparsers.add_parser(
@@ -41,7 +50,48 @@ def validate_command(args) -> int:
     site = read_content_file(args.file)
     papers = sum(len(section.publications) for section in site.sections)
     print(f"{args.file.name}: valid: {len(site.sections)} sections, {papers} publications")
+    if args.citations:
+        for line in citation_lines(site, _stored_scholar_rows(args)):
+            print(line)
     return 0
+
+
+def _stored_scholar_rows(args) -> tuple:
+    """The publication rows of the stage's stored Scholar snapshot (none stored: empty)."""
+    from chalicelib.cli.citations import _citation_store, stage_settings
+    from chalicelib.homepage import scholar_rows
+
+    settings, region = stage_settings(args, os.environ)
+    state = _citation_store(settings, region, args.stage).load_current(settings.profile_id)
+    return scholar_rows(state)
+
+
+def citation_lines(site: Site, rows) -> list[str]:
+    """Which publications show a count, and why the others do not."""
+    from chalicelib.site.citation_links import publication_matches
+
+    if not rows:
+        return ["citations: no Scholar rows stored yet; run `acadpage refresh` first"]
+    known = {row.id: row for row in rows if not row.duplicate}
+    papers = dict.fromkeys(paper for section in site.sections for paper in section.publications)
+    lines = [f"citations: {len(rows)} Scholar rows stored"]
+    for paper in papers:
+        row = known.get(paper.scholar_id)
+        if row is not None:
+            lines.append(f"explicit: {paper.title!r}: {row.id} ({row.citations:,} citations)")
+        elif paper.scholar_id:
+            lines.append(f"explicit: {paper.title!r}: {paper.scholar_id}, which no stored row has")
+    for match in publication_matches(site, rows):
+        if match.row is not None:
+            lines.append(
+                f"matched: {match.title!r} -> {match.row.id} ({match.row.citations:,} citations)"
+            )
+        elif match.candidates:
+            ids = ", ".join(row.id for row in match.candidates)
+            lines.append(f"ambiguous: {match.title!r}: rows {ids}; set scholar_id to one")
+        else:
+            lines.append(f"unmatched: {match.title!r}: no stored row has this title")
+    return lines
 
 
 def preview_command(args) -> int:

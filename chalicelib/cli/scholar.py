@@ -4,10 +4,19 @@ from __future__ import annotations
 
 import argparse
 import json
+from dataclasses import replace
+from datetime import datetime
 from pathlib import Path
 
-from chalicelib.citations.scholar import ScholarPage, parse_profile_page, scholar_page_json
+from chalicelib.citations.model import CitationSnapshot
+from chalicelib.citations.scholar import (
+    ScholarPage,
+    merge_pages,
+    parse_profile_page,
+    scholar_page_json,
+)
 from chalicelib.cli.files import read_text
+from chalicelib.errors import UserError
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -54,3 +63,34 @@ def page_summary(page: ScholarPage) -> str:
             f"more pages: {'yes' if page.has_more else 'no'}",
         ]
     )
+
+
+def saved_pages(
+    files: list[Path], now: datetime, profile_id: str = ""
+) -> tuple[CitationSnapshot, bool]:
+    """One snapshot of saved Scholar profile pages, and whether the last one offers more rows;
+    a UserError names a file that is not a profile page (or is another profile's)."""
+    pages = []
+    for path in files:
+        page = parse_profile_page(read_text(path))
+        if page.status != "ok":
+            reason = {
+                "blocked": "a captcha or 'unusual traffic' page",
+                "layout_changed": "not a Scholar profile page as acadpage knows it",
+            }.get(page.status, page.status)
+            raise UserError(f"{path}: expected a saved Google Scholar profile page, got {reason}")
+        pages.append(page)
+    users = {page.user_id for page in pages if page.user_id}
+    if profile_id:
+        users.discard(profile_id)
+        if users:
+            raise UserError(
+                f"{files[0]}: these pages are of Scholar profile {sorted(users)[0]}, "
+                f"not of {profile_id}"
+            )
+    elif len(users) > 1:
+        raise UserError(f"{files[0]}: the pages are of different profiles: {sorted(users)}")
+    user = profile_id or (users.pop() if users else "")
+    snapshot = merge_pages(user, pages, now)
+    unique = tuple({paper.id: paper for paper in snapshot.publications}.values())
+    return replace(snapshot, publications=unique), pages[-1].has_more

@@ -16,7 +16,9 @@ def register(subparsers) -> None:
         "serve",
         help="run the site locally on an embedded AWS (no account, no internet)",
         description="Run the Chalice app (as `chalice local` does) against an in-process moto "
-        "S3 and DynamoDB seeded from a content folder.",
+        "S3 and DynamoDB seeded from a content folder. The folder is watched: each saved file "
+        "goes into the embedded S3 and open pages reload; a file with problems is not uploaded "
+        "and its problems show in the terminal and over the last good page.",
     )
     parser.add_argument(
         "--content",
@@ -24,15 +26,18 @@ def register(subparsers) -> None:
         default=PROJECT_DIR / "examples",
         help="folder with site.yaml, site.<lang>.yaml and media/ (default: examples/)",
     )
+    parser.add_argument(
+        "--no-watch",
+        action="store_true",
+        help="serve the page exactly as deployed: no folder watching, no reload script",
+    )
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
     parser.set_defaults(handler=serve)
 
 
 def serve(args) -> int:
-    """Seed an embedded AWS from the content folder, then serve until interrupted."""
-    from chalice.cli.factory import CLIFactory
-    from chalice.local import create_local_server
+    """Seed an embedded AWS from the content folder, then serve and follow edits until stopped."""
     from moto import mock_aws
 
     from chalicelib import runtime
@@ -46,20 +51,69 @@ def serve(args) -> int:
     for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):
         os.environ[name] = "embedded"  # moto answers; nothing ever leaves this machine
     with mock_aws():
-        config = CLIFactory(str(PROJECT_DIR), environ=os.environ).create_config_obj(
-            chalice_stage_name="local"
-        )
-        os.environ.update(config.environment_variables)
+        config = local_config(watch=not args.no_watch)
         runtime.reset()
         seeded = seed_embedded_aws(
             runtime.settings(), runtime.s3_client(), runtime.dynamodb_client(), args.content
         )
         print(seeded)
+        if args.no_watch:
+            _listening(config, args.host, args.port).serve_forever()
+            return 0
+        server, watcher = live_server(config, args.content, args.host, args.port)
+        watcher.start()
+        print(f"watching {args.content}: saved edits show in open pages")
         try:
-            server = create_local_server(config.chalice_app, config, args.host, args.port)
-        except OSError as error:
-            raise UserError(
-                f"cannot listen on {args.host}:{args.port}: {error.strerror}; set PORT"
-            ) from None
-        server.serve_forever()
+            server.serve_forever()
+        finally:
+            watcher.stop()
     return 0
+
+
+def local_config(watch: bool = True):
+    """The `local` stage's Chalice config with its variables set; when watching, the content is
+    re-read at every request so a save shows at the next reload."""
+    from chalice.cli.factory import CLIFactory
+
+    config = CLIFactory(str(PROJECT_DIR), environ=os.environ).create_config_obj(
+        chalice_stage_name="local"
+    )
+    os.environ.update(config.environment_variables)
+    if watch:
+        os.environ["ACADPAGE_CONTENT_TTL"] = "0"
+    return config
+
+
+def _listening(config, host: str, port: int):
+    """Chalice's local server for the app, or a UserError when the port is taken."""
+    from chalice.local import create_local_server
+
+    try:
+        return create_local_server(config.chalice_app, config, host, port)
+    except OSError as error:
+        raise UserError(f"cannot listen on {host}:{port}: {error.strerror}; set PORT") from None
+
+
+def live_server(config, folder: Path, host: str, port: int):
+    """(the app's local server with live reload, the folder's watcher), on the embedded AWS."""
+    from functools import partial
+
+    from chalicelib import runtime
+    from chalicelib.aws import embedded
+    from chalicelib.cli.live import FolderWatcher, LiveState, live_handler_class
+
+    settings, s3 = runtime.settings(), runtime.s3_client()
+    state = LiveState()
+    watcher = FolderWatcher(
+        folder,
+        state,
+        upload_content=partial(embedded.upload_content, settings, s3),
+        upload_media=partial(embedded.upload_media, settings, s3),
+        delete_media=partial(embedded.delete_media, settings, s3),
+    )
+    server = _listening(config, host, port)
+    handler = server.server.RequestHandlerClass  # chalice's handler, bound to the app
+    server.server.RequestHandlerClass = partial(
+        live_handler_class(handler.func, state), *handler.args, **handler.keywords
+    )
+    return server, watcher

@@ -10,6 +10,7 @@ import yaml
 from chalicelib.errors import UserError
 from chalicelib.settings import SCHOLAR_ID
 from chalicelib.site.fields import Fields, Problems, describe, is_url
+from chalicelib.site.listing import PublicationListing, read_listing
 from chalicelib.site.markdown import markdown_block, markdown_inline
 from chalicelib.site.profile_links import LINK_KINDS, ProfileLink, link_url
 from chalicelib.site.yamlnodes import (
@@ -115,6 +116,7 @@ class Section:
     html: str = ""  # about and free markdown sections
     entries: tuple[DatedEntry, ...] = ()
     publications: tuple[Publication, ...] = ()
+    listing: PublicationListing | None = None  # rows from the citation store, after these
 
 
 @dataclass(frozen=True)
@@ -316,7 +318,8 @@ def _read_section(top: Fields, path: str, node, owner_names) -> Section | None:
             _read_publication(Fields(n, p, top.problems), owner_names)
             for p, n in top.items("publications")
         )
-        section = _with_content(section, publications=pubs)
+        listing = read_listing(fields) if fields is not None else None
+        section = _with_content(section, publications=pubs, listing=listing)
     else:
         entries = tuple(_read_dated(Fields(n, p, top.problems)) for p, n in top.items(kind))
         section = _with_content(section, entries=entries)

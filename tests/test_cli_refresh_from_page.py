@@ -1,0 +1,113 @@
+"""`acadpage refresh --from-page`: Scholar pages saved in the browser, published through the
+scheduled refresh's own parser, guard and publish path."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import boto3
+import pytest
+
+from chalicelib.citations.model import PaperCitations
+from tests.scholar_pages import profile_page
+from tests.test_citation_views import snapshot_of
+from tests.test_cli_citations import BUCKET, PROFILE, run, table_store, workspace  # noqa: F401
+from tests.test_cli_init import COMPLETE_PAGE, SCHOLAR_PAGES
+
+FIRST_PAGE = SCHOLAR_PAGES / "profile_amIMrIEAAAAJ_first_page.html"
+
+
+def test_a_saved_page_is_published_as_a_refresh(workspace, capsys, monkeypatch):  # noqa: F811
+    monkeypatch.setenv("ACADPAGE_BUCKET", BUCKET)
+    boto3.client("s3", region_name="us-east-1").create_bucket(Bucket=BUCKET)
+
+    code, out, err = run(capsys, "refresh", "--from-page", str(COMPLETE_PAGE))
+
+    assert (code, err) == (0, [f"scholar: fetching {PROFILE}"])
+    assert out == [
+        "scholar: published 39 citations, h-index 4, i10-index 2 (5 publications)",
+        f"wrote s3://{BUCKET}/stats/gs_data.json and s3://{BUCKET}/stats/gs_data_shieldsio.json",
+    ]
+    state = table_store().load_current(PROFILE)
+    stored = state.snapshots["scholar"]
+    assert (stored.citations, stored.name, len(stored.publications)) == (39, "WENRUI ZUO", 5)
+    status = state.status.sources["scholar"]
+    assert (status.outcome, status.detail) == (
+        "ok",
+        f"saved Scholar pages {COMPLETE_PAGE.name}: 5 publications.",
+    )
+
+
+def test_the_pages_of_show_more_make_one_snapshot(workspace, tmp_path, capsys):  # noqa: F811
+    first, second = tmp_path / "page1.html", tmp_path / "page2.html"
+    first.write_text(profile_page(0, 100, more=True))
+    second.write_text(profile_page(100, 30, more=False))
+
+    code, out, _ = run(
+        capsys, "refresh", "--scholar-id", "amIMrIEAAAAJ", "--from-page", str(first), str(second)
+    )
+
+    assert code == 0
+    assert out == ["scholar: published 425 citations, h-index 11, i10-index 11 (130 publications)"]
+    stored = table_store().load_current("amIMrIEAAAAJ").snapshots["scholar"]
+    assert len({paper.id for paper in stored.publications}) == 130
+
+
+def test_a_saved_page_goes_through_the_refresh_guard(workspace, capsys):  # noqa: F811
+    table_store().save_snapshot(snapshot_of(citations=1000))
+
+    code, out, _ = run(capsys, "refresh", "--from-page", str(COMPLETE_PAGE))
+
+    assert code == 1
+    assert out == [
+        "scholar: held back, the total fell 96%, from 1000 to 39; the stored numbers stay"
+    ]
+    assert table_store().load_current(PROFILE).snapshots["scholar"].citations == 1000
+
+    code, out, _ = run(capsys, "refresh", "--from-page", str(COMPLETE_PAGE), "--accept-drop")
+    assert code == 0
+    assert table_store().load_current(PROFILE).snapshots["scholar"].citations == 39
+
+
+def test_a_first_page_alone_keeps_the_stored_rows_it_does_not_show(workspace, capsys):  # noqa: F811
+    rest = PaperCitations("amIMrIEAAAAJ:not-on-page-1", "A less cited paper", 1)
+    stored = replace(snapshot_of(citations=420, profile_id="amIMrIEAAAAJ"), publications=(rest,))
+    table_store().save_snapshot(stored)
+
+    code, out, _ = run(
+        capsys, "refresh", "--scholar-id", "amIMrIEAAAAJ", "--from-page", str(FIRST_PAGE)
+    )
+
+    assert code == 0, out
+    rows = table_store().load_current("amIMrIEAAAAJ").snapshots["scholar"].publications
+    assert len(rows) == 21 and rest in rows
+
+
+@pytest.mark.parametrize(
+    ("page", "message"),
+    [
+        (None, "these pages are of Scholar profile amIMrIEAAAAJ, not of P1RwlvoAAAAJ"),
+        ("<html>unusual traffic from your computer network</html>",
+         "expected a saved Google Scholar profile page, got a captcha or 'unusual traffic' page"),
+    ],
+)  # fmt: skip
+def test_a_page_that_is_not_this_profile_is_refused_before_anything_is_recorded(
+    workspace,  # noqa: F811
+    tmp_path,
+    capsys,
+    page,
+    message,
+):
+    saved = FIRST_PAGE if page is None else tmp_path / "saved.html"
+    if page is not None:
+        saved.write_text(page)
+
+    code, out, err = run(capsys, "refresh", "--from-page", str(saved))
+
+    assert (code, out, err) == (1, [], [f"acadpage: {saved}: {message}"])
+    assert table_store().load_current(PROFILE) is None
+
+
+def test_saved_pages_are_scholar_pages_only(workspace, capsys):  # noqa: F811
+    code, _, err = run(capsys, "refresh", "--source", "openalex", "--from-page", str(COMPLETE_PAGE))
+    assert (code, err) == (1, ["acadpage: --from-page: saved pages are Scholar's, not openalex's"])
