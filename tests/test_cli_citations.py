@@ -243,8 +243,10 @@ def test_scholar_id_option_picks_the_profile(workspace, capsys):
         (
             {"ACADPAGE_SCHOLAR_ID": None},
             ["refresh"],
-            "no citation source configured: set ACADPAGE_SCHOLAR_ID, ACADPAGE_OPENALEX_ID "
-            "or ACADPAGE_SEMANTICSCHOLAR_ID",
+            "no citation source configured, so no numbers are refreshed: set "
+            "ACADPAGE_SCHOLAR_ID (the 12 characters after user= in your Google Scholar profile "
+            "address), ACADPAGE_OPENALEX_ID or ACADPAGE_SEMANTICSCHOLAR_ID in the stage's "
+            "environment_variables in .chalice/config.json, then deploy again",
         ),
         (
             {},

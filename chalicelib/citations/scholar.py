@@ -40,6 +40,8 @@ class ScholarPage:
     cites_per_year: tuple[tuple[int, int], ...] = ()
     publications: tuple[PaperCitations, ...] = ()
     has_more: bool = False
+    # the page stops before its "Show more" button (cut in transit): later rows may be missing
+    ended_early: bool = False
 
 
 class _LayoutChanged(Exception):
@@ -170,6 +172,7 @@ def _profile_page(tree: LexborHTMLParser) -> ScholarPage:
         cites_per_year=_cites_per_year(tree),
         publications=tuple(_publication(row) for row in tree.css("tr.gsc_a_tr")),
         has_more=more is not None and "disabled" not in more.attributes,
+        ended_early=more is None,
     )
 
 

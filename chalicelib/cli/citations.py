@@ -35,7 +35,8 @@ def register(subparsers) -> None:
     refresh.add_argument(
         "--accept-drop",
         action="store_true",
-        help="publish even a total that fell by more than 20%% (normally held back)",
+        help="publish what the last refresh held back, for whatever reason `acadpage status` "
+        "shows (no fetch)",
     )
     for source in SOURCE_IDS:
         # Point a source at another server (a mirror, or a local one in tests).
@@ -160,8 +161,8 @@ def refresh_command(args) -> int:
     import requests
 
     from chalicelib.citations.refresh import (
+        accept_held_back,
         configured_sources,
-        describe_result,
         refresh_citations,
         source_fetchers,
         sources_needed_message,
@@ -179,6 +180,9 @@ def refresh_command(args) -> int:
     )
     progress = ProgressLine(sys.stderr)
     now = datetime.now(UTC)
+    if args.accept_drop:
+        report = accept_held_back(settings, store, now=now, stats_writer=stats, only=args.source)
+        return _print_report(report, settings, stats)
     with requests.Session() as session:
         fetchers = source_fetchers(
             settings,
@@ -198,10 +202,16 @@ def refresh_command(args) -> int:
                 stats_writer=stats,
                 progress=progress.show,
                 only=args.source,
-                accept_drop=args.accept_drop,
             )
         finally:
             progress.end()
+    return _print_report(report, settings, stats)
+
+
+def _print_report(report, settings: Settings, stats) -> int:
+    """One line per source and the stats files written; 1 when nothing was published."""
+    from chalicelib.citations.refresh import describe_result
+
     for result in report.results:
         print(describe_result(result))
     if report.stats_keys:
@@ -218,7 +228,9 @@ def status_command(args) -> int:
 
     settings, region = stage_settings(args, os.environ)
     state = _citation_store(settings, region, args.stage).load_current(settings.profile_id)
-    document = status_document(state, datetime.now(UTC), settings.stale_after_days)
+    document = status_document(
+        state, datetime.now(UTC), settings.stale_after_days, configured=settings.citation_sources
+    )
     if args.json:
         print(json.dumps(document, indent=2, ensure_ascii=False))
         return 0
@@ -236,7 +248,10 @@ def _when(text: str | None) -> str:
 def status_lines(document: dict, profile_id: str) -> list[str]:
     """The status document as the lines `acadpage status` prints."""
     shown = document["displayed"]
-    if shown is None:
+    problem = [document["problem"]] if document.get("problem") else []
+    if shown is None and problem:
+        lines = [f"profile {profile_id}: no citation numbers stored"]
+    elif shown is None:
         lines = [f"profile {profile_id}: no citation numbers stored yet; run `acadpage refresh`"]
     else:
         stale = (
@@ -256,8 +271,15 @@ def status_lines(document: dict, profile_id: str) -> list[str]:
         line += f"; last success {_when(entry['last_success_at'])}"
         if entry["held_back"]:
             line += f"; held back since {_when(entry['held_back_at'])}: {entry['held_back_reason']}"
+            held = entry.get("held_back_numbers")
+            if held:
+                line += (
+                    f" (held: {held['citations']} citations, h-index {held['h_index']}, "
+                    f"i10-index {held['i10_index']}, {held['publications']} publications; "
+                    "publish them with `acadpage refresh --accept-drop`)"
+                )
         lines.append(line)
-    return lines
+    return problem + lines
 
 
 def import_gs_data_command(args) -> int:
