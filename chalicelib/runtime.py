@@ -76,7 +76,8 @@ def run_refresh(*, now: datetime | None = None, metrics_stream=None):
         stage = config.stage or "default"
         if not config.citation_sources:
             problem = NO_SOURCE
-            logger.warning(json.dumps({"event": "refresh", "problem": problem}))
+            # an error, not a warning: Chalice keeps its app log at ERROR outside debug mode
+            logger.error(json.dumps({"event": "refresh", "problem": problem}))
         else:
             report = _refresh_now(config, moment)
     except Exception:

@@ -30,7 +30,7 @@ CITATION_PATHS = [
     "/google-scholar-stats/gs_data.json",
     "/google-scholar-stats/gs_data_shieldsio.json",
 ]
-LOGGER = logging.getLogger("acadpage")
+LOGGER = logging.getLogger("tests.citation_routes")
 MISSING_PATHS = ["/google-scholar-stats/nothing.json", "/badge/nothing.json"]
 
 

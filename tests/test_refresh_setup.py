@@ -123,9 +123,13 @@ def no_source(seeded, monkeypatch):
 
 
 def test_the_scheduled_refresh_without_a_source_says_how_to_set_one(no_source, caplog):
+    # Chalice's app log is this logger; once the app is loaded it may not propagate.
+    runtime.logger.addHandler(caplog.handler)
     stream = io.StringIO()
-
-    report = runtime.run_refresh(now=NOW, metrics_stream=stream)
+    try:
+        report = runtime.run_refresh(now=NOW, metrics_stream=stream)
+    finally:
+        runtime.logger.removeHandler(caplog.handler)
 
     assert report.results == ()
     assert NO_SOURCE in caplog.text
