@@ -254,6 +254,19 @@ def test_after_accepting_a_drop_the_next_refresh_judges_from_the_accepted_number
     assert report.results[0].published is True
 
 
+def test_accept_drop_never_publishes_numbers_kept_from_an_earlier_hold(store):
+    refresh(store, fetchers(scholar=ok("scholar", 1000)))
+    refresh(store, fetchers(scholar=ok("scholar", 500, fetched_at=NOW + timedelta(days=1))))
+    refresh(store, fetchers(scholar=Outcome("ok", None, "empty")), now=NOW + timedelta(days=2))
+
+    report = accept_held_back(SETTINGS, store, now=NOW + timedelta(days=2))
+
+    assert [(r.published, r.detail) for r in report.results] == [
+        (False, "the held-back numbers were not kept; run `acadpage refresh` again")
+    ]
+    assert stored(store)["scholar"].citations == 1000
+
+
 def test_accept_drop_with_nothing_held_back_says_so(store):
     refresh(store, fetchers(scholar=ok("scholar", 1000)))
 

@@ -171,6 +171,9 @@ def accept_held_back(
     results = []
     for source in chosen:
         snapshot = store.load_held(settings.profile_id, source)
+        held = statuses[source].held
+        if snapshot is not None and (held is None or held.fetched_at != snapshot.fetched_at):
+            snapshot = None  # kept from an earlier hold: not what the status shows
         if snapshot is None:
             results.append(
                 SourceResult(
