@@ -130,3 +130,15 @@ def test_a_partial_fetch_publishes_over_nothing_and_over_a_partial_one_keeping_i
     verdict = judge(partial, before, now=NOW)
     assert verdict.publishable
     assert len(verdict.snapshot.publications) == 10
+
+
+def test_the_doc_states_the_thresholds_the_guard_uses():
+    from chalicelib.citations import guard
+    from tests.conftest import ROOT
+
+    doc = (ROOT / "docs" / "citations.md").read_text("utf-8")
+    assert f"{guard.MAX_FALL:.0%} of the {guard.HISTORY_DAYS}-day high" in doc
+    assert f"×{guard.JUMP_FACTOR:g} and +{guard.JUMP_MARGIN}" in doc
+    assert f"{guard.ROWS_TOLERANCE:.0%} of the total + {guard.ROWS_SLACK} citations" in doc
+    assert f"{guard.INDEX_TOLERANCE:.0%} or {guard.INDEX_SLACK}, whichever is more" in doc
+    assert f"{guard.BARS_TOLERANCE:.0%} + {guard.ROWS_SLACK} citations" in doc
