@@ -377,7 +377,13 @@ def test_held_back_numbers_show_in_status_and_accept_drop_publishes_them(
     reason = (
         "the 5 rows add up to only 39 of the total of 999 citations, although the list is complete"
     )
-    assert (code, out) == (1, [f"scholar: held back, {reason}; the stored numbers stay"])
+    assert (code, out) == (
+        1,
+        [
+            f"scholar: held back, {reason}; the stored numbers stay "
+            "(`acadpage refresh --accept-drop` publishes the held ones)"
+        ],
+    )
     _, status, _ = run(capsys, "status")
     assert status[1].endswith(
         f": {reason} (held: 999 citations, h-index 4, i10-index 2, 5 publications; "

@@ -472,7 +472,8 @@ def test_a_refresh_of_three_2000_publication_sources_takes_at_most_30_writes(sto
         ),
         (
             SourceResult("openalex", "ok", False, "the total fell 30%, from 10 to 7"),
-            "openalex: held back, the total fell 30%, from 10 to 7; the stored numbers stay",
+            "openalex: held back, the total fell 30%, from 10 to 7; the stored numbers stay "
+            "(`acadpage refresh --accept-drop` publishes the held ones)",
         ),
         (
             SourceResult("scholar", "blocked", False, detail="HTTP 429."),

@@ -321,7 +321,10 @@ def describe_result(result: SourceResult) -> str:
             f"({len(snapshot.publications)} publications)"
         )
     if result.held_back:
-        return f"{result.source}: held back, {result.held_back}; the stored numbers stay"
+        return (
+            f"{result.source}: held back, {result.held_back}; the stored numbers stay "
+            "(`acadpage refresh --accept-drop` publishes the held ones)"
+        )
     if result.kind == "ok":
         return f"{result.source}: {result.detail}"
     return f"{result.source}: {result.kind}: {result.detail}"
