@@ -78,12 +78,12 @@ REFRESH_SCHEDULE = os.environ.get("ACADPAGE_REFRESH_SCHEDULE", "cron(0 8 * * ? *
 
 
 def citation_response(path: str) -> Response:
-    """A badge, gs_data.json or status.json from the cached citation state."""
-    from chalicelib.citations.endpoints import citation_endpoint
+    """A badge, gs_data.json or status.json from the cached citation state; every answer, errors
+    included, may be read by a page on another origin (AcadHomepage's script fetches it)."""
+    from chalicelib.citations.endpoints import citation_answer
 
-    state = runtime.homepage().citation_state()
-    status, content_type, body = citation_endpoint(
-        path, state, datetime.now(UTC), runtime.settings()
+    status, content_type, body = citation_answer(
+        path, runtime.homepage().citation_state, datetime.now, runtime.settings, runtime.logger
     )
     headers = {"Content-Type": content_type, "Cache-Control": CITATION_CACHE_CONTROL,
                "Access-Control-Allow-Origin": "*", **SECURITY_HEADERS}  # fmt: skip
@@ -104,6 +104,11 @@ def badge(name):
 @app.route("/status.json", methods=["GET", "HEAD"])
 def citation_document():
     return citation_response(app.current_request.path)
+
+
+@app.route("/google-scholar-stats/{name}", methods=["GET", "HEAD"])
+def acadhomepage_stats(name):
+    return citation_response(f"/google-scholar-stats/{name}")
 
 
 @app.schedule(REFRESH_SCHEDULE, name="refresh_citations")

@@ -5,10 +5,11 @@ from __future__ import annotations
 import json
 import logging
 import os
+import sys
 from datetime import UTC, datetime
 from functools import cache
 
-from chalicelib.settings import Settings, SettingsError, load_settings
+from chalicelib.settings import NO_SOURCE, Settings, SettingsError, load_settings
 
 logger = logging.getLogger("acadpage")
 
@@ -59,15 +60,46 @@ def current_citations():
     return store.load_current(settings().profile_id) if store else None
 
 
-def run_refresh(*, now: datetime | None = None):
-    """One scheduled refresh: every configured source into the table, stats files to the bucket."""
+def run_refresh(*, now: datetime | None = None, metrics_stream=None):
+    """One scheduled refresh: every configured source into the table, stats files to the bucket.
+
+    Writes one CloudWatch embedded-metric line per run to stdout (or `metrics_stream`), also
+    when the refresh raises or no source is configured.
+    """
+    from chalicelib.citations.metrics import refresh_metrics
+    from chalicelib.citations.refresh import RefreshReport
+
+    moment = now or datetime.now(UTC)
+    stage, report, problem = "", RefreshReport(()), ""
+    try:
+        config = settings()
+        stage = config.stage or "default"
+        if not config.citation_sources:
+            problem = NO_SOURCE
+            # an error, not a warning: Chalice keeps its app log at ERROR outside debug mode
+            logger.error(json.dumps({"event": "refresh", "problem": problem}))
+        else:
+            report = _refresh_now(config, moment)
+    except Exception:
+        _emit(refresh_metrics(stage or "default", (), now=moment, failed=True), metrics_stream)
+        raise
+    _emit(refresh_metrics(stage, report.results, now=moment, problem=problem), metrics_stream)
+    return report
+
+
+def _emit(document: dict, stream=None) -> None:
+    # EMF wants the JSON alone on its line, so it bypasses the logger's level/time prefix.
+    (stream or sys.stdout).write(json.dumps(document, ensure_ascii=False) + "\n")
+    (stream or sys.stdout).flush()
+
+
+def _refresh_now(config: Settings, moment: datetime):
+    """Fetch, guard and publish every configured source; stats files follow a publish."""
     import requests
 
     from chalicelib.citations.refresh import refresh_citations, source_fetchers
     from chalicelib.citations.stats_files import StatsWriter
 
-    config = settings()
-    moment = now or datetime.now(UTC)
     store = citation_store()
     if store is None:
         raise SettingsError("ACADPAGE_TABLE: expected the citation table's name, got nothing")

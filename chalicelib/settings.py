@@ -7,6 +7,18 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 SCHOLAR_ID = re.compile(r"^[A-Za-z0-9_-]{12}$")
+# each citation source and the variable that names the profile it refreshes
+SOURCE_VARIABLES = {
+    "scholar": "ACADPAGE_SCHOLAR_ID",
+    "openalex": "ACADPAGE_OPENALEX_ID",
+    "semanticscholar": "ACADPAGE_SEMANTICSCHOLAR_ID",
+}
+NO_SOURCE = (
+    "no citation source configured, so no numbers are refreshed: set ACADPAGE_SCHOLAR_ID "
+    "(the 12 characters after user= in your Google Scholar profile address), "
+    "ACADPAGE_OPENALEX_ID or ACADPAGE_SEMANTICSCHOLAR_ID in the stage's environment_variables "
+    "in .chalice/config.json, then deploy again"
+)
 
 
 class SettingsError(ValueError):
@@ -37,6 +49,13 @@ class Settings:
     scholar_url: str = "https://scholar.google.com"
     openalex_url: str = "https://api.openalex.org"
     semanticscholar_url: str = "https://api.semanticscholar.org/graph/v1"
+    stage: str = ""  # the stage's name, the Stage dimension of the refresh's metrics
+
+    @property
+    def citation_sources(self) -> tuple[str, ...]:
+        """The sources whose profile id is set, Scholar first."""
+        ids = (self.scholar_id, self.openalex_id, self.semanticscholar_id)
+        return tuple(source for source, id_ in zip(SOURCE_VARIABLES, ids, strict=True) if id_)
 
     @property
     def source_urls(self) -> dict[str, str]:
@@ -68,6 +87,7 @@ _TEXT = {
     "ACADPAGE_SCHOLAR_URL": "scholar_url",
     "ACADPAGE_OPENALEX_URL": "openalex_url",
     "ACADPAGE_SEMANTICSCHOLAR_URL": "semanticscholar_url",
+    "ACADPAGE_STAGE": "stage",
 }
 _URLS = {
     "ACADPAGE_SCHOLAR_PROXY": "scholar_proxy",

@@ -340,10 +340,10 @@ def test_history_keeps_one_point_per_source_per_day(store):
     store.save_snapshot(snapshot_of("openalex", citations=90))
 
     assert store.history(PROFILE, "scholar") == [
-        HistoryPoint(date(2024, 4, 1), 105, 7, 5),
-        HistoryPoint(date(2024, 4, 2), 110, 7, 5),
+        HistoryPoint(date(2024, 4, 1), 105, 7, 5, 3),
+        HistoryPoint(date(2024, 4, 2), 110, 7, 5, 3),
     ]
-    assert store.history(PROFILE, "openalex") == [HistoryPoint(date(2024, 4, 10), 90, 7, 5)]
+    assert store.history(PROFILE, "openalex") == [HistoryPoint(date(2024, 4, 10), 90, 7, 5, 3)]
 
 
 # --- the table and its errors ---------------------------------------------------------------------

@@ -243,8 +243,10 @@ def test_scholar_id_option_picks_the_profile(workspace, capsys):
         (
             {"ACADPAGE_SCHOLAR_ID": None},
             ["refresh"],
-            "no citation source configured: set ACADPAGE_SCHOLAR_ID, ACADPAGE_OPENALEX_ID "
-            "or ACADPAGE_SEMANTICSCHOLAR_ID",
+            "no citation source configured, so no numbers are refreshed: set "
+            "ACADPAGE_SCHOLAR_ID (the 12 characters after user= in your Google Scholar profile "
+            "address), ACADPAGE_OPENALEX_ID or ACADPAGE_SEMANTICSCHOLAR_ID in the stage's "
+            "environment_variables in .chalice/config.json, then deploy again",
         ),
         (
             {},
@@ -359,6 +361,47 @@ def test_refresh_without_a_bucket_says_the_stats_were_not_written(
 
     assert code == 0
     assert err[-1] == "stats files not written: no bucket configured (ACADPAGE_BUCKET)"
+
+
+def test_held_back_numbers_show_in_status_and_accept_drop_publishes_them(
+    workspace, capsys, scholar_server
+):
+    page = (FIXTURES / "scholar" / "profile_P1RwlvoAAAAJ_complete.html").read_text("utf-8")
+    poisoned = page.replace(
+        '<td class="gsc_rsb_std">39</td>', '<td class="gsc_rsb_std">999</td>', 1
+    )
+    scholar_server.route("/citations", Reply(200, HTML, poisoned))
+
+    code, out, _ = run(capsys, "refresh", "--scholar-url", scholar_server.url)
+
+    reason = (
+        "the 5 rows add up to only 39 of the total of 999 citations, although the list is complete"
+    )
+    assert (code, out) == (
+        1,
+        [
+            f"scholar: held back, {reason}; the stored numbers stay "
+            "(`acadpage refresh --accept-drop` publishes the held ones)"
+        ],
+    )
+    _, status, _ = run(capsys, "status")
+    assert status[1].endswith(
+        f": {reason} (held: 999 citations, h-index 4, i10-index 2, 5 publications; "
+        "publish them with `acadpage refresh --accept-drop`)"
+    )
+
+    code, out, _ = run(capsys, "refresh", "--accept-drop")
+
+    assert (code, out) == (
+        0,
+        ["scholar: published 999 citations, h-index 4, i10-index 2 (5 publications)"],
+    )
+    assert table_store().load_current(PROFILE).snapshots["scholar"].citations == 999
+    assert run(capsys, "refresh", "--accept-drop") == (
+        1,
+        [],
+        ["acadpage: nothing is held back for any source; `acadpage status` shows each source"],
+    )
 
 
 # --- help -----------------------------------------------------------------------------------------

@@ -215,10 +215,19 @@ def test_bootstrap_from_a_missing_stack_says_so(aws, project, capsys):
 # --- push -------------------------------------------------------------------------------------
 
 
+# the example names Kaiming He's profile; the dev stage, as shipped, refreshes none
+SCHOLAR_WARNING = (
+    "acadpage: warning: site.yaml profile.google_scholar_id names Google Scholar profile "
+    "'DhtAFkwAAAAJ', but stage 'dev' refreshes no Scholar profile, so its numbers will not "
+    'update; set ACADPAGE_SCHOLAR_ID to "DhtAFkwAAAAJ" in the stage\'s environment_variables '
+    "in .chalice/config.json and deploy\n"
+)
+
+
 def test_push_uploads_media_then_content_and_prints_the_address(bootstrapped, capsys):
     site = bootstrapped / "site" / "site.yaml"
     code, out, err = run(capsys, "push", site, "--stage", "dev", *in_project(bootstrapped))
-    assert (code, err) == (0, "")
+    assert (code, err) == (0, SCHOLAR_WARNING)
     assert out.splitlines() == [
         f"[1/4] s3://{BUCKET}/media/500x300.svg: uploaded (270 bytes)",
         f"[2/4] s3://{BUCKET}/media/avatar.svg: uploaded (259 bytes)",
@@ -229,6 +238,40 @@ def test_push_uploads_media_then_content_and_prints_the_address(bootstrapped, ca
     assert s3_body("content/site.yaml") == site.read_bytes()
     head = boto3.client("s3").head_object(Bucket=BUCKET, Key="media/avatar.svg")
     assert head["ContentType"] == "image/svg+xml"
+
+
+def test_push_says_nothing_of_scholar_when_the_stage_refreshes_the_named_profile(
+    bootstrapped, capsys
+):
+    config_path = bootstrapped / ".chalice" / "config.json"
+    config = json.loads(config_path.read_text())
+    config["stages"]["dev"]["environment_variables"]["ACADPAGE_SCHOLAR_ID"] = "DhtAFkwAAAAJ"
+    config_path.write_text(json.dumps(config))
+    site = bootstrapped / "site" / "site.yaml"
+
+    code, _, err = run(capsys, "push", site, "--stage", "dev", *in_project(bootstrapped))
+
+    assert (code, err) == (0, "")
+
+
+def test_push_warns_of_a_paper_whose_scholar_profile_the_stage_does_not_refresh(
+    bootstrapped, capsys
+):
+    config_path = bootstrapped / ".chalice" / "config.json"
+    config = json.loads(config_path.read_text())
+    config["stages"]["dev"]["environment_variables"]["ACADPAGE_SCHOLAR_ID"] = "P1RwlvoAAAAJ"
+    config_path.write_text(json.dumps(config))
+    site = bootstrapped / "site" / "site.yaml"
+    text = site.read_text().replace("  google_scholar_id: DhtAFkwAAAAJ\n", "")
+    site.write_text(text)
+
+    code, _, err = run(capsys, "push", site, "--stage", "dev", *in_project(bootstrapped))
+
+    assert code == 0
+    assert err.startswith(
+        "acadpage: warning: site.yaml publications[0].scholar_id names Google Scholar profile "
+        "'DhtAFkwAAAAJ', but stage 'dev' refreshes Scholar profile 'P1RwlvoAAAAJ' instead"
+    )
 
 
 def test_push_sends_only_what_changed(bootstrapped, capsys):
@@ -321,7 +364,7 @@ def test_push_to_a_bucket_that_is_gone_says_which_and_what_to_do(bootstrapped, c
     site = bootstrapped / "site" / "site.yaml"
     code, out, err = run(capsys, "push", site, "--stage", "dev", *in_project(bootstrapped))
     assert (code, out) == (1, "")
-    assert err == (
+    assert err == SCHOLAR_WARNING + (
         "acadpage: checking s3://gone-bucket/media/500x300.svg: bucket 'gone-bucket' does not "
         "exist (in this account and region); run `acadpage bootstrap --stage dev`\n"
     )

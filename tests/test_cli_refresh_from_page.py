@@ -9,7 +9,7 @@ import boto3
 import pytest
 
 from chalicelib.citations.model import PaperCitations
-from tests.scholar_pages import profile_page
+from tests.scholar_pages import profile_pages
 from tests.test_citation_views import snapshot_of
 from tests.test_cli_citations import BUCKET, PROFILE, run, table_store, workspace  # noqa: F401
 from tests.test_cli_init import COMPLETE_PAGE, SCHOLAR_PAGES
@@ -40,15 +40,16 @@ def test_a_saved_page_is_published_as_a_refresh(workspace, capsys, monkeypatch):
 
 def test_the_pages_of_show_more_make_one_snapshot(workspace, tmp_path, capsys):  # noqa: F811
     first, second = tmp_path / "page1.html", tmp_path / "page2.html"
-    first.write_text(profile_page(0, 100, more=True))
-    second.write_text(profile_page(100, 30, more=False))
+    pages = profile_pages([20] * 11 + [1] * 119)  # 339 citations, h 11, i10 11; 100 rows a page
+    first.write_text(pages[0])
+    second.write_text(pages[1])
 
     code, out, _ = run(
         capsys, "refresh", "--scholar-id", "amIMrIEAAAAJ", "--from-page", str(first), str(second)
     )
 
     assert code == 0
-    assert out == ["scholar: published 425 citations, h-index 11, i10-index 11 (130 publications)"]
+    assert out == ["scholar: published 339 citations, h-index 11, i10-index 11 (130 publications)"]
     stored = table_store().load_current("amIMrIEAAAAJ").snapshots["scholar"]
     assert len({paper.id for paper in stored.publications}) == 130
 
@@ -60,7 +61,8 @@ def test_a_saved_page_goes_through_the_refresh_guard(workspace, capsys):  # noqa
 
     assert code == 1
     assert out == [
-        "scholar: held back, the total fell 96%, from 1000 to 39; the stored numbers stay"
+        "scholar: held back, the total fell 96%, to 39 from the high of 1000 since 2024-04-10; "
+        "the stored numbers stay (`acadpage refresh --accept-drop` publishes the held ones)"
     ]
     assert table_store().load_current(PROFILE).snapshots["scholar"].citations == 1000
 
@@ -69,7 +71,7 @@ def test_a_saved_page_goes_through_the_refresh_guard(workspace, capsys):  # noqa
     assert table_store().load_current(PROFILE).snapshots["scholar"].citations == 39
 
 
-def test_a_first_page_alone_keeps_the_stored_rows_it_does_not_show(workspace, capsys):  # noqa: F811
+def test_a_first_page_alone_is_partial_and_never_replaces_the_stored_rows(workspace, capsys):  # noqa: F811
     rest = PaperCitations("amIMrIEAAAAJ:not-on-page-1", "A less cited paper", 1)
     stored = replace(snapshot_of(citations=420, profile_id="amIMrIEAAAAJ"), publications=(rest,))
     table_store().save_snapshot(stored)
@@ -78,9 +80,14 @@ def test_a_first_page_alone_keeps_the_stored_rows_it_does_not_show(workspace, ca
         capsys, "refresh", "--scholar-id", "amIMrIEAAAAJ", "--from-page", str(FIRST_PAGE)
     )
 
-    assert code == 0, out
+    assert code == 1
+    assert out == [
+        "scholar: held back, the fetch is partial (20 rows) and never replaces the complete list "
+        "of 1 rows; the stored numbers stay (`acadpage refresh --accept-drop` publishes the held "
+        "ones)"
+    ]
     rows = table_store().load_current("amIMrIEAAAAJ").snapshots["scholar"].publications
-    assert len(rows) == 21 and rest in rows
+    assert rows == (rest,)
 
 
 @pytest.mark.parametrize(

@@ -11,17 +11,20 @@ import boto3
 import pytest
 import requests
 
-from chalicelib.citations.gs_data import gs_data, gs_data_shieldsio
+from chalicelib.citations.gs_data import gs_documents
+from chalicelib.citations.guard import h_index_of
 from chalicelib.citations.model import CitationSnapshot, PaperCitations
 from chalicelib.citations.refresh import (
     SourceResult,
+    accept_held_back,
     describe_result,
-    hold_back_reason,
     refresh_citations,
     source_fetchers,
 )
+from chalicelib.citations.state import choose_display
 from chalicelib.citations.stats_files import StatsWriter
 from chalicelib.citations.store import CitationStore, CitationStoreError
+from chalicelib.errors import UserError
 from chalicelib.settings import Settings
 from tests.test_citation_store import CallLog, long_profile
 from tests.test_citation_views import NOW, snapshot_of
@@ -58,10 +61,34 @@ class FakeFetcher:
         return outcome
 
 
-def ok(source: str, citations: int = 120, rows: int = 3, **changes) -> Outcome:
-    """A successful fetch of `source`, its snapshot under the source's own profile id."""
-    own_id = {"scholar": PROFILE, "openalex": "A5023888391", "semanticscholar": "2262347"}[source]
+def consistent(snapshot: CitationSnapshot) -> CitationSnapshot:
+    """`snapshot` with its total, h, i10 and per-year bars made to agree with its rows."""
+    counts = [p.citations for p in snapshot.publications if not p.duplicate]
+    total = sum(counts)
+    return replace(
+        snapshot,
+        citations=total,
+        h_index=h_index_of(counts),
+        i10_index=sum(1 for count in counts if count >= 10),
+        cites_per_year=((2023, total // 2), (2024, total - total // 2)),
+    )
+
+
+def self_consistent(source: str, citations: int, rows: int, own_id: str) -> CitationSnapshot:
+    """A snapshot whose `rows` rows add up to `citations`, with h and i10 to match."""
     snapshot = snapshot_of(source, citations=citations, publications=rows, profile_id=own_id)
+    base, extra = divmod(citations, rows) if rows else (0, 0)
+    papers = tuple(
+        replace(paper, citations=base + (1 if index < extra else 0))
+        for index, paper in enumerate(snapshot.publications)
+    )
+    return consistent(replace(snapshot, publications=papers))
+
+
+def ok(source: str, citations: int = 120, rows: int = 3, **changes) -> Outcome:
+    """A successful, self-consistent fetch of `source`, under the source's own profile id."""
+    own_id = {"scholar": PROFILE, "openalex": "A5023888391", "semanticscholar": "2262347"}[source]
+    snapshot = self_consistent(source, citations, rows, own_id)
     return Outcome("ok", replace(snapshot, **changes), f"{source} fetched")
 
 
@@ -180,16 +207,11 @@ def test_refresh_holds_back_a_drop_of_more_than_20_percent(store):
         now=NOW + timedelta(days=1),
     )
 
-    assert (report.results[0].published, report.results[0].held_back) == (
-        False,
-        "the total fell 21%, from 1000 to 790",
-    )
+    reason = "the total fell 21%, to 790 from the high of 1000 since 2024-04-10"
+    assert (report.results[0].published, report.results[0].held_back) == (False, reason)
     assert stored(store)["scholar"].citations == 1000
     status = store.load_current(PROFILE).status.sources["scholar"]
-    assert (status.held_back, status.held_back_reason) == (
-        True,
-        "the total fell 21%, from 1000 to 790",
-    )
+    assert (status.held_back, status.held_back_reason) == (True, reason)
 
 
 def test_refresh_publishes_a_drop_of_20_percent_or_less(store):
@@ -203,16 +225,53 @@ def test_refresh_publishes_a_drop_of_20_percent_or_less(store):
     assert stored(store)["scholar"].citations == 800
 
 
-def test_accept_drop_publishes_held_back_numbers_and_clears_the_flag(store):
+def test_accept_drop_publishes_the_held_back_numbers_without_fetching_and_clears_the_flag(store):
     refresh(store, fetchers(scholar=ok("scholar", 1000)))
     later = ok("scholar", 500, fetched_at=NOW + timedelta(days=1))
-    refresh(store, fetchers(scholar=later))
+    refresh(store, fetchers(scholar=later), now=NOW + timedelta(days=1))
 
-    report = refresh(store, fetchers(scholar=later), accept_drop=True)
+    report = accept_held_back(SETTINGS, store, now=NOW + timedelta(days=2))
+
+    assert [(r.source, r.published) for r in report.results] == [("scholar", True)]
+    assert stored(store)["scholar"] == later.snapshot
+    status = store.load_current(PROFILE).status.sources["scholar"]
+    assert (status.held_back, status.accepted_at) == (False, NOW + timedelta(days=2))
+    assert store.load_held(PROFILE, "scholar") is None
+
+
+def test_after_accepting_a_drop_the_next_refresh_judges_from_the_accepted_numbers(store):
+    refresh(store, fetchers(scholar=ok("scholar", 1000)))
+    later = ok("scholar", 500, fetched_at=NOW + timedelta(days=1))
+    refresh(store, fetchers(scholar=later), now=NOW + timedelta(days=1))
+    accept_held_back(SETTINGS, store, now=NOW + timedelta(days=1, hours=1))
+
+    report = refresh(
+        store,
+        fetchers(scholar=ok("scholar", 505, fetched_at=NOW + timedelta(days=2))),
+        now=NOW + timedelta(days=2),
+    )
 
     assert report.results[0].published is True
-    assert stored(store)["scholar"].citations == 500
-    assert store.load_current(PROFILE).status.sources["scholar"].held_back is False
+
+
+def test_accept_drop_never_publishes_numbers_kept_from_an_earlier_hold(store):
+    refresh(store, fetchers(scholar=ok("scholar", 1000)))
+    refresh(store, fetchers(scholar=ok("scholar", 500, fetched_at=NOW + timedelta(days=1))))
+    refresh(store, fetchers(scholar=Outcome("ok", None, "empty")), now=NOW + timedelta(days=2))
+
+    report = accept_held_back(SETTINGS, store, now=NOW + timedelta(days=2))
+
+    assert [(r.published, r.detail) for r in report.results] == [
+        (False, "the held-back numbers were not kept; run `acadpage refresh` again")
+    ]
+    assert stored(store)["scholar"].citations == 1000
+
+
+def test_accept_drop_with_nothing_held_back_says_so(store):
+    refresh(store, fetchers(scholar=ok("scholar", 1000)))
+
+    with pytest.raises(UserError, match="nothing is held back for any source"):
+        accept_held_back(SETTINGS, store, now=NOW)
 
 
 def test_refresh_never_writes_zeros_over_good_numbers(store):
@@ -222,7 +281,10 @@ def test_refresh_never_writes_zeros_over_good_numbers(store):
         store, fetchers(openalex=ok("openalex", 0, rows=0, fetched_at=NOW + timedelta(1)))
     )
 
-    assert report.results[1].held_back == "the total fell to 0 from 90"
+    assert report.results[1].held_back == (
+        "the source answered 0 citations where it had 90; if the profile was merged or "
+        "deleted, look up its new id"
+    )
     assert stored(store)["openalex"].citations == 90
 
 
@@ -240,21 +302,38 @@ def test_refresh_holds_back_a_publication_list_that_shrank(store):
         fetchers(scholar=ok("scholar", 100, rows=30, fetched_at=NOW + timedelta(days=1))),
     )
 
-    assert report.results[0].held_back == "the publication list shrank from 50 to 30 rows"
+    assert report.results[0].held_back == (
+        "the publication list fell 40%, to 30 from the high of 50 since 2024-04-10"
+    )
     assert len(stored(store)["scholar"].publications) == 50
 
 
-def test_a_truncated_fetch_keeps_the_stored_rows_it_did_not_reach(store):
-    refresh(store, fetchers(scholar=ok("scholar", 100, rows=50)))
+def test_a_partial_fetch_over_a_partial_one_keeps_the_stored_rows_it_did_not_reach(store):
+    first = ok("scholar", 100, rows=50)
+    refresh(store, fetchers(scholar=replace(first, truncated=True)))
     first_rows = stored(store)["scholar"].publications
     fetched = tuple(replace(p, citations=p.citations + 1) for p in first_rows[:20])
-    later = ok("scholar", 110, fetched_at=NOW + timedelta(days=1), publications=fetched)
-    partial = replace(later, truncated=True)
+    later = consistent(replace(first.snapshot, fetched_at=NOW + timedelta(1), publications=fetched))
+    partial = Outcome("ok", replace(later, citations=120), "page bound", truncated=True)
 
     report = refresh(store, fetchers(scholar=partial))
 
     assert report.results[0].published is True
     assert stored(store)["scholar"].publications == fetched + first_rows[20:]
+    assert stored(store)["scholar"].partial is True
+
+
+def test_a_partial_fetch_never_replaces_a_complete_list(store):
+    refresh(store, fetchers(scholar=ok("scholar", 100, rows=50)))
+    rows = stored(store)["scholar"].publications[:20]
+    later = replace(ok("scholar", 100).snapshot, fetched_at=NOW + timedelta(1), publications=rows)
+
+    report = refresh(store, fetchers(scholar=Outcome("ok", later, "page bound", truncated=True)))
+
+    assert report.results[0].held_back == (
+        "the fetch is partial (20 rows) and never replaces the complete list of 50 rows"
+    )
+    assert len(stored(store)["scholar"].publications) == 50
 
 
 def test_an_ok_fetch_without_numbers_publishes_nothing(store):
@@ -330,10 +409,9 @@ def test_refresh_writes_stats_files_after_a_publish(store, s3):
     report = refresh(store, fetchers(scholar=ok("scholar", 120)), stats_writer=writer)
 
     assert report.stats_keys == ("stats/gs_data.json", "stats/gs_data_shieldsio.json")
-    shown = stored(store)["scholar"]
-    for key, document in zip(
-        report.stats_keys, (gs_data(shown), gs_data_shieldsio(shown)), strict=True
-    ):
+    state = store.load_current(PROFILE)
+    documents = gs_documents(choose_display(state, NOW, 14), state.snapshots)
+    for key, document in zip(report.stats_keys, documents, strict=True):
         obj = s3.get_object(Bucket=BUCKET, Key=key)
         assert json.loads(obj["Body"].read()) == document
         assert obj["ContentType"] == "application/json"
@@ -369,7 +447,7 @@ def test_refresh_writes_no_stats_when_nothing_was_published(store, s3):
 
 def test_a_refresh_of_three_2000_publication_sources_takes_at_most_30_writes(store, dynamodb):
     def big(source: str, hours: int) -> Outcome:
-        snapshot = long_profile(2000, source=source)
+        snapshot = consistent(long_profile(2000, source=source))
         return Outcome("ok", replace(snapshot, fetched_at=NOW + timedelta(hours=hours)))
 
     refresh(store, fetchers(**{s: big(s, 0) for s in SETTINGS_SOURCES}))
@@ -386,25 +464,6 @@ def test_a_refresh_of_three_2000_publication_sources_takes_at_most_30_writes(sto
 
 
 @pytest.mark.parametrize(
-    ("before", "after", "reason"),
-    [
-        (None, 0, ""),
-        (0, 0, ""),
-        (100, 100, ""),
-        (100, 150, ""),
-        (100, 80, ""),
-        (100, 79, "the total fell 21%, from 100 to 79"),
-        (100, 0, "the total fell to 0 from 100"),
-    ],
-)
-def test_hold_back_rules(before, after, reason):
-    fetched = snapshot_of(citations=after)
-    stored_snapshot = snapshot_of(citations=before) if before is not None else None
-
-    assert hold_back_reason(fetched, stored_snapshot) == reason
-
-
-@pytest.mark.parametrize(
     ("result", "line"),
     [
         (
@@ -413,7 +472,8 @@ def test_hold_back_rules(before, after, reason):
         ),
         (
             SourceResult("openalex", "ok", False, "the total fell 30%, from 10 to 7"),
-            "openalex: held back, the total fell 30%, from 10 to 7; the stored numbers stay",
+            "openalex: held back, the total fell 30%, from 10 to 7; the stored numbers stay "
+            "(`acadpage refresh --accept-drop` publishes the held ones)",
         ),
         (
             SourceResult("scholar", "blocked", False, detail="HTTP 429."),

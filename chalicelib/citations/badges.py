@@ -11,7 +11,10 @@ BADGE_METRICS = ("citations", "h-index", "i10-index")
 BADGE_COLOR = "blue"
 NO_NUMBERS_COLOR = "lightgrey"
 NO_NUMBERS = "n/a"
+STALE_COLOR = "lightgrey"  # numbers past the stale threshold, as the page's stale marker says
 SHIELDS_MIN_CACHE_SECONDS = 300  # shields.io ignores anything shorter
+CACHE_SECONDS = 3600
+STALE_CACHE_SECONDS = SHIELDS_MIN_CACHE_SECONDS  # stale numbers: show a refresh soon
 
 
 def metric_value(metric: str, snapshot: CitationSnapshot) -> int:
@@ -29,16 +32,28 @@ def _check_metric(metric: str) -> None:
         )
 
 
+def shown_value(value: int, display: CitationDisplay) -> str:
+    """A badge message: the number, with its age when it is past the stale threshold."""
+    return f"{value} ({display.age_days} days old)" if display.stale else str(value)
+
+
 def badge_text(metric: str, display: CitationDisplay | None) -> tuple[str, str, str]:
-    """A badge's label, message and color; "n/a" in grey when there are no numbers."""
+    """A badge's label, message and color; "n/a" in grey without numbers, grey when stale."""
     _check_metric(metric)
     if display is None:
         return metric, NO_NUMBERS, NO_NUMBERS_COLOR
-    return metric, str(metric_value(metric, display.snapshot)), BADGE_COLOR
+    message = shown_value(metric_value(metric, display.snapshot), display)
+    return metric, message, STALE_COLOR if display.stale else BADGE_COLOR
+
+
+def badge_cache_seconds(display: CitationDisplay | None, cache_seconds: int = CACHE_SECONDS) -> int:
+    """How long shields.io may keep a badge: shorter for stale numbers, never below its 300 s."""
+    chosen = STALE_CACHE_SECONDS if display is not None and display.stale else cache_seconds
+    return max(SHIELDS_MIN_CACHE_SECONDS, int(chosen))
 
 
 def shields_endpoint(
-    metric: str, display: CitationDisplay | None, *, cache_seconds: int = 3600
+    metric: str, display: CitationDisplay | None, *, cache_seconds: int = CACHE_SECONDS
 ) -> dict:
     """A shields.io endpoint document for one metric, with only the keys its schema allows."""
     label, message, color = badge_text(metric, display)
@@ -47,7 +62,7 @@ def shields_endpoint(
         "label": label,
         "message": message,
         "color": color,
-        "cacheSeconds": max(SHIELDS_MIN_CACHE_SECONDS, int(cache_seconds)),
+        "cacheSeconds": badge_cache_seconds(display, cache_seconds),
     }
 
 

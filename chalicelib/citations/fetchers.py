@@ -2,21 +2,23 @@
 
 from __future__ import annotations
 
-import json
 import re
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote
 
 import requests
 
+from chalicelib.citations.answers import Answer, api_json, repeats_earlier_rows, scholar_failure
 from chalicelib.citations.model import CitationSnapshot
 from chalicelib.citations.open_sources import (
     SourceFormatError,
+    openalex_deleted,
     openalex_snapshot,
+    semanticscholar_papers,
     semanticscholar_snapshot,
     valid_openalex_id,
     valid_semanticscholar_id,
@@ -43,6 +45,9 @@ API_HEADERS = {"Accept": "application/json", "User-Agent": "acadpage (academic h
 OPENALEX_WORK_FIELDS = (
     "id,display_name,publication_year,cited_by_count,authorships,primary_location"
 )
+SEMANTICSCHOLAR_PAPER_FIELDS = "title,year,venue,citationCount,authors"
+SEMANTICSCHOLAR_PAGE_SIZE = 1000  # the most /author/{id}/papers gives per request
+SEMANTICSCHOLAR_MAX_PAGES = 9  # the API serves offsets below 10,000
 SEMANTICSCHOLAR_FIELDS = (
     "name,affiliations,citationCount,hIndex,paperCount,"
     "papers.title,papers.year,papers.venue,papers.citationCount,papers.authors"
@@ -62,17 +67,6 @@ class FetchOutcome:
     detail: str
     pages: int
     truncated: bool = False
-
-
-@dataclass(frozen=True)
-class _Answer:
-    """One HTTP answer reduced to what classification needs, or the network error instead."""
-
-    status_code: int = 0
-    url: str = ""
-    hops: tuple[str, ...] = ()  # URLs of the redirects followed on the way
-    text: str = ""
-    error: str = ""
 
 
 def fetch_scholar(
@@ -126,7 +120,7 @@ def fetch_scholar(
         page = read_response(answer.status_code, answer.url, answer.text)
         if page.status == "ok" and any(is_block_url(hop) for hop in answer.hops):
             page = ScholarPage(status="blocked")
-        if page.status == "ok" and _repeats(page, seen, number):
+        if page.status == "ok" and repeats_earlier_rows(page, seen, number):
             return FetchOutcome(
                 "layout_changed",
                 None,
@@ -135,12 +129,21 @@ def fetch_scholar(
                 number,
             )
         if page.status != "ok":
-            return FetchOutcome(page.status, None, _scholar_failure(where, page, answer), number)
+            return FetchOutcome(page.status, None, scholar_failure(where, page, answer), number)
         pages.append(page)
         seen.update(paper.id for paper in page.publications)
         rows = sum(len(each.publications) for each in pages)
         if progress is not None:
             progress(number, rows)
+        if page.ended_early:
+            return FetchOutcome(
+                "ok",
+                replace(merge_pages(user_id, pages, now), partial=True),
+                f"Google Scholar page {number} of profile {user_id} ended early (no "
+                f"'Show more' button): {rows} publications, a partial list.",
+                number,
+                truncated=True,
+            )
         if not page.has_more:
             return FetchOutcome(
                 "ok",
@@ -150,7 +153,7 @@ def fetch_scholar(
             )
     return FetchOutcome(
         "ok",
-        merge_pages(user_id, pages, now),
+        replace(merge_pages(user_id, pages, now), partial=True),
         f"Google Scholar profile {user_id}: stopped at the limit of {max_pages} page(s) "
         f"with {rows} publications; the less-cited rest was not fetched.",
         max_pages,
@@ -182,9 +185,18 @@ def fetch_openalex(
     key = {"api_key": api_key} if api_key else {}
     lookup = author_id if author_id.startswith("A") else f"orcid:{author_id}"
     answer = _get(session, f"{base}/authors/{lookup}", params=key, timeout_s=timeout_s)
-    kind, author, detail = _api_json("OpenAlex", f"author {author_id}", answer)
+    kind, author, detail = api_json("OpenAlex", f"author {author_id}", answer)
     if author is None:
         return FetchOutcome(kind, None, detail, 1)
+    if openalex_deleted(author):
+        return FetchOutcome(
+            "not_found",
+            None,
+            f"OpenAlex author {author_id} is a 'Deleted Author' with no works: OpenAlex merged "
+            "or removed it. Look up the author's new id on openalex.org (search the name or "
+            "ORCID) and set ACADPAGE_OPENALEX_ID to it.",
+            1,
+        )
     try:
         short_id = openalex_snapshot(author, None, now).profile_id
     except SourceFormatError as error:
@@ -208,7 +220,7 @@ def fetch_openalex(
             timeout_s=timeout_s,
         )
         page_name = f"works page {work_pages} of author {author_id}"
-        kind, listing, detail = _api_json("OpenAlex", page_name, answer)
+        kind, listing, detail = api_json("OpenAlex", page_name, answer)
         if listing is None:
             return FetchOutcome(kind, None, detail, 1 + work_pages)
         results = listing.get("results")
@@ -258,24 +270,69 @@ def fetch_semanticscholar(
         headers={"x-api-key": api_key} if api_key else {},
         timeout_s=timeout_s,
     )
-    kind, author, detail = _api_json("Semantic Scholar", f"author {author_id}", answer)
+    kind, author, detail = api_json("Semantic Scholar", f"author {author_id}", answer)
     if author is None:
         return FetchOutcome(kind, None, detail, 1)
-    try:
-        snapshot = semanticscholar_snapshot(author, now)
-    except SourceFormatError as error:
-        return FetchOutcome("layout_changed", None, f"{error}.", 1)
-    listed = len(snapshot.publications)
     total = author.get("paperCount")
-    truncated = isinstance(total, int) and total > listed
+    listed = author.get("papers")
+    papers, pages, cut = None, 1, False
+    if isinstance(total, int) and isinstance(listed, list) and total > len(listed):
+        # The record lists only some papers of a prolific author: page through the rest.
+        fetched = _semanticscholar_pages(session, base_url, author_id, api_key, timeout_s)
+        if isinstance(fetched, FetchOutcome):
+            return fetched
+        papers, pages, cut = fetched
+    try:
+        snapshot = semanticscholar_snapshot(author, now, papers)
+    except SourceFormatError as error:
+        return FetchOutcome("layout_changed", None, f"{error}.", pages)
+    count = len(snapshot.publications)
+    truncated = cut or (isinstance(total, int) and total > count)
     ending = f" of {total}" if truncated else ""
     return FetchOutcome(
         "ok",
         snapshot,
-        f"Semantic Scholar author {author_id}: {listed}{ending} papers.",
-        1,
+        f"Semantic Scholar author {author_id}: {count}{ending} papers.",
+        pages,
         truncated=truncated,
     )
+
+
+def _semanticscholar_pages(
+    session: requests.Session,
+    base_url: str,
+    author_id: str,
+    api_key: str,
+    timeout_s: float,
+    max_pages: int = SEMANTICSCHOLAR_MAX_PAGES,
+) -> tuple[list, int, bool] | FetchOutcome:
+    """(papers, requests made, cut at the page bound) from /author/{id}/papers, or the failure."""
+    papers: list = []
+    offset: int | None = 0
+    requests_made = 1
+    while offset is not None and requests_made <= max_pages:
+        requests_made += 1
+        answer = _get(
+            session,
+            f"{base_url.rstrip('/')}/author/{quote(author_id)}/papers",
+            params={
+                "fields": SEMANTICSCHOLAR_PAPER_FIELDS,
+                "offset": str(offset),
+                "limit": str(SEMANTICSCHOLAR_PAGE_SIZE),
+            },
+            headers={"x-api-key": api_key} if api_key else {},
+            timeout_s=timeout_s,
+        )
+        what = f"papers of author {author_id} from offset {offset}"
+        kind, listing, detail = api_json("Semantic Scholar", what, answer)
+        if listing is None:
+            return FetchOutcome(kind, None, detail, requests_made)
+        try:
+            data, offset = semanticscholar_papers(listing, offset)
+        except SourceFormatError as error:
+            return FetchOutcome("layout_changed", None, f"{error}.", requests_made)
+        papers.extend(data)
+    return papers, requests_made, offset is not None
 
 
 def _get(
@@ -286,8 +343,8 @@ def _get(
     timeout_s: float,
     headers: dict[str, str] | None = None,
     proxies: dict[str, str] | None = None,
-) -> _Answer:
-    """One GET following redirects, reduced to an _Answer; network failures become its error."""
+) -> Answer:
+    """One GET following redirects, reduced to an Answer; network failures become its error."""
     try:
         response = session.get(
             url,
@@ -298,66 +355,16 @@ def _get(
             proxies=proxies,
         )
     except requests.Timeout:
-        return _Answer(error=f"no answer within {timeout_s:g} s")
+        return Answer(error=f"no answer within {timeout_s:g} s")
     except requests.RequestException as error:
-        return _Answer(error=f"{type(error).__name__} ({_without_secrets(error)})")
-    return _Answer(
+        return Answer(error=f"{type(error).__name__} ({_without_secrets(error)})")
+    return Answer(
         status_code=response.status_code,
         url=response.url,
         hops=tuple(hop.url for hop in response.history),
         # Both Scholar and the APIs send UTF-8, whatever the Content-Type header omits.
         text=response.content.decode("utf-8", errors="replace"),
     )
-
-
-def _api_json(source: str, what: str, answer: _Answer) -> tuple[str, Any, str]:
-    """(kind, decoded JSON or None, detail) for one API answer."""
-    where = f"{source} {what}"
-    if answer.error:
-        return "network_error", None, f"{where} could not be fetched: {answer.error}."
-    status = answer.status_code
-    if status in (401, 403, 429):
-        return "blocked", None, f"{where}: refused with HTTP {status} (rate limit or API key)."
-    if status == 404:
-        return "not_found", None, f"{where}: not found (HTTP 404)."
-    if status != 200:
-        return "network_error", None, f"{where}: the server answered HTTP {status}."
-    try:
-        value = json.loads(answer.text)
-    except ValueError:
-        return "layout_changed", None, f"{where}: expected JSON, got {answer.text[:40]!r}."
-    if not isinstance(value, dict):
-        return (
-            "layout_changed",
-            None,
-            f"{where}: expected a JSON object, got {type(value).__name__}.",
-        )
-    return "ok", value, ""
-
-
-def _repeats(page: ScholarPage, seen: set[str], number: int) -> bool:
-    """Whether a later page brings nothing new: Scholar ignoring `cstart` would loop forever."""
-    if number == 1:
-        return False
-    if not page.publications:
-        return page.has_more
-    return page.publications[0].id in seen
-
-
-def _scholar_failure(where: str, page: ScholarPage, answer: _Answer) -> str:
-    """The sentence saying why a Scholar page gave no numbers."""
-    if page.status == "not_found":
-        return f"{where}: Scholar has no such profile (HTTP 404)."
-    if page.status == "layout_changed":
-        return f"{where} does not look like a profile page; Scholar may have changed its layout."
-    if answer.status_code != 200:
-        reason = f"HTTP {answer.status_code}"
-    elif any(is_block_url(url) for url in (*answer.hops, answer.url)):
-        final = urlsplit(answer.url)
-        reason = f"a redirect to {final.hostname}{final.path}"
-    else:
-        reason = "a captcha page"
-    return f"{where}: Scholar refused with {reason}; try again later or set a proxy."
 
 
 def _without_secrets(error: Exception) -> str:

@@ -4,11 +4,17 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from dataclasses import replace
 from datetime import datetime
 
-from chalicelib.citations.badges import NO_NUMBERS
-from chalicelib.citations.model import CitationSnapshot, PaperCitations
-from chalicelib.citations.state import SCHOLAR_SOURCES, utc
+from chalicelib.citations.badges import (
+    NO_NUMBERS,
+    STALE_COLOR,
+    badge_cache_seconds,
+    shown_value,
+)
+from chalicelib.citations.model import CitationDisplay, CitationSnapshot, PaperCitations
+from chalicelib.citations.state import SCHOLAR_SOURCES, SOURCE_LABELS, utc
 from chalicelib.errors import UserError
 from chalicelib.settings import SCHOLAR_ID
 
@@ -27,11 +33,23 @@ def scholar_user_id(snapshot: CitationSnapshot) -> str:
     return snapshot.profile_id if SCHOLAR_ID.fullmatch(snapshot.profile_id) else ""
 
 
-def gs_data(snapshot: CitationSnapshot) -> dict:
-    """The snapshot as AcadHomepage's gs_data.json: same keys, publications keyed by their id."""
+def latest_scholar(snapshots: Mapping[str, CitationSnapshot]) -> CitationSnapshot | None:
+    """The freshest Scholar (or imported) snapshot, whose USER:PUBID keys pages use."""
+    found = [snapshots[s] for s in SCHOLAR_SOURCES if s in snapshots]
+    return max(found, key=lambda s: utc(s.fetched_at), default=None)
+
+
+def gs_data(snapshot: CitationSnapshot, scholar: CitationSnapshot | None = None) -> dict:
+    """The snapshot as AcadHomepage's gs_data.json: same keys, publications keyed by USER:PUBID.
+
+    When the numbers come from an open source, the publications keep the keys of `scholar`
+    (the last Scholar snapshot), with the open source's count where a title matches; the
+    extra key `acadpage` (which AcadHomepage's script ignores) says whose numbers these are.
+    """
+    keys_from = snapshot if snapshot.source in SCHOLAR_SOURCES else scholar
     document: dict = {"container_type": "Author"}
     optional_text = {
-        "scholar_id": scholar_user_id(snapshot),
+        "scholar_id": scholar_user_id(keys_from) if keys_from is not None else "",
         "url_picture": snapshot.photo_url,
         "affiliation": snapshot.affiliation,
     }
@@ -40,7 +58,7 @@ def gs_data(snapshot: CitationSnapshot) -> dict:
     if snapshot.interests:
         document["interests"] = list(snapshot.interests)
     document["citedby"] = snapshot.citations
-    document["publications"] = {p.id: _gs_publication(p) for p in snapshot.publications}
+    document["publications"] = _keyed_publications(snapshot, keys_from)
     numbers = {
         "citedby5y": snapshot.citations_since,
         "hindex": snapshot.h_index,
@@ -53,7 +71,37 @@ def gs_data(snapshot: CitationSnapshot) -> dict:
         str(year): count for year, count in sorted(snapshot.cites_per_year)
     }
     document["updated"] = utc(snapshot.fetched_at).strftime("%Y-%m-%d %H:%M:%S.%f")
+    document["acadpage"] = {
+        "source": snapshot.source,
+        "label": SOURCE_LABELS.get(snapshot.source, snapshot.source),
+        "fetched_at": _time(snapshot.fetched_at),
+        "publications_from": None
+        if keys_from is None
+        else {"source": keys_from.source, "fetched_at": _time(keys_from.fetched_at)},
+    }
     return document
+
+
+def _time(moment: datetime) -> str:
+    return utc(moment).isoformat().replace("+00:00", "Z")
+
+
+def title_key(title: str) -> str:
+    """A title reduced to its lower-case letters and digits, to match one paper across sources."""
+    return "".join(character for character in title.casefold() if character.isalnum())
+
+
+def _keyed_publications(shown: CitationSnapshot, keys_from: CitationSnapshot | None) -> dict:
+    """Publications under Scholar's keys; counts from `shown` wherever a title matches."""
+    if keys_from is None:
+        return {}
+    if keys_from is shown:
+        return {p.id: _gs_publication(p) for p in shown.publications}
+    counts = {title_key(p.title): p.citations for p in shown.publications if title_key(p.title)}
+    return {
+        p.id: _gs_publication(replace(p, citations=counts.get(title_key(p.title), p.citations)))
+        for p in keys_from.publications
+    }
 
 
 def _gs_publication(paper: PaperCitations) -> dict:
@@ -68,10 +116,27 @@ def _gs_publication(paper: PaperCitations) -> dict:
     }
 
 
-def gs_data_shieldsio(snapshot: CitationSnapshot | None) -> dict:
-    """AcadHomepage's gs_data_shieldsio.json: the total citations as a shields.io endpoint."""
-    message = str(snapshot.citations) if snapshot is not None else NO_NUMBERS
-    return {"schemaVersion": 1, "label": "citations", "message": message}
+def gs_data_shieldsio(display: CitationDisplay | None) -> dict:
+    """AcadHomepage's gs_data_shieldsio.json: the total citations as a shields.io endpoint.
+
+    Stale numbers say their age and turn grey, with a short cache, as our own badges do.
+    """
+    if display is None:
+        return {"schemaVersion": 1, "label": "citations", "message": NO_NUMBERS}
+    message = shown_value(display.snapshot.citations, display)
+    document = {"schemaVersion": 1, "label": "citations", "message": message}
+    if display.stale:
+        document.update(color=STALE_COLOR, cacheSeconds=badge_cache_seconds(display))
+    return document
+
+
+def gs_documents(
+    display: CitationDisplay | None, snapshots: Mapping[str, CitationSnapshot]
+) -> tuple[dict | None, dict]:
+    """gs_data.json (None without numbers) and gs_data_shieldsio.json of what is shown."""
+    if display is None:
+        return None, gs_data_shieldsio(None)
+    return gs_data(display.snapshot, latest_scholar(snapshots)), gs_data_shieldsio(display)
 
 
 _GS_PLACE = "gs_data.json"

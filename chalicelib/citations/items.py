@@ -16,6 +16,7 @@ from datetime import UTC, date, datetime
 from chalicelib.citations.model import CitationSnapshot, PaperCitations
 from chalicelib.citations.state import (
     CitationState,
+    HeldNumbers,
     HistoryPoint,
     RefreshStatus,
     SourceStatus,
@@ -27,6 +28,10 @@ HEADER_PREFIX = "CURRENT#SNAPSHOT#"
 CHUNK_PREFIX = "CURRENT#PUBS#"
 STATUS_KEY = "CURRENT#STATUS"
 HISTORY_PREFIX = "HISTORY#"
+# A held-back snapshot lies outside CURRENT#, so the page never reads it; the status record
+# carries its headline numbers.
+HELD_HEADER_PREFIX = "HELD#SNAPSHOT#"
+HELD_CHUNK_PREFIX = "HELD#PUBS#"
 
 PUBLICATIONS_PER_CHUNK = 250
 # JSON bytes per chunk before compression: even incompressible rows stay far below 400 KB an item.
@@ -56,14 +61,14 @@ def profile_key(profile_id: str) -> str:
     return f"PROFILE#{profile_id}"
 
 
-def header_key(source: str) -> str:
-    """The sort key of a source's current snapshot (numbers without publications)."""
-    return f"{HEADER_PREFIX}{source}"
+def header_key(source: str, prefix: str = HEADER_PREFIX) -> str:
+    """The sort key of a source's current (or held-back) snapshot, without publications."""
+    return f"{prefix}{source}"
 
 
-def chunk_key(source: str, version: str, index: int) -> str:
+def chunk_key(source: str, version: str, index: int, prefix: str = CHUNK_PREFIX) -> str:
     """The sort key of one chunk of a snapshot version's publications."""
-    return f"{CHUNK_PREFIX}{source}#{version}#{index:04d}"
+    return f"{prefix}{source}#{version}#{index:04d}"
 
 
 def history_key(source: str, day: date) -> str:
@@ -148,6 +153,8 @@ def header_fields(snapshot: CitationSnapshot) -> dict:
         "cites_per_year": text_value(json.dumps(sorted(snapshot.cites_per_year))),
         "publication_count": number_value(len(snapshot.publications)),
     }
+    if snapshot.partial:
+        fields["partial"] = {"BOOL": True}
     for name in _OPTIONAL_NUMBERS:
         value = getattr(snapshot, name)
         if value is not None:
@@ -190,6 +197,7 @@ def _snapshot(header: dict, chunks: dict[int, bytes]) -> CitationSnapshot:
             (year, count) for year, count in json.loads(header["cites_per_year"]["S"])
         ),
         publications=_publications([chunks[index] for index in range(expected)]),
+        partial=bool(header.get("partial", {}).get("BOOL")),
         **optional,
     )
 
@@ -198,7 +206,7 @@ def _status(item: dict) -> RefreshStatus:
     sources: dict[str, SourceStatus] = {}
     for name, value in item.items():
         kind, _, source = name.partition("_")
-        if kind not in ("attempt", "success", "held") or not source:
+        if kind not in ("attempt", "success", "held", "accepted") or not source:
             continue
         sources.setdefault(source, SourceStatus(source=source))
         sources[source] = _with_status_field(sources[source], kind, value)
@@ -208,6 +216,8 @@ def _status(item: dict) -> RefreshStatus:
 def _with_status_field(status: SourceStatus, kind: str, value: dict) -> SourceStatus:
     if kind == "success":
         return replace(status, last_success_at=parse_time(value["S"]))
+    if kind == "accepted":
+        return replace(status, accepted_at=parse_time(value["S"]))
     fields = value["M"]
     if kind == "attempt":
         return replace(
@@ -216,9 +226,38 @@ def _with_status_field(status: SourceStatus, kind: str, value: dict) -> SourceSt
             outcome=fields["kind"]["S"],
             detail=fields["detail"]["S"],
         )
+    held = None
+    if "citations" in fields:
+        held = HeldNumbers(
+            fetched_at=parse_time(fields["fetched_at"]["S"]),
+            citations=int(fields["citations"]["N"]),
+            h_index=int(fields["h_index"]["N"]),
+            i10_index=int(fields["i10_index"]["N"]),
+            publications=int(fields["publications"]["N"]),
+            partial=bool(fields.get("partial", {}).get("BOOL")),
+        )
     return replace(
-        status, held_back_at=parse_time(fields["at"]["S"]), held_back_reason=fields["reason"]["S"]
+        status,
+        held_back_at=parse_time(fields["at"]["S"]),
+        held_back_reason=fields["reason"]["S"],
+        held=held,
     )
+
+
+def held_snapshot_from_items(items: Sequence[dict]) -> CitationSnapshot | None:
+    """The held-back snapshot in the items under HELD#, or None when there is none."""
+    header = next((i for i in items if i["sk"]["S"].startswith(HELD_HEADER_PREFIX)), None)
+    if header is None:
+        return None
+    chunks: dict[int, bytes] = {}
+    for item in items:
+        sort_key = item["sk"]["S"]
+        if (
+            sort_key.startswith(HELD_CHUNK_PREFIX)
+            and item["version"]["S"] == (header["version"]["S"])
+        ):
+            chunks[int(sort_key.rsplit("#", 1)[1])] = item["rows"]["B"]
+    return _snapshot(header, chunks)
 
 
 def state_from_items(items: Sequence[dict]) -> CitationState | None:
@@ -263,11 +302,13 @@ def chunk_items(
     ]
 
 
-def header_item(snapshot: CitationSnapshot, version: str, chunk_count: int) -> dict:
-    """The item of a source's current snapshot: its numbers and where its chunks are."""
+def header_item(
+    snapshot: CitationSnapshot, version: str, chunk_count: int, prefix: str = HEADER_PREFIX
+) -> dict:
+    """The item of a source's current (or held) snapshot: its numbers and where its chunks are."""
     return {
         "pk": text_value(profile_key(snapshot.profile_id)),
-        "sk": text_value(header_key(snapshot.source)),
+        "sk": text_value(header_key(snapshot.source, prefix)),
         "version": text_value(version),
         "chunk_count": number_value(chunk_count),
         **header_fields(snapshot),
@@ -285,6 +326,7 @@ def history_item(snapshot: CitationSnapshot) -> dict:
         "citations": number_value(snapshot.citations),
         "h_index": number_value(snapshot.h_index),
         "i10_index": number_value(snapshot.i10_index),
+        **({} if snapshot.partial else {"publications": number_value(len(snapshot.publications))}),
     }
 
 
@@ -295,6 +337,7 @@ def history_point(item: dict) -> HistoryPoint:
         citations=int(item["citations"]["N"]),
         h_index=int(item["h_index"]["N"]),
         i10_index=int(item["i10_index"]["N"]),
+        publications=int(item["publications"]["N"]) if "publications" in item else None,
     )
 
 
@@ -306,6 +349,8 @@ def attempt_update(
     detail: str = "",
     published: bool = False,
     held_back_reason: str = "",
+    held: CitationSnapshot | None = None,
+    accepted: bool = False,
 ) -> tuple[str, dict, dict]:
     """The status record's UpdateExpression, names and values for one refresh attempt."""
     names = {"#attempt": f"attempt_{source}"}
@@ -326,14 +371,25 @@ def attempt_update(
         values[":at"] = text_value(time_text(at))
         assignments.append("#success = :at")
         removals.append("#held")
+        if accepted:
+            names["#accepted"] = f"accepted_{source}"
+            assignments.append("#accepted = :at")
     elif held_back_reason:
         names["#held"] = f"held_{source}"
-        values[":held"] = {
-            "M": {
-                "at": text_value(time_text(at)),
-                "reason": text_value(held_back_reason[:DETAIL_CHARS]),
-            }
+        record = {
+            "at": text_value(time_text(at)),
+            "reason": text_value(held_back_reason[:DETAIL_CHARS]),
         }
+        if held is not None:
+            record.update(
+                fetched_at=text_value(time_text(held.fetched_at)),
+                citations=number_value(held.citations),
+                h_index=number_value(held.h_index),
+                i10_index=number_value(held.i10_index),
+                publications=number_value(len(held.publications)),
+                partial={"BOOL": held.partial},
+            )
+        values[":held"] = {"M": record}
         assignments.append("#held = :held")
     expression = "SET " + ", ".join(assignments) + " ADD revision :one"
     if removals:

@@ -41,6 +41,8 @@ class CitationSnapshot:
     photo_url: str = ""
     cites_per_year: tuple[tuple[int, int], ...] = ()
     publications: tuple[PaperCitations, ...] = field(default=(), repr=False)
+    # the fetch ended early or stopped at its page bound: only the most-cited rows are here
+    partial: bool = False
 
     def paper_counts(self) -> dict[str, int]:
         """Citations per publication id, duplicates left out."""

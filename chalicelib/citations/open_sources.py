@@ -34,6 +34,31 @@ def openalex_short_id(url_or_id: str) -> str:
     return url_or_id.rstrip("/").rsplit("/", 1)[-1]
 
 
+def openalex_deleted(author_json: object) -> bool:
+    """Whether an OpenAlex author record is the "Deleted Author" left behind by a merge or
+    deletion: it answers 200 with zero works and zero citations."""
+    if not isinstance(author_json, dict):
+        return False
+    name = str(author_json.get("display_name") or "").strip().casefold()
+    empty = not author_json.get("works_count") and not author_json.get("cited_by_count")
+    return name == "deleted author" and empty
+
+
+def semanticscholar_papers(listing: object, offset: int) -> tuple[list, int | None]:
+    """The papers of one /author/{id}/papers page and the next offset (None on the last page)."""
+    place = f"Semantic Scholar papers from offset {offset}"
+    page = _mapping(listing, place)
+    data = _list(_field(page, "data", place), f"{place}: data")
+    following = page.get("next")
+    if following is None:
+        return data, None
+    if isinstance(following, bool) or not isinstance(following, int) or following <= offset:
+        raise SourceFormatError(
+            f"{place}: next: expected an offset after {offset}, got {_shown(following)}"
+        )
+    return data, following
+
+
 def openalex_snapshot(
     author_json: dict, works: list | None, fetched_at: datetime
 ) -> CitationSnapshot:
@@ -69,16 +94,20 @@ def openalex_snapshot(
     )
 
 
-def semanticscholar_snapshot(author_json: dict, fetched_at: datetime) -> CitationSnapshot:
+def semanticscholar_snapshot(
+    author_json: dict, fetched_at: datetime, papers_json: list | None = None
+) -> CitationSnapshot:
     """The snapshot a Semantic Scholar author record describes; i10 is counted from its papers.
 
+    `papers_json` (the pages of /author/{id}/papers) replaces the record's own `papers` list.
     Semantic Scholar reports no i10-index, so an answer without `papers` gets i10_index 0.
     """
     place = "Semantic Scholar author"
     author = _mapping(author_json, place)
+    listed = papers_json if papers_json is not None else author.get("papers") or []
     papers = [
         _semanticscholar_paper(paper, index)
-        for index, paper in enumerate(_list(author.get("papers") or [], f"{place}: papers"))
+        for index, paper in enumerate(_list(listed, f"{place}: papers"))
     ]
     affiliations = author.get("affiliations") or []
     return CitationSnapshot(

@@ -9,26 +9,22 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Protocol
 
+from chalicelib.citations.guard import HISTORY_DAYS, judge
 from chalicelib.citations.model import CitationSnapshot
-from chalicelib.citations.state import CitationState, choose_display
+from chalicelib.citations.state import CitationState, choose_display, utc
 from chalicelib.errors import UserError
-from chalicelib.settings import Settings
+from chalicelib.settings import NO_SOURCE, SOURCE_VARIABLES, Settings
 
 SOURCE_IDS = {
     "scholar": "scholar_id",
     "openalex": "openalex_id",
     "semanticscholar": "semanticscholar_id",
 }
-SOURCE_VARIABLES = {
-    "scholar": "ACADPAGE_SCHOLAR_ID",
-    "openalex": "ACADPAGE_OPENALEX_ID",
-    "semanticscholar": "ACADPAGE_SEMANTICSCHOLAR_ID",
-}
-MAX_DROP = 0.20  # a total falling by more than this is held back, not published
 NEWER_STORED = "not published: a newer snapshot of this source is already stored"
+STATS_ROUNDS = 5  # rewrites of the stats files while racing refreshes keep changing the table
 
 
 class FetchResult(Protocol):
@@ -38,6 +34,7 @@ class FetchResult(Protocol):
     snapshot: CitationSnapshot | None
     detail: str
     pages: int
+    truncated: bool  # partial: the fetch ended early or stopped at its page bound
 
 
 Fetcher = Callable[[str], FetchResult]
@@ -78,28 +75,6 @@ def configured_sources(settings: Settings, only: str | None = None) -> list[tupl
     ]
 
 
-def hold_back_reason(fetched: CitationSnapshot, stored: CitationSnapshot | None) -> str:
-    """Why numbers that came back fine must not replace the stored ones; "" when they may."""
-    if stored is None or stored.citations <= 0:
-        return ""
-    if fetched.citations <= 0:
-        return f"the total fell to {fetched.citations} from {stored.citations}"
-    if fetched.citations < stored.citations * (1 - MAX_DROP):
-        drop = round(100 * (stored.citations - fetched.citations) / stored.citations)
-        return f"the total fell {drop}%, from {stored.citations} to {fetched.citations}"
-    before, after = len(stored.publications), len(fetched.publications)
-    if before and after < before * (1 - MAX_DROP):
-        return f"the publication list shrank from {before} to {after} rows"
-    return ""
-
-
-def keep_unfetched_rows(fetched: CitationSnapshot, stored: CitationSnapshot) -> CitationSnapshot:
-    """A truncated fetch completed with the stored rows it did not reach (their last counts)."""
-    fetched_ids = {paper.id for paper in fetched.publications}
-    rest = tuple(paper for paper in stored.publications if paper.id not in fetched_ids)
-    return replace(fetched, publications=fetched.publications + rest)
-
-
 def refresh_citations(
     settings: Settings,
     store,
@@ -109,47 +84,153 @@ def refresh_citations(
     stats_writer=None,
     progress: Callable[[str], None] | None = None,
     only: str | None = None,
-    accept_drop: bool = False,
 ) -> RefreshReport:
     """Refresh every configured source; source failures are recorded, storage errors raise."""
     state = store.load_current(settings.profile_id)
-    stored = dict(state.snapshots) if state is not None else {}
     results = []
     for source, source_id in configured_sources(settings, only):
         if progress is not None:
             progress(f"{source}: fetching {source_id}")
-        result = _refresh_source(
-            settings, store, source, fetchers[source], source_id, stored.get(source), accept_drop
-        )
+        result = _fetch_source(source, fetchers[source], source_id)
+        if result.snapshot is not None:
+            result = publish_guarded(
+                settings, store, result.snapshot, state=state, now=now, fetched=result
+            )
+        else:
+            store.record_attempt(
+                settings.profile_id,
+                source,
+                at=now,
+                kind=result.kind,
+                detail=result.detail,
+                held_back_reason=result.held_back,
+            )
+        results.append(result)
+    stats_keys: tuple[str, ...] = ()
+    if stats_writer is not None and any(result.published for result in results):
+        stats_keys = write_stats_files(settings, store, stats_writer, now=now)
+    return RefreshReport(tuple(results), stats_keys)
+
+
+def publish_guarded(
+    settings: Settings,
+    store,
+    snapshot: CitationSnapshot,
+    *,
+    state: CitationState | None,
+    now: datetime,
+    fetched: SourceResult | None = None,
+) -> SourceResult:
+    """Judge `snapshot` (guard.judge), then save it or keep it held back, and record the attempt.
+
+    The one way numbers reach the table: the refresh and any other caller use it.
+    """
+    # Every source's numbers live under the site's one profile id, whatever the source calls it.
+    snapshot = replace(snapshot, profile_id=settings.profile_id)
+    source = snapshot.source
+    detail, pages = (fetched.detail, fetched.pages) if fetched is not None else ("", 0)
+    stored = state.snapshots.get(source) if state is not None else None
+    status = state.status.sources.get(source) if state and state.status else None
+    history = store.history(
+        settings.profile_id, source, since=utc(now).date() - timedelta(days=HISTORY_DAYS)
+    )
+    verdict = judge(
+        snapshot, stored, history, now=now, accepted_at=status.accepted_at if status else None
+    )
+    result = SourceResult(source, "ok", False, verdict.reason, detail, pages, verdict.snapshot)
+    if not verdict.publishable:
+        store.save_held(verdict.snapshot)
+    elif store.save_snapshot(verdict.snapshot):
+        result = replace(result, published=True)
+    else:
+        result = replace(result, detail=NEWER_STORED)
+    store.record_attempt(
+        settings.profile_id,
+        source,
+        at=now,
+        kind="ok",
+        detail=result.detail,
+        published=result.published,
+        held_back_reason=result.held_back,
+        held=verdict.snapshot if result.held_back else None,
+    )
+    return result
+
+
+def accept_held_back(
+    settings: Settings, store, *, now: datetime, stats_writer=None, only: str | None = None
+) -> RefreshReport:
+    """Publish what was held back (for any reason), as the owner explicitly asked; no fetch."""
+    state = store.load_current(settings.profile_id, consistent=True)
+    statuses = state.status.sources if state is not None and state.status is not None else {}
+    held = [name for name, status in statuses.items() if status.held_back]
+    chosen = [name for name in held if only in (None, name)]
+    if not chosen:
+        where = f"for {only}" if only else "for any source"
+        raise UserError(f"nothing is held back {where}; `acadpage status` shows each source")
+    results = []
+    for source in chosen:
+        snapshot = store.load_held(settings.profile_id, source)
+        held = statuses[source].held
+        if snapshot is not None and (held is None or held.fetched_at != snapshot.fetched_at):
+            snapshot = None  # kept from an earlier hold: not what the status shows
+        if snapshot is None:
+            results.append(
+                SourceResult(
+                    source,
+                    "ok",
+                    False,
+                    detail="the held-back numbers were not kept; run `acadpage refresh` again",
+                )
+            )
+            continue
+        published = store.save_snapshot(snapshot)
+        detail = "accepted the held-back numbers" if published else NEWER_STORED
         store.record_attempt(
             settings.profile_id,
             source,
             at=now,
-            kind=result.kind,
-            detail=result.detail,
-            published=result.published,
-            held_back_reason=result.held_back,
+            kind="ok",
+            detail=detail,
+            published=published,
+            accepted=published,
         )
-        if result.published:
-            stored[source] = result.snapshot
-        results.append(result)
+        if published:
+            store.drop_held(settings.profile_id, source)
+        results.append(SourceResult(source, "ok", published, "", detail, 0, snapshot))
     stats_keys: tuple[str, ...] = ()
     if stats_writer is not None and any(result.published for result in results):
-        shown = choose_display(CitationState(stored, None, ""), now, settings.stale_after_days)
-        if shown is not None:
-            stats_keys = stats_writer.write_gs_data(shown.snapshot)
+        stats_keys = write_stats_files(settings, store, stats_writer, now=now)
     return RefreshReport(tuple(results), stats_keys)
 
 
-def _refresh_source(
-    settings: Settings,
-    store,
-    source: str,
-    fetcher: Fetcher,
-    source_id: str,
-    stored: CitationSnapshot | None,
-    accept_drop: bool,
-) -> SourceResult:
+def write_stats_files(settings: Settings, store, stats_writer, *, now: datetime) -> tuple:
+    """Write the stats files from what the table holds now, again until it holds still.
+
+    Racing refreshes may write in any order; each one reads the table (strongly) after its
+    write and writes again if it changed, so the last write is always of the newest snapshots.
+    """
+    keys: tuple[str, ...] = ()
+    state = store.load_current(settings.profile_id, consistent=True)
+    for _ in range(STATS_ROUNDS):
+        shown = choose_display(state, now, settings.stale_after_days)
+        if shown is None:
+            return keys
+        keys = stats_writer.write_gs_data(shown, state.snapshots)
+        again = store.load_current(settings.profile_id, consistent=True)
+        if _snapshot_times(again) == _snapshot_times(state):
+            break
+        state = again
+    return keys
+
+
+def _snapshot_times(state: CitationState | None) -> tuple:
+    snapshots = state.snapshots if state is not None else {}
+    return tuple(sorted((source, s.fetched_at) for source, s in snapshots.items()))
+
+
+def _fetch_source(source: str, fetcher: Fetcher, source_id: str) -> SourceResult:
+    """The fetch's outcome as a result; its snapshot set only when it brought numbers."""
     try:
         outcome = fetcher(source_id)
     except Exception as error:  # one source's failure must not stop the others: it is recorded
@@ -166,16 +247,15 @@ def _refresh_source(
             outcome.detail,
             outcome.pages,
         )
-    # Every source's numbers live under the site's one profile id, whatever the source calls it.
-    snapshot = replace(outcome.snapshot, source=source, profile_id=settings.profile_id)
-    if getattr(outcome, "truncated", False) and stored is not None:
-        snapshot = keep_unfetched_rows(snapshot, stored)
-    reason = "" if accept_drop else hold_back_reason(snapshot, stored)
-    if reason:
-        return SourceResult(source, "ok", False, reason, outcome.detail, outcome.pages, snapshot)
-    if not store.save_snapshot(snapshot):
-        return SourceResult(source, "ok", False, "", NEWER_STORED, outcome.pages, snapshot)
-    return SourceResult(source, "ok", True, "", outcome.detail, outcome.pages, snapshot)
+    partial = bool(getattr(outcome, "truncated", False)) or outcome.snapshot.partial
+    return SourceResult(
+        source,
+        "ok",
+        False,
+        detail=outcome.detail,
+        pages=outcome.pages,
+        snapshot=replace(outcome.snapshot, source=source, partial=partial),
+    )
 
 
 def source_fetchers(
@@ -241,7 +321,10 @@ def describe_result(result: SourceResult) -> str:
             f"({len(snapshot.publications)} publications)"
         )
     if result.held_back:
-        return f"{result.source}: held back, {result.held_back}; the stored numbers stay"
+        return (
+            f"{result.source}: held back, {result.held_back}; the stored numbers stay "
+            "(`acadpage refresh --accept-drop` publishes the held ones)"
+        )
     if result.kind == "ok":
         return f"{result.source}: {result.detail}"
     return f"{result.source}: {result.kind}: {result.detail}"
@@ -251,5 +334,4 @@ def sources_needed_message(only: str | None) -> str:
     """What to set when a refresh has no source to fetch."""
     if only is not None:
         return f"no {only} id configured: set {SOURCE_VARIABLES[only]}"
-    first, second, third = SOURCE_VARIABLES.values()
-    return f"no citation source configured: set {first}, {second} or {third}"
+    return NO_SOURCE

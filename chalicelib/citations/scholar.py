@@ -42,6 +42,8 @@ class ScholarPage:
     publications: tuple[PaperCitations, ...] = ()
     has_more: bool = False
     user_id: str = ""  # the profile's 12-character id, as the page names itself
+    # the page stops before its "Show more" button (cut in transit): later rows may be missing
+    ended_early: bool = False
 
 
 class _LayoutChanged(Exception):
@@ -173,6 +175,7 @@ def _profile_page(tree: LexborHTMLParser) -> ScholarPage:
         publications=tuple(_publication(row) for row in tree.css("tr.gsc_a_tr")),
         has_more=more is not None and "disabled" not in more.attributes,
         user_id=_user_id(tree),
+        ended_early=more is None,
     )
 
 

@@ -20,6 +20,18 @@ OPEN_SOURCES = ("openalex", "semanticscholar")
 
 
 @dataclass(frozen=True)
+class HeldNumbers:
+    """The headline numbers of a snapshot that was held back, kept for the owner to judge."""
+
+    fetched_at: datetime
+    citations: int
+    h_index: int
+    i10_index: int
+    publications: int
+    partial: bool = False
+
+
+@dataclass(frozen=True)
 class SourceStatus:
     """One source's last refresh attempt, its last published success and any held-back numbers."""
 
@@ -30,6 +42,8 @@ class SourceStatus:
     last_success_at: datetime | None = None
     held_back_reason: str = ""
     held_back_at: datetime | None = None
+    held: HeldNumbers | None = None  # what was held back, when the record says
+    accepted_at: datetime | None = None  # the owner last published held-back numbers
 
     @property
     def held_back(self) -> bool:
@@ -68,6 +82,7 @@ class HistoryPoint:
     citations: int
     h_index: int
     i10_index: int
+    publications: int | None = None  # rows of a complete fetch; None when unknown or partial
 
 
 def utc(moment: datetime) -> datetime:

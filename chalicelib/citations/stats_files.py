@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 
 from botocore.exceptions import BotoCoreError, ClientError
 
 from chalicelib.aws.errors import describe_aws_error
-from chalicelib.citations.gs_data import gs_data, gs_data_shieldsio
-from chalicelib.citations.model import CitationSnapshot
+from chalicelib.citations.gs_data import gs_documents
+from chalicelib.citations.model import CitationDisplay, CitationSnapshot
 from chalicelib.errors import UserError
 
 GS_DATA = "gs_data.json"
@@ -44,9 +45,12 @@ class StatsWriter:
             raise StatsStoreError(describe_aws_error(error, action)) from error
         return key
 
-    def write_gs_data(self, snapshot: CitationSnapshot) -> tuple[str, str]:
-        """Write gs_data.json and gs_data_shieldsio.json for `snapshot`; returns their keys."""
+    def write_gs_data(
+        self, display: CitationDisplay, snapshots: Mapping[str, CitationSnapshot]
+    ) -> tuple[str, str]:
+        """Write gs_data.json and gs_data_shieldsio.json of what is shown; returns their keys."""
+        document, shieldsio = gs_documents(display, snapshots)
         return (
-            self.write_json(GS_DATA, gs_data(snapshot)),
-            self.write_json(GS_DATA_SHIELDSIO, gs_data_shieldsio(snapshot)),
+            self.write_json(GS_DATA, document or {}),
+            self.write_json(GS_DATA_SHIELDSIO, shieldsio),
         )

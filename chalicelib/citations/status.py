@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from chalicelib.citations.model import CitationDisplay, CitationSnapshot
@@ -14,20 +15,30 @@ from chalicelib.citations.state import (
     freshness_text,
     utc,
 )
+from chalicelib.settings import NO_SOURCE
 
 
 def _time_text(moment: datetime | None) -> str | None:
     return utc(moment).isoformat().replace("+00:00", "Z") if moment is not None else None
 
 
-def status_document(state: CitationState | None, now: datetime, stale_after_days: int = 14) -> dict:
-    """/status.json: what is shown, how old it is, and every source's last attempt and success."""
+def status_document(
+    state: CitationState | None,
+    now: datetime,
+    stale_after_days: int = 14,
+    *,
+    configured: Sequence[str] | None = None,
+) -> dict:
+    """/status.json: what is shown, how old it is, and every source's last attempt and success.
+
+    `configured` names the sources the deployment refreshes; with none, `problem` says so.
+    """
     display = choose_display(state, now, stale_after_days)
     status = state.status if state is not None and state.status is not None else RefreshStatus()
     snapshots = state.snapshots if state is not None else {}
     names = sorted(set(status.sources) | set(snapshots), key=_source_order)
     last = status.last_attempt
-    return {
+    document = {
         "version": state.version if state is not None else None,
         "stale_after_days": stale_after_days,
         "displayed": _displayed(display),
@@ -46,6 +57,10 @@ def status_document(state: CitationState | None, now: datetime, stale_after_days
             name: _source_document(status.sources.get(name), snapshots.get(name)) for name in names
         },
     }
+    if configured is not None:
+        document["configured_sources"] = list(configured)
+        document["problem"] = "" if configured else NO_SOURCE
+    return document
 
 
 def _source_order(source: str) -> tuple[int, str]:
@@ -80,6 +95,17 @@ def _source_document(status: SourceStatus | None, snapshot: CitationSnapshot | N
         "held_back": status.held_back,
         "held_back_reason": status.held_back_reason,
         "held_back_at": _time_text(status.held_back_at),
+        "held_back_numbers": None
+        if status.held is None
+        else {
+            "fetched_at": _time_text(status.held.fetched_at),
+            "citations": status.held.citations,
+            "h_index": status.held.h_index,
+            "i10_index": status.held.i10_index,
+            "publications": status.held.publications,
+            "partial": status.held.partial,
+        },
+        "accepted_at": _time_text(status.accepted_at),
         "stored_fetched_at": _time_text(snapshot.fetched_at) if snapshot else None,
         "stored_citations": snapshot.citations if snapshot else None,
     }

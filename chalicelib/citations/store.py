@@ -5,13 +5,15 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import date, datetime
 
 from botocore.exceptions import BotoCoreError, ClientError
 
 from chalicelib.aws.errors import describe_aws_error
 from chalicelib.citations.items import (
     CURRENT,
+    HELD_CHUNK_PREFIX,
+    HELD_HEADER_PREFIX,
     HISTORY_PREFIX,
     STATUS_KEY,
     TornRead,
@@ -19,6 +21,7 @@ from chalicelib.citations.items import (
     chunk_items,
     chunk_key,
     header_item,
+    held_snapshot_from_items,
     history_item,
     history_point,
     profile_key,
@@ -74,11 +77,11 @@ class CitationStore:
         except BotoCoreError as error:
             raise CitationStoreError(describe_aws_error(error, action)) from error
 
-    def load_current(self, profile_id: str) -> CitationState | None:
+    def load_current(self, profile_id: str, *, consistent: bool = False) -> CitationState | None:
         """Everything the page shows about `profile_id`, in one Query; None before any refresh."""
         with self._operation(f"reading the citations of profile {profile_id!r}"):
             try:
-                return state_from_items(self._current_items(profile_id, consistent=False))
+                return state_from_items(self._current_items(profile_id, consistent=consistent))
             except TornRead:
                 # A refresh replaced the publications under our feet: read again, strongly.
                 try:
@@ -91,14 +94,23 @@ class CitationStore:
     def _current_items(self, profile_id: str, *, consistent: bool) -> list[dict]:
         return self._query(profile_id, CURRENT, consistent=consistent)
 
-    def _query(self, profile_id: str, prefix: str, *, consistent: bool = False) -> list[dict]:
+    def _query(
+        self, profile_id: str, prefix: str, *, consistent: bool = False, after: str = ""
+    ) -> list[dict]:
+        values = {":pk": text_value(profile_key(profile_id)), ":prefix": text_value(prefix)}
+        condition = "pk = :pk AND begins_with(sk, :prefix)"
+        if after:
+            # sort keys from `after` on, still under the prefix ("~" sorts after digits)
+            condition = "pk = :pk AND sk BETWEEN :after AND :end"
+            values = {
+                ":pk": values[":pk"],
+                ":after": text_value(after),
+                ":end": text_value(prefix + "~"),
+            }
         request = {
             "TableName": self.table_name,
-            "KeyConditionExpression": "pk = :pk AND begins_with(sk, :prefix)",
-            "ExpressionAttributeValues": {
-                ":pk": text_value(profile_key(profile_id)),
-                ":prefix": text_value(prefix),
-            },
+            "KeyConditionExpression": condition,
+            "ExpressionAttributeValues": values,
             "ConsistentRead": consistent,
         }
         if self.page_size:
@@ -139,6 +151,59 @@ class CitationStore:
                 self._delete(action, partition, stale)
             self._put_history(snapshot)
         return True
+
+    def save_held(self, snapshot: CitationSnapshot) -> None:
+        """Keep `snapshot` as its source's held-back numbers (outside what the page reads)."""
+        action = f"keeping the held-back {snapshot.source} numbers of {snapshot.profile_id!r}"
+        chunks = publication_chunks(snapshot.publications)
+        version = snapshot_version(snapshot, chunks)
+        partition = profile_key(snapshot.profile_id)
+        keys = [
+            chunk_key(snapshot.source, version, i, HELD_CHUNK_PREFIX) for i in range(len(chunks))
+        ]
+        with self._operation(action):
+            self._batch_write(
+                action,
+                [
+                    {"PutRequest": {"Item": item}}
+                    for item in chunk_items(partition, version, keys, chunks)
+                ],
+            )
+            previous = self.client.put_item(
+                TableName=self.table_name,
+                Item=header_item(snapshot, version, len(chunks), HELD_HEADER_PREFIX),
+                ReturnValues="ALL_OLD",
+            ).get("Attributes")
+            if previous and previous["version"]["S"] != version:
+                old = previous["version"]["S"]
+                count = int(previous["chunk_count"]["N"])
+                self._delete(
+                    action,
+                    partition,
+                    [chunk_key(snapshot.source, old, i, HELD_CHUNK_PREFIX) for i in range(count)],
+                )
+
+    def load_held(self, profile_id: str, source: str) -> CitationSnapshot | None:
+        """The held-back snapshot of `source`, or None when none is kept."""
+        with self._operation(f"reading the held-back {source} numbers of {profile_id!r}"):
+            items = self._query(profile_id, f"{HELD_HEADER_PREFIX}{source}", consistent=True)
+            items += self._query(profile_id, f"{HELD_CHUNK_PREFIX}{source}#", consistent=True)
+            try:
+                return held_snapshot_from_items(items)
+            except TornRead as torn:
+                raise CitationStoreError(
+                    f"reading the held-back {source} numbers of {profile_id!r}: {torn}"
+                ) from torn
+
+    def drop_held(self, profile_id: str, source: str) -> None:
+        """Forget the held-back snapshot of `source` (after it was accepted)."""
+        with self._operation(f"forgetting the held-back {source} numbers of {profile_id!r}"):
+            keys = [
+                item["sk"]["S"]
+                for prefix in (f"{HELD_HEADER_PREFIX}{source}", f"{HELD_CHUNK_PREFIX}{source}#")
+                for item in self._query(profile_id, prefix, consistent=True)
+            ]
+            self._delete("forgetting held-back numbers", profile_key(profile_id), keys)
 
     def _put_header(
         self, snapshot: CitationSnapshot, version: str, chunk_count: int
@@ -205,6 +270,8 @@ class CitationStore:
         detail: str = "",
         published: bool = False,
         held_back_reason: str = "",
+        held: CitationSnapshot | None = None,
+        accepted: bool = False,
     ) -> None:
         """Note one refresh attempt in the status record, with its success or held-back numbers."""
         expression, names, values = attempt_update(
@@ -214,6 +281,8 @@ class CitationStore:
             detail=detail,
             published=published,
             held_back_reason=held_back_reason,
+            held=held,
+            accepted=accepted,
         )
         with self._operation(f"recording the {source} attempt of profile {profile_id!r}"):
             self.client.update_item(
@@ -224,10 +293,14 @@ class CitationStore:
                 ExpressionAttributeValues=values,
             )
 
-    def history(self, profile_id: str, source: str) -> list[HistoryPoint]:
-        """One point per day a snapshot of `source` was saved, oldest first."""
+    def history(
+        self, profile_id: str, source: str, since: date | None = None
+    ) -> list[HistoryPoint]:
+        """One point per day a snapshot of `source` was saved (from `since` on), oldest first."""
+        prefix = f"{HISTORY_PREFIX}{source}#"
+        after = f"{prefix}{since.isoformat()}" if since is not None else ""
         with self._operation(f"reading the {source} history of profile {profile_id!r}"):
-            items = self._query(profile_id, f"{HISTORY_PREFIX}{source}#")
+            items = self._query(profile_id, prefix, after=after)
         return [history_point(item) for item in items]
 
 

@@ -35,7 +35,8 @@ def register(subparsers) -> None:
     refresh.add_argument(
         "--accept-drop",
         action="store_true",
-        help="publish even a total that fell by more than 20%% (normally held back)",
+        help="publish what the last refresh held back, for whatever reason `acadpage status` "
+        "shows (no fetch)",
     )
     refresh.add_argument(
         "--from-page",
@@ -168,8 +169,8 @@ def refresh_command(args) -> int:
     import requests
 
     from chalicelib.citations.refresh import (
+        accept_held_back,
         configured_sources,
-        describe_result,
         refresh_citations,
         source_fetchers,
         sources_needed_message,
@@ -190,6 +191,9 @@ def refresh_command(args) -> int:
     )
     progress = ProgressLine(sys.stderr)
     now = datetime.now(UTC)
+    if args.accept_drop:
+        report = accept_held_back(settings, store, now=now, stats_writer=stats, only=args.source)
+        return _print_report(report, settings, stats)
     with requests.Session() as session:
         fetchers = source_fetchers(
             settings,
@@ -211,10 +215,16 @@ def refresh_command(args) -> int:
                 stats_writer=stats,
                 progress=progress.show,
                 only=only,
-                accept_drop=args.accept_drop,
             )
         finally:
             progress.end()
+    return _print_report(report, settings, stats)
+
+
+def _print_report(report, settings: Settings, stats) -> int:
+    """One line per source and the stats files written; 1 when nothing was published."""
+    from chalicelib.citations.refresh import describe_result
+
     for result in report.results:
         print(describe_result(result))
     if report.stats_keys:
@@ -234,7 +244,7 @@ def saved_pages_fetcher(files: list[Path], now: datetime, scholar_id: str):
     snapshot, more = saved_pages(files, now, profile_id=scholar_id)
     names = ", ".join(path.name for path in files)
     detail = f"saved Scholar pages {names}: {len(snapshot.publications)} publications."
-    # a last page that offers more rows: the rows it lacks keep their stored counts
+    # a last page still offering more rows is partial: the guard never lets it replace a whole list
     outcome = FetchOutcome("ok", snapshot, detail, len(files), truncated=more)
     return lambda user_id: outcome
 
@@ -245,7 +255,9 @@ def status_command(args) -> int:
 
     settings, region = stage_settings(args, os.environ)
     state = _citation_store(settings, region, args.stage).load_current(settings.profile_id)
-    document = status_document(state, datetime.now(UTC), settings.stale_after_days)
+    document = status_document(
+        state, datetime.now(UTC), settings.stale_after_days, configured=settings.citation_sources
+    )
     if args.json:
         print(json.dumps(document, indent=2, ensure_ascii=False))
         return 0
@@ -263,7 +275,10 @@ def _when(text: str | None) -> str:
 def status_lines(document: dict, profile_id: str) -> list[str]:
     """The status document as the lines `acadpage status` prints."""
     shown = document["displayed"]
-    if shown is None:
+    problem = [document["problem"]] if document.get("problem") else []
+    if shown is None and problem:
+        lines = [f"profile {profile_id}: no citation numbers stored"]
+    elif shown is None:
         lines = [f"profile {profile_id}: no citation numbers stored yet; run `acadpage refresh`"]
     else:
         stale = (
@@ -283,8 +298,15 @@ def status_lines(document: dict, profile_id: str) -> list[str]:
         line += f"; last success {_when(entry['last_success_at'])}"
         if entry["held_back"]:
             line += f"; held back since {_when(entry['held_back_at'])}: {entry['held_back_reason']}"
+            held = entry.get("held_back_numbers")
+            if held:
+                line += (
+                    f" (held: {held['citations']} citations, h-index {held['h_index']}, "
+                    f"i10-index {held['i10_index']}, {held['publications']} publications; "
+                    "publish them with `acadpage refresh --accept-drop`)"
+                )
         lines.append(line)
-    return lines
+    return problem + lines
 
 
 def import_gs_data_command(args) -> int:

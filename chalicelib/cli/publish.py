@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -175,6 +176,38 @@ def upload_if_changed(
     return "uploaded"
 
 
+def named_scholar_profiles(site: Site) -> dict[str, str]:
+    """Google Scholar user id -> the first field naming it (the profile or a paper's scholar_id)."""
+    named = {}
+    if site.profile.google_scholar_id:
+        named[site.profile.google_scholar_id] = "profile.google_scholar_id"
+    for section in site.sections:
+        if section.kind == "publications":
+            for index, paper in enumerate(section.publications):
+                user = paper.scholar_id.split(":", 1)[0]
+                if user:
+                    named.setdefault(user, f"publications[{index}].scholar_id")
+    return named
+
+
+def scholar_warning(site: Site, file_name: str, settings: Settings, stage: str) -> str:
+    """A warning when the content names a Scholar profile the stage's refresh does not fetch."""
+    named = named_scholar_profiles(site)
+    if not named or settings.scholar_id in named:
+        return ""
+    user, field = next(iter(named.items()))
+    refreshed = (
+        f"refreshes Scholar profile {settings.scholar_id!r} instead"
+        if settings.scholar_id
+        else "refreshes no Scholar profile"
+    )
+    return (
+        f"acadpage: warning: {file_name} {field} names Google Scholar profile {user!r}, but "
+        f"stage {stage!r} {refreshed}, so its numbers will not update; set ACADPAGE_SCHOLAR_ID "
+        f'to "{user}" in the stage\'s environment_variables in .chalice/config.json and deploy'
+    )
+
+
 def push_command(args) -> int:
     """Validate, upload what changed (media first, content last), print the address."""
     name = content_file_name(args.file.name)
@@ -182,6 +215,9 @@ def push_command(args) -> int:
     media = local_media(site, args.file)
     target = stage_target(args)
     bucket, settings = target.record.bucket, target.settings
+    warning = scholar_warning(site, args.file.name, settings, target.record.stage)
+    if warning:
+        print(warning, file=sys.stderr)
     uploads = [(settings.media_prefix + key, path, media_type(key) or "") for key, path in media]
     uploads.append((settings.content_prefix + name, args.file, CONTENT_TYPE))
     s3 = target.session.client("s3")
