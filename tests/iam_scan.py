@@ -59,7 +59,8 @@ def operations() -> dict[str, str]:
 
 
 def aws_call(node: ast.AST) -> str | None:
-    """The IAM action of `client.operation(...)` or `self.client.operation(...)`, else None."""
+    """The IAM action of `client.operation(...)`, `self.client.operation(...)` or
+    `make_client().operation(...)`, else None."""
     if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
         return None
     receiver = node.func.value
@@ -69,8 +70,9 @@ def aws_call(node: ast.AST) -> str | None:
         and isinstance(receiver.value, ast.Name)
         and receiver.value.id == "self"
     )
+    from_factory = isinstance(receiver, ast.Call)
     operation = operations().get(node.func.attr)
-    if operation and (on_client or on_self_client):
+    if operation and (on_client or on_self_client or from_factory):
         return IAM_ACTION_OF.get(operation, operation)
     return None
 

@@ -7,6 +7,7 @@ they reach; here every policy a function can be deployed with (the stage's polic
 
 from __future__ import annotations
 
+import ast
 import json
 
 import pytest
@@ -19,7 +20,7 @@ from chalicelib.aws.stages import (
     stage_environment,
 )
 from tests.conftest import ROOT
-from tests.iam_scan import calls_of
+from tests.iam_scan import aws_call, calls_of
 
 CHALICE = ROOT / ".chalice"
 CONFIG = json.loads((CHALICE / "config.json").read_text())
@@ -130,6 +131,21 @@ def test_the_scan_follows_each_function_to_its_own_calls():
     # the store module serves both, but the page reaches only its read
     assert not {"dynamodb:PutItem", "dynamodb:BatchWriteItem", "s3:PutObject"} & set(page)
     assert "s3:GetObject" not in refresh
+
+
+@pytest.mark.parametrize(
+    ("code", "action"),
+    [
+        ("self.s3.head_object(Bucket=b, Key=k)", "s3:GetObject"),
+        ("client.batch_write_item(RequestItems=r)", "dynamodb:BatchWriteItem"),
+        ("cloudfront.create_invalidation(DistributionId=d)", "cloudfront:CreateInvalidation"),
+        ("runtime.cloudfront_client().create_invalidation()", "cloudfront:CreateInvalidation"),
+        ("self.items.update(other)", None),
+        ("text.split()", None),
+    ],
+)
+def test_the_scan_sees_a_call_on_any_client(code, action):
+    assert aws_call(ast.parse(code).body[0].value) == action
 
 
 @pytest.mark.parametrize("key", POLICIES, ids=" / ".join)
