@@ -267,3 +267,22 @@ def test_the_refresh_can_invalidate_the_distribution_and_the_page_cannot(templat
     # distribution in the page's environment would be a dependency cycle.
     page = template["Resources"]["APIHandler"]["Properties"]["Environment"]["Variables"]
     assert "ACADPAGE_DISTRIBUTION_ID" not in page
+
+
+def cloudformation_guides() -> dict[str, str]:
+    """The sh block of each guide that deploys the stack, by file."""
+    guides = {}
+    for path in (ROOT / "README.md", DEPLOY_DOC):
+        blocks = re.findall(r"```sh\n(.*?)```", path.read_text(), flags=re.S)
+        (block,) = [b for b in blocks if "aws cloudformation deploy" in b]
+        guides[path.name] = block
+    return guides
+
+
+@pytest.mark.parametrize("name", ["README.md", "deploy.md"])
+def test_the_deploy_guides_end_at_the_sites_cloudfront_address(template, name):
+    block = cloudformation_guides()[name]
+    assert "make package" in block and "acadpage bootstrap --stage prod --from-stack" in block
+    last = re.sub(r"\\\n\s*", "", block).strip().splitlines()[-1]
+    (output,) = re.findall(r"OutputKey=='(\w+)'", last)
+    assert output == "SiteURL" and output in template["Outputs"]
