@@ -1,4 +1,4 @@
-"""The checkov gate: the packaged template has no finding that is neither fixed nor skipped.
+"""The checkov gate: the packaged template and its SAM expansion have no unexplained finding.
 
 checkov runs from its own virtualenv (`make test` creates .venv-checkov: its pinned boto3 and
 networkx clash with the app's), offline, as the Makefile's `checkov` target runs it.
@@ -21,13 +21,11 @@ OFFLINE_ENV = {"CKV_SKIP_PACKAGE_UPDATE_CHECK": "true"}
 RESOURCES_TEMPLATE = json.loads((ROOT / "deploy" / "resources.json").read_text())
 
 
-@pytest.fixture(scope="session")
-def checkov_run(package, tmp_path_factory):
-    """checkov's JSON report on sam.json, and the network connections it opened (under strace)."""
+def run_checkov(template_path, tmp) -> tuple[dict, list[str] | None]:
+    """checkov's JSON report on a template, and the network connections it opened (under strace)."""
     if not CHECKOV.exists():
         pytest.fail("no .venv-checkov: run `make test` (it installs checkov apart from the app)")
-    tmp = tmp_path_factory.mktemp("checkov")
-    command = [str(CHECKOV), *OFFLINE_FLAGS, "-o", "json", "-f", str(package / "sam.json")]
+    command = [str(CHECKOV), *OFFLINE_FLAGS, "-o", "json", "-f", str(template_path)]
     trace = tmp / "connect.trace"
     traced = shutil.which("strace") is not None
     if traced:
@@ -39,6 +37,12 @@ def checkov_run(package, tmp_path_factory):
     assert run.returncode in (0, 1), run.stderr  # 1: findings, read from the report
     connections = re.findall(r"sa_family=AF_INET6?[^)]*", trace.read_text()) if traced else None
     return json.loads(run.stdout)["results"], connections
+
+
+@pytest.fixture(scope="session")
+def checkov_run(package, tmp_path_factory):
+    """checkov on the packaged sam.json."""
+    return run_checkov(package / "sam.json", tmp_path_factory.mktemp("checkov"))
 
 
 def test_the_makefile_runs_checkov_offline_the_way_this_test_does():
@@ -91,3 +95,12 @@ def test_checkov_opens_no_network_connection(checkov_run):
     if connections is None:
         pytest.skip("needs strace to watch checkov's connections")
     assert connections == []
+
+
+def test_checkov_finds_nothing_unfixed_in_the_expanded_template(expanded, tmp_path):
+    path = tmp_path / "expanded.json"
+    path.write_text(json.dumps(expanded))
+    results, connections = run_checkov(path, tmp_path)
+    failed = [f"{c['check_id']} {c['resource']}" for c in results["failed_checks"]]
+    assert not failed
+    assert connections in (None, [])
