@@ -9,8 +9,14 @@ STAGE ?= dev
 WHEELHOUSE := .cache/wheelhouse
 WHEELS := $(WHEELHOUSE)/.complete
 PACKAGE_DIR := build/package
+# checkov pins boto3 and networkx versions of its own: it lives in a virtualenv apart from the app's.
+CHECKOV_VENV := .venv-checkov
+CHECKOV := $(CHECKOV_VENV)/.installed
+# Offline: no platform download (--skip-download), no version check on PyPI.
+CHECKOV_RUN := CKV_SKIP_PACKAGE_UPDATE_CHECK=true $(CHECKOV_VENV)/bin/checkov \
+	--framework cloudformation --skip-download --compact
 
-.PHONY: serve test bench lint format package browser audit
+.PHONY: serve test bench lint format package browser audit checkov
 
 $(INSTALLED): requirements.txt requirements-dev.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +39,15 @@ package: $(WHEELS)
 		PIP_FIND_LINKS="$(CURDIR)/$(WHEELHOUSE)" $(VENV)/bin/chalice package --stage $(STAGE) \
 		--merge-template deploy/resources.json $(PACKAGE_DIR)
 
+$(CHECKOV): requirements-checkov.txt
+	$(PYTHON) -m venv $(CHECKOV_VENV)
+	$(CHECKOV_VENV)/bin/python -m pip install --quiet -r requirements-checkov.txt
+	touch $@
+
+# The gate tests/test_checkov.py runs on every `make test`, on the package of `make package`.
+checkov: package $(CHECKOV)
+	$(CHECKOV_RUN) --quiet -f $(PACKAGE_DIR)/sam.json
+
 serve: $(INSTALLED)
 	PORT=$(PORT) $(VENV)/bin/acadpage serve --port $(PORT)
 
@@ -44,7 +59,7 @@ format: $(INSTALLED)
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
-test: lint $(WHEELS) browser
+test: lint $(WHEELS) $(CHECKOV) browser
 	$(PY) -m pytest
 
 bench: package

@@ -92,3 +92,32 @@ def store(dynamodb):
     from chalicelib.citations.store import CitationStore
 
     return CitationStore(dynamodb, CITATION_TABLE)
+
+
+@pytest.fixture(scope="session")
+def package(tmp_path_factory) -> Path:
+    """build/package/ as `make package` writes it, built once into a temporary folder."""
+    from tests.packaging import WHEELHOUSE, build_package
+
+    if not any(WHEELHOUSE.glob("*.whl")):
+        pytest.fail("no wheelhouse: run `make test` (it downloads the Lambda wheels once)")
+    tmp = tmp_path_factory.mktemp("package")
+    run = build_package(tmp)
+    assert run.returncode == 0, run.stdout + run.stderr
+    return tmp / "package"
+
+
+@pytest.fixture(scope="session")
+def template(package) -> dict:
+    """The packaged SAM template (sam.json)."""
+    import json
+
+    return json.loads((package / "sam.json").read_text())
+
+
+@pytest.fixture(scope="session")
+def expanded(template) -> dict:
+    """The packaged template as CloudFormation runs it, expanded by SAM's translator."""
+    from tests.packaging import expand_sam
+
+    return expand_sam(template)

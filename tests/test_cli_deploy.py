@@ -124,14 +124,27 @@ def test_bootstrap_records_the_stage_and_points_chalice_at_it(bootstrapped):
         config["stages"]["local"]
         == json.loads((ROOT / ".chalice" / "config.json").read_text())["stages"]["local"]
     )
-    policy = json.loads((bootstrapped / ".chalice" / "policy-dev.json").read_text())
-    resources = {r for statement in policy["Statement"] for r in statement["Resource"]}
-    assert resources == {
+    functions = config["stages"]["dev"]["lambda_functions"]
+    assert {name: f["iam_policy_file"] for name, f in functions.items()} == {
+        "api_handler": "policy-dev-page.json",
+        "refresh_citations": "policy-dev-refresh.json",
+    }
+
+    def resources(name):
+        policy = json.loads((bootstrapped / ".chalice" / name).read_text())
+        return {r for statement in policy["Statement"] for r in statement["Resource"]}
+
+    table_arn = f"arn:aws:dynamodb:us-east-1:{ACCOUNT}:table/{TABLE}"
+    assert resources("policy-dev-page.json") == {
         f"arn:aws:s3:::{BUCKET}/content/*",
         f"arn:aws:s3:::{BUCKET}/media/*",
         f"arn:aws:s3:::{BUCKET}",
+        table_arn,
+        "arn:aws:logs:*:*:*",
+    }
+    assert resources("policy-dev-refresh.json") == {
         f"arn:aws:s3:::{BUCKET}/stats/*",
-        f"arn:aws:dynamodb:us-east-1:{ACCOUNT}:table/{TABLE}",
+        table_arn,
         "arn:aws:logs:*:*:*",
     }
 

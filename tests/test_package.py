@@ -1,18 +1,15 @@
 """`make package`: the Lambda zip and a CloudFormation template with the bucket and the table.
 
-The package is built once per session, offline (pip reads only the wheelhouse `make test` fills)
-and without AWS credentials, as `make package` does.
+The package is built once per session (the `package` fixture, tests/packaging.py), offline and
+without AWS credentials, as `make package` does.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import re
 import subprocess
-import sys
 import zipfile
-from pathlib import Path
 
 import boto3
 import pytest
@@ -21,72 +18,9 @@ from chalicelib.aws.stages import stage_environment
 from chalicelib.cli import main
 from chalicelib.cli.bootstrap import LIFECYCLE
 from tests.conftest import EXAMPLES, ROOT
+from tests.packaging import BIN, STAGE, functions
 
-BIN = Path(sys.executable).parent
-WHEELHOUSE = ROOT / ".cache" / "wheelhouse"
 MAX_ZIP_MB = 5.0
-STAGE = "dev"
-
-
-def offline_environment(tmp: Path) -> dict[str, str]:
-    """This process's environment without AWS credentials and with pip cut off from indexes."""
-    env = {
-        name: value
-        for name, value in os.environ.items()
-        if not name.startswith(("AWS_", "PIP_")) or name == "AWS_CA_BUNDLE"
-    }
-    env.update(
-        AWS_DEFAULT_REGION="us-east-1",
-        AWS_CONFIG_FILE=str(tmp / "no-aws-config"),
-        AWS_SHARED_CREDENTIALS_FILE=str(tmp / "no-aws-credentials"),
-        AWS_EC2_METADATA_DISABLED="true",
-        PIP_NO_INDEX="1",
-        PIP_FIND_LINKS=str(WHEELHOUSE),
-        PIP_CONFIG_FILE=os.devnull,
-    )
-    return env
-
-
-@pytest.fixture(scope="session")
-def package(tmp_path_factory) -> Path:
-    """build/package/ as `make package` writes it, built once into a temporary folder."""
-    if not any(WHEELHOUSE.glob("*.whl")):
-        pytest.fail("no wheelhouse: run `make test` (it downloads the Lambda wheels once)")
-    tmp = tmp_path_factory.mktemp("package")
-    out = tmp / "package"
-    command = [
-        str(BIN / "chalice"),
-        "package",
-        "--stage",
-        STAGE,
-        "--merge-template",
-        "deploy/resources.json",
-        str(out),
-    ]
-    run = subprocess.run(
-        command,
-        cwd=ROOT,
-        env=offline_environment(tmp),
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
-    assert run.returncode == 0, run.stdout + run.stderr
-    return out
-
-
-@pytest.fixture(scope="session")
-def template(package) -> dict:
-    return json.loads((package / "sam.json").read_text())
-
-
-def functions(template: dict) -> dict[str, dict]:
-    return {
-        name: resource
-        for name, resource in template["Resources"].items()
-        if resource["Type"] == "AWS::Serverless::Function"
-    }
 
 
 def test_makefile_builds_the_package_the_way_this_test_does():

@@ -1,7 +1,8 @@
 """Deployment stages: their names, the resources recorded for each, and their Chalice settings.
 
 A stage's bucket, table and region live in `.acadpage/<stage>.json` (this machine's record);
-`.chalice/config.json` and `.chalice/policy-<stage>.json` carry the same names for `chalice deploy`.
+`.chalice/config.json` and the functions' `.chalice/policy-<stage>-page.json` and `-refresh.json`
+carry the same names for `chalice deploy`.
 """
 
 from __future__ import annotations
@@ -21,18 +22,23 @@ _REGION_NAME = re.compile(r"^[a-z]{2,4}(-[a-z]+)+-\d{1,2}$")
 RECORD_DIR = ".acadpage"
 DEFAULT_SCHEDULE = "cron(0 8 * * ? *)"
 
-# What the Lambda functions do, and nothing more (tests/test_iam.py checks it against the code).
+# What each Lambda function does, and nothing more (tests/test_iam.py checks it against the code).
+PAGE_FUNCTION = "api_handler"  # the page: reads only
+REFRESH_FUNCTION = "refresh_citations"  # the scheduled refresh: writes the citations
+POLICY_FILE_OF = {PAGE_FUNCTION: "page", REFRESH_FUNCTION: "refresh"}  # policy-<stage>-<this>.json
 CONTENT_READ_ACTIONS = ("s3:GetObject",)
 # Without ListBucket, S3 answers a missing key with 403 instead of 404, and the page could not
 # tell "no such language or image" from "no permission".
 BUCKET_LIST_ACTIONS = ("s3:ListBucket",)
 STATS_WRITE_ACTIONS = ("s3:PutObject",)
-TABLE_ACTIONS = (
+TABLE_READ_ACTIONS = ("dynamodb:Query",)
+TABLE_WRITE_ACTIONS = (
     "dynamodb:BatchWriteItem",
     "dynamodb:PutItem",
     "dynamodb:Query",
     "dynamodb:UpdateItem",
 )
+INVALIDATE_ACTIONS = ("cloudfront:CreateInvalidation",)
 LOG_ACTIONS = ("logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents")
 
 
@@ -187,26 +193,33 @@ def stage_environment(project_dir: Path, stage: str) -> dict[str, str]:
     }
 
 
-def lambda_policy(partition: str, bucket: str, table_arn: str, env: dict[str, str]) -> dict:
-    """The IAM policy of the stage's functions: its bucket's prefixes, its one table, and logs."""
+def lambda_policies(
+    partition: str, bucket: str, table_arn: str, env: dict[str, str], distribution_arn: str = ""
+) -> dict[str, dict]:
+    """Each function's IAM policy by Chalice function name: its own calls on the stage's names."""
     bucket_arn = f"arn:{partition}:s3:::{bucket}"
     read = [
         f"{bucket_arn}/{env.get('ACADPAGE_CONTENT_PREFIX', 'content/')}*",
         f"{bucket_arn}/{env.get('ACADPAGE_MEDIA_PREFIX', 'media/')}*",
     ]
+    stats = f"{bucket_arn}/{env.get('ACADPAGE_STATS_PREFIX', 'stats/')}*"
+    logs = _statement("Logs", LOG_ACTIONS, [f"arn:{partition}:logs:*:*:*"])
+    page = [
+        _statement("ReadContentAndMedia", CONTENT_READ_ACTIONS, read),
+        _statement("TellMissingKeysApart", BUCKET_LIST_ACTIONS, [bucket_arn]),
+        _statement("ReadCitations", TABLE_READ_ACTIONS, [table_arn]),
+        logs,
+    ]
+    refresh = [
+        _statement("WriteCitationStats", STATS_WRITE_ACTIONS, [stats]),
+        _statement("CitationTable", TABLE_WRITE_ACTIONS, [table_arn]),
+    ]
+    if distribution_arn:
+        invalidate = _statement("InvalidateCitationPaths", INVALIDATE_ACTIONS, [distribution_arn])
+        refresh.append(invalidate)
     return {
-        "Version": "2012-10-17",
-        "Statement": [
-            _statement("ReadContentAndMedia", CONTENT_READ_ACTIONS, read),
-            _statement("TellMissingKeysApart", BUCKET_LIST_ACTIONS, [bucket_arn]),
-            _statement(
-                "WriteCitationStats",
-                STATS_WRITE_ACTIONS,
-                [f"{bucket_arn}/{env.get('ACADPAGE_STATS_PREFIX', 'stats/')}*"],
-            ),
-            _statement("CitationTable", TABLE_ACTIONS, [table_arn]),
-            _statement("Logs", LOG_ACTIONS, [f"arn:{partition}:logs:*:*:*"]),
-        ],
+        PAGE_FUNCTION: {"Version": "2012-10-17", "Statement": page},
+        REFRESH_FUNCTION: {"Version": "2012-10-17", "Statement": [*refresh, logs]},
     }
 
 
@@ -214,23 +227,32 @@ def _statement(sid: str, actions: tuple[str, ...], resources: list[str]) -> dict
     return {"Sid": sid, "Effect": "Allow", "Action": list(actions), "Resource": resources}
 
 
-def save_stage_config(project_dir: Path, record: StageRecord, policy: dict) -> list[Path]:
-    """Point the stage's Chalice config and policy file at the record's bucket and table."""
+def save_stage_config(
+    project_dir: Path, record: StageRecord, policies: dict[str, dict]
+) -> list[Path]:
+    """Point the stage's Chalice config and each function's policy file at the record's names."""
     config = read_chalice_config(project_dir)
     stages = config.setdefault("stages", {})
     stage = stages.setdefault(record.stage, {})
     stage.setdefault("api_gateway_stage", "api")
     stage["autogen_policy"] = False
-    stage.setdefault("iam_policy_file", f"policy-{record.stage}.json")
+    functions = stage.setdefault("lambda_functions", {})
+    policy_files = {}
+    for function, policy in policies.items():
+        settings = functions.setdefault(function, {})
+        default = f"policy-{record.stage}-{POLICY_FILE_OF.get(function, function)}.json"
+        policy_files[settings.setdefault("iam_policy_file", default)] = policy
     env = stage.setdefault("environment_variables", {})
     env["ACADPAGE_BUCKET"] = record.bucket
     env["ACADPAGE_TABLE"] = record.table
     env.setdefault("ACADPAGE_REFRESH_SCHEDULE", DEFAULT_SCHEDULE)
     config_path = chalice_config_path(project_dir)
-    policy_path = config_path.parent / stage["iam_policy_file"]
     _write_json(config_path, config)
-    _write_json(policy_path, policy)
-    return [config_path, policy_path]
+    written = [config_path]
+    for name, policy in policy_files.items():
+        _write_json(config_path.parent / name, policy)
+        written.append(config_path.parent / name)
+    return written
 
 
 def deployed_url(project_dir: Path, stage: str) -> str:

@@ -21,7 +21,7 @@ from chalicelib.aws.stages import (
     default_bucket,
     default_table,
     deployed_url,
-    lambda_policy,
+    lambda_policies,
     read_record,
     save_stage_config,
     stage_environment,
@@ -49,8 +49,9 @@ def register(subparsers) -> None:
         help="create a stage's S3 bucket and DynamoDB table, and record their names",
         description="Create the stage's bucket (versioned, private, encrypted) and table "
         "(on-demand, point-in-time recovery) if they do not exist, record them in "
-        ".acadpage/<stage>.json, and point .chalice/config.json and .chalice/policy-<stage>.json "
-        "at them, ready for `chalice deploy --stage <stage>`. With --from-stack, record the "
+        ".acadpage/<stage>.json, and point .chalice/config.json and the functions' policies "
+        "(.chalice/policy-<stage>-page.json and -refresh.json) at them, ready for "
+        "`chalice deploy --stage <stage>`. With --from-stack, record the "
         "bucket and table of a CloudFormation stack deployed from `make package` instead.",
     )
     add_stage_arguments(bootstrap)
@@ -102,7 +103,8 @@ def bootstrap_command(args) -> int:
     )
     written = [write_record(project, record)]
     partition = session.get_partition_for_region(region)
-    written += save_stage_config(project, record, lambda_policy(partition, bucket, table_arn, env))
+    policies = lambda_policies(partition, bucket, table_arn, env)
+    written += save_stage_config(project, record, policies)
     print("wrote " + ", ".join(str(path.relative_to(project)) for path in written))
     print(f"next: chalice deploy --stage {stage}, then acadpage push site.yaml --stage {stage}")
     return 0

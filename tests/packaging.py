@@ -1,0 +1,94 @@
+"""`make package` as the tests build it, and its SAM template expanded as CloudFormation would.
+
+The package is built offline (pip reads only the wheelhouse `make test` fills) and without AWS
+credentials, as `make package` does; the fixtures in conftest.py build it once per session.
+"""
+
+from __future__ import annotations
+
+import copy
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.conftest import ROOT
+
+BIN = Path(sys.executable).parent
+WHEELHOUSE = ROOT / ".cache" / "wheelhouse"
+STAGE = "dev"
+# Where `aws cloudformation package` puts the code; SAM refuses a local CodeUri.
+UPLOADED_CODE = "s3://artifacts-bucket/deployment.zip"
+
+
+def offline_environment(tmp: Path) -> dict[str, str]:
+    """This process's environment without AWS credentials and with pip cut off from indexes."""
+    env = {
+        name: value
+        for name, value in os.environ.items()
+        if not name.startswith(("AWS_", "PIP_")) or name == "AWS_CA_BUNDLE"
+    }
+    env.update(
+        AWS_DEFAULT_REGION="us-east-1",
+        AWS_CONFIG_FILE=str(tmp / "no-aws-config"),
+        AWS_SHARED_CREDENTIALS_FILE=str(tmp / "no-aws-credentials"),
+        AWS_EC2_METADATA_DISABLED="true",
+        PIP_NO_INDEX="1",
+        PIP_FIND_LINKS=str(WHEELHOUSE),
+        PIP_CONFIG_FILE=os.devnull,
+    )
+    return env
+
+
+def build_package(tmp: Path) -> subprocess.CompletedProcess:
+    """Run `chalice package` as `make package` does, into tmp/package."""
+    command = [
+        str(BIN / "chalice"),
+        "package",
+        "--stage",
+        STAGE,
+        "--merge-template",
+        "deploy/resources.json",
+        str(tmp / "package"),
+    ]
+    return subprocess.run(
+        command,
+        cwd=ROOT,
+        env=offline_environment(tmp),
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+
+
+def functions(template: dict) -> dict[str, dict]:
+    """The template's Lambda functions (SAM or plain CloudFormation) by logical name."""
+    kinds = ("AWS::Serverless::Function", "AWS::Lambda::Function")
+    return {
+        name: resource
+        for name, resource in template["Resources"].items()
+        if resource["Type"] in kinds
+    }
+
+
+def expand_sam(template: dict, parameters: dict | None = None) -> dict:
+    """The CloudFormation template that SAM's own translator makes of `template`."""
+    import boto3
+    from samtranslator.parser.parser import Parser
+    from samtranslator.translator.translator import Translator
+
+    document = copy.deepcopy(template)
+    for function in functions(document).values():
+        function["Properties"]["CodeUri"] = UPLOADED_CODE
+    translator = Translator(
+        managed_policy_map={},
+        sam_parser=Parser(),
+        boto_session=boto3.Session(region_name="us-east-1"),
+    )
+    return translator.translate(
+        document,
+        parameter_values=parameters or {},
+        passthrough_metadata=True,
+        get_managed_policy_map=dict,
+    )

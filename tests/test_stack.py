@@ -1,0 +1,288 @@
+"""The packaged stack's edge and guards: CloudFront, throttling, alarms, failure queue, logs."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+
+import pytest
+
+from tests.conftest import ROOT
+
+DEPLOY_DOC = ROOT / "docs" / "deploy.md"
+SITE_ORIGIN_HEADER = "X-Acadpage-Site-Origin"
+
+
+def resources_of_type(template: dict, kind: str) -> dict[str, dict]:
+    return {n: r for n, r in template["Resources"].items() if r["Type"] == kind}
+
+
+def distribution_config(template: dict) -> dict:
+    (distribution,) = resources_of_type(template, "AWS::CloudFront::Distribution").values()
+    return distribution["Properties"]["DistributionConfig"]
+
+
+def test_the_distribution_serves_the_apis_stage_over_https_http2_and_http3_compressed(template):
+    config = distribution_config(template)
+    (origin,) = config["Origins"]
+    assert origin["DomainName"] == {
+        "Fn::Sub": "${RestAPI}.execute-api.${AWS::Region}.${AWS::URLSuffix}"
+    }
+    assert origin["OriginPath"] == {"Fn::Sub": "/${RestAPI.Stage}"}
+    assert origin["CustomOriginConfig"]["OriginProtocolPolicy"] == "https-only"
+    assert config["HttpVersion"] == "http2and3"
+    behavior = config["DefaultCacheBehavior"]
+    assert behavior["TargetOriginId"] == origin["Id"]
+    assert behavior["ViewerProtocolPolicy"] == "redirect-to-https"
+    assert behavior["Compress"] is True
+    assert set(behavior["AllowedMethods"]) == {"GET", "HEAD"}  # every route of app.py
+    # behind CloudFront the API needs no edge endpoint of its own
+    assert template["Resources"]["RestAPI"]["Properties"]["EndpointConfiguration"] == "REGIONAL"
+
+
+def test_the_cache_follows_the_origins_cache_control_with_nothing_else_in_the_key(template):
+    behavior = distribution_config(template)["DefaultCacheBehavior"]
+    policy = template["Resources"][behavior["CachePolicyId"]["Ref"]]["Properties"]
+    config = policy["CachePolicyConfig"]
+    # MinTTL 0 and DefaultTTL 0: the page's s-maxage decides; an answer without one is not kept
+    assert (config["MinTTL"], config["DefaultTTL"]) == (0, 0)
+    assert config["MaxTTL"] >= 86400
+    key = config["ParametersInCacheKeyAndForwardedToOrigin"]
+    assert key["EnableAcceptEncodingGzip"] is True
+    assert key["EnableAcceptEncodingBrotli"] is True
+    assert key["HeadersConfig"] == {"HeaderBehavior": "none"}
+    assert key["CookiesConfig"] == {"CookieBehavior": "none"}
+    assert key["QueryStringsConfig"] == {"QueryStringBehavior": "none"}
+
+
+def test_the_origin_gets_the_site_origin_header_but_never_the_viewers_host(template):
+    behavior = distribution_config(template)["DefaultCacheBehavior"]
+    policy = template["Resources"][behavior["OriginRequestPolicyId"]["Ref"]]["Properties"]
+    headers = policy["OriginRequestPolicyConfig"]["HeadersConfig"]
+    assert headers == {"HeaderBehavior": "whitelist", "Headers": [SITE_ORIGIN_HEADER]}
+    (association,) = behavior["FunctionAssociations"]
+    assert association["EventType"] == "viewer-request"
+    assert association["FunctionARN"] == {"Fn::GetAtt": ["SiteOriginFunction", "FunctionARN"]}
+
+
+def site_origin_function(template: dict, custom_domain: str) -> str:
+    """The viewer-request function's code as CloudFront gets it (Fn::Sub applied)."""
+    code = template["Resources"]["SiteOriginFunction"]["Properties"]["FunctionCode"]["Fn::Sub"]
+    return code.replace("${CustomDomainName}", custom_domain)
+
+
+@pytest.mark.skipif(not shutil.which("node"), reason="needs node to run the CloudFront function")
+@pytest.mark.parametrize(
+    ("custom_domain", "host", "expected"),
+    [
+        ("", "d111111abcdef8.cloudfront.net", "https://d111111abcdef8.cloudfront.net"),
+        ("www.example.org", "d111111abcdef8.cloudfront.net", "https://www.example.org"),
+        ("www.example.org", "www.example.org", "https://www.example.org"),
+    ],
+)
+def test_the_site_origin_function_overwrites_what_a_viewer_sent(
+    template, custom_domain, host, expected
+):
+    event = {
+        "request": {
+            "method": "GET",
+            "uri": "/",
+            "headers": {
+                "host": {"value": host},
+                "x-acadpage-site-origin": {"value": "https://evil.example"},
+            },
+        }
+    }
+    script = site_origin_function(template, custom_domain) + (
+        f"\nprocess.stdout.write(JSON.stringify(handler({json.dumps(event)})));\n"
+    )
+    run = subprocess.run(
+        ["node", "-e", script], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert run.returncode == 0, run.stderr
+    headers = json.loads(run.stdout)["headers"]
+    assert headers["x-acadpage-site-origin"] == {"value": expected}
+    assert headers["host"] == {"value": host}
+
+
+def test_a_custom_domain_needs_its_certificate_and_gets_tls_1_2(template):
+    parameters = template["Parameters"]
+    assert parameters["CustomDomainName"]["Default"] == ""
+    assert parameters["CertificateArn"]["Default"] == ""
+    assert ":acm:us-east-1:" in parameters["CertificateArn"]["AllowedPattern"]
+    for bad in ("www.example.org\nX", "https://www.example.org", "Example.org", "';alert(1);'"):
+        assert not re.fullmatch(parameters["CustomDomainName"]["AllowedPattern"], bad), bad
+    assert re.fullmatch(parameters["CustomDomainName"]["AllowedPattern"], "www.example.org")
+    (rule,) = template["Rules"].values()
+    assert rule["Assertions"][0]["Assert"] == {
+        "Fn::Not": [{"Fn::Equals": [{"Ref": "CertificateArn"}, ""]}]
+    }
+    config = distribution_config(template)
+    condition, custom, default = config["ViewerCertificate"]["Fn::If"]
+    assert condition == "HasCustomDomain"
+    assert custom["AcmCertificateArn"] == {"Ref": "CertificateArn"}
+    assert custom["MinimumProtocolVersion"] == "TLSv1.2_2021"
+    assert default == {"CloudFrontDefaultCertificate": True}
+    assert config["Aliases"]["Fn::If"][1] == [{"Ref": "CustomDomainName"}]
+    assert template["Parameters"]["PriceClass"]["Default"] == "PriceClass_100"
+    assert config["PriceClass"] == {"Ref": "PriceClass"}
+
+
+def test_the_outputs_name_the_distribution_and_the_sites_address(template):
+    outputs = template["Outputs"]
+    assert outputs["DistributionDomainName"]["Value"] == {
+        "Fn::GetAtt": ["Distribution", "DomainName"]
+    }
+    assert outputs["DistributionId"]["Value"] == {"Ref": "Distribution"}
+    assert outputs["SiteURL"]["Value"] == {
+        "Fn::If": [
+            "HasCustomDomain",
+            {"Fn::Sub": "https://${CustomDomainName}"},
+            {"Fn::Sub": "https://${Distribution.DomainName}"},
+        ]
+    }
+    for kept in ("ContentBucketName", "CitationTableName", "EndpointURL"):
+        assert kept in outputs
+
+
+def test_the_api_stage_is_throttled_and_the_page_function_reserved(template):
+    api = template["Resources"]["RestAPI"]["Properties"]
+    (settings,) = api["MethodSettings"]
+    assert (settings["ResourcePath"], settings["HttpMethod"]) == ("/*", "*")
+    assert settings["ThrottlingRateLimit"] == {"Ref": "ThrottleRateLimit"}
+    assert settings["ThrottlingBurstLimit"] == {"Ref": "ThrottleBurstLimit"}
+    page = template["Resources"]["APIHandler"]["Properties"]
+    assert page["ReservedConcurrentExecutions"] == {
+        "Fn::If": [
+            "ReservesPageConcurrency",
+            {"Ref": "PageReservedConcurrency"},
+            {"Ref": "AWS::NoValue"},
+        ]
+    }
+    assert (
+        "ReservedConcurrentExecutions"
+        not in template["Resources"]["RefreshCitations"]["Properties"]
+    )
+
+
+def test_the_docs_give_every_parameter_with_its_default(template):
+    doc = DEPLOY_DOC.read_text()
+    for name, parameter in template["Parameters"].items():
+        default = parameter["Default"]
+        shown = f"`{default}`" if default != "" else "empty"
+        assert re.search(rf"\| `{name}` \| {re.escape(shown)} \|", doc), (
+            f"docs/deploy.md: add `| `{name}` | {shown} | ... |` to the parameter table"
+        )
+
+
+def test_a_failed_scheduled_refresh_lands_in_the_failure_queue(template):
+    invoke = template["Resources"]["RefreshCitations"]["Properties"]["EventInvokeConfig"]
+    on_failure = invoke["DestinationConfig"]["OnFailure"]
+    assert on_failure == {"Type": "SQS", "Destination": {"Fn::GetAtt": ["RefreshFailures", "Arn"]}}
+    queue = template["Resources"]["RefreshFailures"]
+    assert queue["Type"] == "AWS::SQS::Queue"
+    assert queue["Properties"]["MessageRetentionPeriod"] == 14 * 86400
+    assert queue["Properties"]["SqsManagedSseEnabled"] is True
+
+
+def alarms(template: dict) -> dict[str, dict]:
+    return {
+        n: r["Properties"] for n, r in resources_of_type(template, "AWS::CloudWatch::Alarm").items()
+    }
+
+
+def test_the_alarms_read_the_metrics_the_refresh_emits_for_its_own_stage(template):
+    refresh_env = template["Resources"]["RefreshCitations"]["Properties"]["Environment"][
+        "Variables"
+    ]
+    stage = {"Name": "Stage", "Value": refresh_env["ACADPAGE_STAGE"]}
+    stalled = alarms(template)["CitationsStalledAlarm"]
+    assert (stalled["Namespace"], stalled["MetricName"]) == ("acadpage", "SourcesPublished")
+    assert stalled["Dimensions"] == [stage]
+    assert (stalled["Statistic"], stalled["Period"]) == ("Sum", 86400)
+    assert stalled["EvaluationPeriods"] == stalled["DatapointsToAlarm"] == {"Ref": "StaleAlarmDays"}
+    assert (stalled["ComparisonOperator"], stalled["Threshold"]) == (
+        "LessThanOrEqualToThreshold",
+        0,
+    )
+    assert stalled["TreatMissingData"] == "breaching"  # a refresh that never ran publishes nothing
+    # CloudWatch evaluates at most seven days of daily periods
+    assert template["Parameters"]["StaleAlarmDays"]["MaxValue"] == 7
+
+    failed = alarms(template)["RefreshFailedAlarm"]
+    metrics = {m["Id"]: m for m in failed["Metrics"]}
+    emitted = metrics["failed"]["MetricStat"]["Metric"]
+    assert (emitted["Namespace"], emitted["MetricName"]) == ("acadpage", "RefreshFailed")
+    assert emitted["Dimensions"] == [stage]
+    crashed = metrics["errors"]["MetricStat"]["Metric"]  # a timeout emits no metric of ours
+    assert (crashed["Namespace"], crashed["MetricName"]) == ("AWS/Lambda", "Errors")
+    assert crashed["Dimensions"] == [{"Name": "FunctionName", "Value": {"Ref": "RefreshCitations"}}]
+    (returned,) = [m for m in failed["Metrics"] if m["ReturnData"]]
+    assert set(re.findall(r"\b(failed|errors)\b", returned["Expression"])) == {"failed", "errors"}
+    assert (failed["ComparisonOperator"], failed["Threshold"]) == (
+        "GreaterThanOrEqualToThreshold",
+        1,
+    )
+    for alarm in alarms(template).values():
+        assert alarm["AlarmActions"] == [{"Ref": "AlarmTopic"}]
+
+
+def test_the_owner_is_mailed_only_when_an_address_is_given(template):
+    subscription = template["Resources"]["AlarmEmailSubscription"]
+    assert subscription["Condition"] == "HasAlarmEmail"
+    assert subscription["Properties"] == {
+        "TopicArn": {"Ref": "AlarmTopic"},
+        "Protocol": "email",
+        "Endpoint": {"Ref": "AlarmEmail"},
+    }
+    assert template["Conditions"]["HasAlarmEmail"] == {
+        "Fn::Not": [{"Fn::Equals": [{"Ref": "AlarmEmail"}, ""]}]
+    }
+
+
+def test_every_log_group_is_kept_for_the_retention_and_names_a_real_function(template):
+    groups = resources_of_type(template, "AWS::Logs::LogGroup")
+    assert {"ApiAccessLogs", "ApiHandlerLogGroup", "RefreshCitationsLogGroup"} <= set(groups)
+    for name, group in groups.items():
+        assert group["Properties"]["RetentionInDays"] == {"Ref": "LogRetentionDays"}, name
+        log_name = group["Properties"].get("LogGroupName")
+        if log_name:
+            (function,) = re.findall(r"\$\{(\w+)\}", log_name["Fn::Sub"])
+            assert template["Resources"][function]["Type"] == "AWS::Serverless::Function", name
+    access = template["Resources"]["RestAPI"]["Properties"]["AccessLogSetting"]
+    assert access["DestinationArn"] == {"Fn::GetAtt": ["ApiAccessLogs", "Arn"]}
+    fields = json.loads(access["Format"])
+    assert {"status", "path", "requestId"} <= set(fields)
+    # API Gateway writes access logs only with an account-level CloudWatch role
+    account = resources_of_type(template, "AWS::ApiGateway::Account")
+    assert template["Resources"]["RestAPI"]["DependsOn"] == list(account)
+
+
+def test_the_refresh_can_invalidate_the_distribution_and_the_page_cannot(template):
+    refresh = template["Resources"]["RefreshCitations"]["Properties"]["Environment"]["Variables"]
+    assert refresh["ACADPAGE_DISTRIBUTION_ID"] == {"Ref": "Distribution"}
+    # The API is the distribution's origin and the page function is the API's: naming the
+    # distribution in the page's environment would be a dependency cycle.
+    page = template["Resources"]["APIHandler"]["Properties"]["Environment"]["Variables"]
+    assert "ACADPAGE_DISTRIBUTION_ID" not in page
+
+
+def cloudformation_guides() -> dict[str, str]:
+    """The sh block of each guide that deploys the stack, by file."""
+    guides = {}
+    for path in (ROOT / "README.md", DEPLOY_DOC):
+        blocks = re.findall(r"```sh\n(.*?)```", path.read_text(), flags=re.S)
+        (block,) = [b for b in blocks if "aws cloudformation deploy" in b]
+        guides[path.name] = block
+    return guides
+
+
+@pytest.mark.parametrize("name", ["README.md", "deploy.md"])
+def test_the_deploy_guides_end_at_the_sites_cloudfront_address(template, name):
+    block = cloudformation_guides()[name]
+    assert "make package" in block and "acadpage bootstrap --stage prod --from-stack" in block
+    last = re.sub(r"\\\n\s*", "", block).strip().splitlines()[-1]
+    (output,) = re.findall(r"OutputKey=='(\w+)'", last)
+    assert output == "SiteURL" and output in template["Outputs"]
