@@ -50,6 +50,7 @@ def serve(args) -> int:
             chalice_stage_name="local"
         )
         os.environ.update(config.environment_variables)
+        os.environ["ACADPAGE_LOCAL_ORIGIN"] = local_origin(args.host, args.port)
         runtime.reset()
         seeded = seed_embedded_aws(
             runtime.settings(), runtime.s3_client(), runtime.dynamodb_client(), args.content
@@ -63,3 +64,12 @@ def serve(args) -> int:
             ) from None
         server.serve_forever()
     return 0
+
+
+def local_origin(host: str, port: int) -> str:
+    """The server's own address, which the sitemap and the page's absolute addresses start with."""
+    from chalicelib.site.origins import origin_problem
+
+    name = "127.0.0.1" if host in ("", "0.0.0.0") else host
+    origin = f"http://{name}:{port}"
+    return "" if origin_problem(origin) else origin

@@ -79,8 +79,11 @@ def render_home_page(
     base_path: str = "",
     alternates: tuple[Alternate, ...] = (),
     media_root: str | None = None,
+    request_root: str = "",
 ) -> str:
-    """The whole homepage as HTML; media come from our /media route unless `media_root` is given."""
+    """The whole homepage as HTML; media come from our /media route unless `media_root` is given.
+
+    `request_root` is the site's absolute address for this request (seo.site_root), if known."""
     root = f"{base_path}/media" if media_root is None else media_root
     counts = citations.snapshot.paper_counts() if citations else {}
     total = _total_text(citations)
@@ -103,7 +106,7 @@ def render_home_page(
             freshness=freshness_text(citations.age_days) if citations else "",
             base_path=base_path,
             alternates=alternates,
-            seo=page_seo(site, alternates),
+            seo=page_seo(site, alternates, request_root),
             media=lambda value: media_url(value, root),
         )
     )
