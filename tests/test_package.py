@@ -54,6 +54,8 @@ def package(tmp_path_factory) -> Path:
         pytest.fail("no wheelhouse: run `make test` (it downloads the Lambda wheels once)")
     tmp = tmp_path_factory.mktemp("package")
     out = tmp / "package"
+    compiled = [sys.executable, "-m", "scripts.compile_templates"]  # as `make package` first
+    subprocess.run(compiled, cwd=ROOT, check=True, capture_output=True, timeout=120)
     command = [
         str(BIN / "chalice"),
         "package",
@@ -98,6 +100,7 @@ def test_makefile_builds_the_package_the_way_this_test_does():
     )
     assert "PACKAGE_DIR := build/package" in makefile
     assert "PIP_NO_INDEX=1" in makefile
+    assert "$(PY) -m scripts.compile_templates" in makefile.split("\npackage:")[1].split("\n\n")[0]
 
 
 def test_zip_holds_the_app_and_templates_but_not_boto3_and_weighs_at_most_5_mb(package):
