@@ -334,3 +334,19 @@ def test_a_failed_invalidation_does_not_fail_the_refresh(client, monkeypatch, ca
         runtime.reset()
         assert run_schedule(client)["published"] is True
     assert "edge_invalidation_failed" in caplog.text
+
+
+def test_the_deploy_guide_lists_the_paths_the_code_invalidates():
+    import app
+
+    guide = (ROOT / "docs" / "deploy.md").read_text()
+    section = guide.split("## At the edge")[1].split("\n## ")[0]
+    assert f"`{app.EDGE_HEADER}: <SiteURL>`" in section
+    rows = {line.split("|")[1].strip(): line.split("|")[2] for line in section.splitlines()
+            if line.startswith("| ") and "---" not in line}  # fmt: skip
+    for path in content_paths("site.yaml", ("zh",), ["a.png"]):
+        shown = path.replace("/zh", "/<lang>").replace("/media/a.png", "/media/<name>")
+        assert f"`{shown}`" in rows["`site.yaml`"] + rows["an image uploaded"]
+    assert all(f"`{path}`" in rows["`site.<lang>.yaml`"] for path in ("/<lang>", "/sitemap.xml"))
+    citations = rows["the scheduled refresh publishing numbers"]
+    assert [p for p in CITATION_PATHS if f"`{p}`" not in citations] == []
