@@ -33,6 +33,7 @@ package: $(WHEELS)
 	AWS_DEFAULT_REGION="$${AWS_DEFAULT_REGION:-us-east-1}" PIP_NO_INDEX=1 \
 		PIP_FIND_LINKS="$(CURDIR)/$(WHEELHOUSE)" $(VENV)/bin/chalice package --stage $(STAGE) \
 		--merge-template deploy/resources.json $(PACKAGE_DIR)
+	$(PY) -m scripts.precompile_package $(PACKAGE_DIR)/deployment.zip
 
 serve: $(INSTALLED)
 	PORT=$(PORT) $(VENV)/bin/acadpage serve --port $(PORT)

@@ -84,8 +84,47 @@ def test_compiled_code_names_templates_not_this_machines_paths(tmp_path):
 def test_the_cold_start_benchmark_measures_both_processes():
     from benchmarks import cold_start
 
-    cold = cold_start.one_process(cold_start.COLD)
+    cold = cold_start.one_process(cold_start.FIRST_REQUEST)
     baseline = cold_start.one_process(cold_start.BASELINE)
     assert {"import_app", "clients", "first_request", "interpreter", "process"} <= set(cold)
     assert cold["process"] > cold["import_app"] > 0
     assert baseline["process"] > baseline["boto3_and_clients"] > 0
+
+
+# --- the package: bytecode Lambda can use ------------------------------------------------------
+
+from tests.test_package import package  # noqa: E402, F401  (the session's one package build)
+
+
+def test_the_package_ships_bytecode_lambda_loads_without_the_sources(package, tmp_path):  # noqa: F811
+    import zipfile
+
+    from scripts.precompile_package import run_first_request, unpack
+
+    archive = package / "deployment.zip"
+    names = set(zipfile.ZipFile(archive).namelist())
+    code = unpack(archive, tmp_path / "task")
+    modules = run_first_request(code)["modules"]
+    assert {"app.py", "jinja2/environment.py", "yaml/__init__.py", "chalice/app.py"} <= set(modules)
+    sources = [name for name in modules if name.endswith(".py")]
+    assert [name for name in sources if pyc_of(name) not in names] == []
+    # Unchecked hash-based bytecode is used without reading the source: break every source.
+    for name in sources:
+        (code / name).write_text("raise SystemExit('compiled from source')\n")
+    assert run_first_request(code)["modules"] == modules
+
+
+def pyc_of(source: str) -> str:
+    from scripts.precompile_package import pyc_name
+
+    return pyc_name(source)
+
+
+def test_the_package_has_no_bytecode_of_this_machines_timestamps(package):  # noqa: F811
+    import zipfile
+
+    with zipfile.ZipFile(package / "deployment.zip") as archive:
+        for info in archive.infolist():
+            if info.filename.endswith(".pyc"):
+                flags = int.from_bytes(archive.read(info)[4:8], "little")
+                assert flags == 0b01, info.filename  # hash-based, unchecked (PEP 552)

@@ -24,7 +24,7 @@ from tests.conftest import EXAMPLES, ROOT
 
 BIN = Path(sys.executable).parent
 WHEELHOUSE = ROOT / ".cache" / "wheelhouse"
-MAX_ZIP_MB = 5.0
+MAX_ZIP_MB = 5.5
 STAGE = "dev"
 
 
@@ -75,6 +75,8 @@ def package(tmp_path_factory) -> Path:
         check=False,
     )
     assert run.returncode == 0, run.stdout + run.stderr
+    precompile = [sys.executable, "-m", "scripts.precompile_package", str(out / "deployment.zip")]
+    subprocess.run(precompile, cwd=ROOT, check=True, capture_output=True, timeout=300)
     return out
 
 
@@ -100,10 +102,12 @@ def test_makefile_builds_the_package_the_way_this_test_does():
     )
     assert "PACKAGE_DIR := build/package" in makefile
     assert "PIP_NO_INDEX=1" in makefile
-    assert "$(PY) -m scripts.compile_templates" in makefile.split("\npackage:")[1].split("\n\n")[0]
+    package_rule = makefile.split("\npackage:")[1].split("\n\n")[0]
+    assert "$(PY) -m scripts.compile_templates" in package_rule
+    assert "$(PY) -m scripts.precompile_package $(PACKAGE_DIR)/deployment.zip" in package_rule
 
 
-def test_zip_holds_the_app_and_templates_but_not_boto3_and_weighs_at_most_5_mb(package):
+def test_zip_holds_the_app_and_templates_but_not_boto3_and_stays_under_max_zip_mb(package):
     archive = package / "deployment.zip"
     names = zipfile.ZipFile(archive).namelist()
     assert "app.py" in names
