@@ -168,6 +168,14 @@ def test_invalidate_on_a_missing_distribution_is_one_line(aws):
         invalidate(boto3.client("cloudfront"), "EGONE", ["/"], stage="dev")
 
 
+@pytest.mark.parametrize("bad", ["../E1", "e1", "E1/invalidation", ""])
+def test_a_malformed_distribution_id_never_reaches_cloudfront(bad):
+    from chalicelib.aws.errors import AwsError
+
+    with pytest.raises(AwsError, match="expected capital letters and digits"):
+        invalidate(object(), bad, ["/"])  # no client call is attempted
+
+
 # --- the stage records its distribution ---------------------------------------------------------
 
 

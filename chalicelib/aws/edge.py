@@ -3,13 +3,15 @@ from every edge location (given its client)."""
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Iterable, Sequence
 
-from chalicelib.aws.errors import aws_operation
+from chalicelib.aws.errors import AwsError, aws_operation
 
 # What the scheduled refresh rewrites; the page itself shows the numbers only a TTL later.
 CITATION_PATHS = ("/badge/*", "/gs_data.json", "/gs_data_shieldsio.json", "/google-scholar-stats/*")
+DISTRIBUTION_ID = re.compile(r"^[A-Z0-9]{1,32}$")
 # CloudFront refuses more file paths than this in the invalidations in progress (AWS quota).
 MAX_PATHS = 3000
 
@@ -42,6 +44,11 @@ def invalidate(
     cloudfront, distribution_id: str, paths: Sequence[str], *, stage: str = "", now=time.time_ns
 ) -> str:
     """Ask CloudFront to drop `paths` from every edge location; returns the invalidation's id."""
+    if not DISTRIBUTION_ID.fullmatch(distribution_id):
+        raise AwsError(
+            f"CloudFront distribution id {distribution_id!r}: expected capital letters and digits "
+            "such as E2QWRUHAPOMQZL (the stack's DistributionId output)"
+        )
     items = list(dict.fromkeys(paths))
     if len(items) > MAX_PATHS:
         items = [*(p for p in items if not p.startswith("/media/")), "/media/*"]
