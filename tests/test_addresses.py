@@ -288,3 +288,20 @@ def test_a_media_304_through_the_app_names_the_stored_etag(client):
     again = client.http.get("/media/avatar.svg", headers={"If-None-Match": etag})
     assert again.status_code == 304 and again.headers["ETag"] == etag
     assert io.BytesIO(again.body).read() == b""
+
+
+@pytest.mark.parametrize(
+    ("url", "baseurl", "expected"),
+    [("https://ann.github.io", "/homepage", "https://ann.github.io"),
+     ("https://ann.github.io/", "", "https://ann.github.io"),
+     ("https://ann.github.io/site", "", None)],
+)  # fmt: skip
+def test_an_imported_site_gets_a_valid_base_url_or_none(url, baseurl, expected):
+    import yaml
+
+    from chalicelib.importers.acadhomepage import import_acadhomepage
+
+    config = f"title: T\nurl: {url}\nbaseurl: '{baseurl}'\nauthor: {{name: Ann Lee}}\n"
+    imported = import_acadhomepage("Hi.\n", config)
+    load_site(imported.text.encode())  # valid as written
+    assert yaml.safe_load(imported.text)["site"].get("base_url") == expected
