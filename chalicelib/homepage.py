@@ -17,7 +17,7 @@ from chalicelib.citations.model import CitationDisplay
 from chalicelib.citations.state import CitationState, choose_display
 from chalicelib.settings import Settings
 from chalicelib.site.content import LANGUAGE, ContentError, Site, load_site
-from chalicelib.site.origins import HOSTNAME
+from chalicelib.site.origins import HOSTNAME, normal_origin, origin_problem
 from chalicelib.site.render import Alternate, render_error_page, render_home_page
 
 PAGE_CACHE_CONTROL = "public, max-age=60, s-maxage=300, stale-while-revalidate=86400"
@@ -247,13 +247,19 @@ def request_address(
     API Gateway reports (it sets `domainName` from the name it was reached at), else the local
     server's own address from its settings.
     """
-    if settings.site_origin and (edge_header or "").strip() == settings.site_origin:
+    if settings.site_origin and _names_origin(edge_header or "", settings.site_origin):
         return SiteAddress(settings.site_origin, "")
     base_path = base_path_of(str(context.get("path") or ""), route_path)
     domain = str(context.get("domainName") or "")
     if HOSTNAME.fullmatch(domain):
         return SiteAddress(f"https://{domain.lower()}", base_path)
     return SiteAddress(settings.local_origin, base_path)
+
+
+def _names_origin(header: str, origin: str) -> bool:
+    """True when a header names `origin`, written as the stack may write it (`https://D1/`)."""
+    value = header.strip()
+    return not origin_problem(value) and normal_origin(value) == origin
 
 
 def base_path_of(public_path: str, route_path: str | None) -> str:

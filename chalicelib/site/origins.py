@@ -9,7 +9,7 @@ HOSTNAME = re.compile(
     r"^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
     r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$"
 )
-_ORIGIN = re.compile(r"^(https?)://([^/?#]*)(.*)$", re.DOTALL)
+_ORIGIN = re.compile(r"^(https?)://([^/?#]*)(.*)$", re.DOTALL | re.IGNORECASE)
 
 
 def origin_problem(text: str) -> str:
