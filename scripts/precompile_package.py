@@ -9,14 +9,13 @@ page request imports (found by running one, from the unpacked zip), and keeps th
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
+import py_compile
 import subprocess
 import sys
 import tempfile
 import zipfile
-from importlib._bootstrap_external import _code_to_hash_pyc
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -118,8 +117,14 @@ def pyc_name(source: str) -> str:
 
 def hash_pyc(source: bytes, filename: str) -> bytes:
     """Bytecode Python loads without looking at the source's timestamp (PEP 552, unchecked)."""
-    code = compile(source, filename, "exec", dont_inherit=True)
-    return bytes(_code_to_hash_pyc(code, importlib.util.source_hash(source), checked=False))
+    with tempfile.TemporaryDirectory() as tmp:
+        module, compiled = Path(tmp, "module.py"), Path(tmp, "module.pyc")
+        module.write_bytes(source)
+        py_compile.compile(
+            str(module), cfile=str(compiled), dfile=filename, doraise=True,
+            invalidation_mode=py_compile.PycInvalidationMode.UNCHECKED_HASH,
+        )  # fmt: skip
+        return compiled.read_bytes()
 
 
 def precompile(archive: Path) -> list[str]:
