@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 from chalice import Chalice, Response
 
 from chalicelib import runtime
-from chalicelib.homepage import base_path_of, etag_matches
+from chalicelib.homepage import etag_matches, request_address
 
 app = Chalice(app_name="acadpage")
 app.api.binary_types.extend(["image/webp", "image/avif", "image/x-icon"])  # SVG is text
@@ -22,10 +22,24 @@ PAGE_POLICY = (
 MEDIA_POLICY = "default-src 'none'; style-src 'unsafe-inline'; sandbox"
 
 
-def base_path() -> str:
-    """The prefix links need: `/api` on an execute-api address, a domain's base path mapping."""
+# CloudFront sets it on every request to the origin (a viewer's own value is overwritten).
+EDGE_HEADER = "X-Acadpage-Site-Origin"
+
+
+def address():
+    """Where this request reached the site, from trusted parts only (never Host, X-Forwarded-*)."""
     request = app.current_request
-    return base_path_of(request.context.get("path", ""), request.to_original_event().get("path"))
+    return request_address(
+        runtime.settings(),
+        request.headers.get(EDGE_HEADER),
+        request.context,
+        request.to_original_event().get("path"),
+    )
+
+
+def base_path() -> str:
+    """The prefix links need: `/api` on an execute-api address, nothing behind the distribution."""
+    return address().base_path
 
 
 def page_response(page) -> Response:
@@ -47,12 +61,14 @@ def page_response(page) -> Response:
 
 @app.route("/", methods=["GET", "HEAD"])
 def index():
-    return page_response(runtime.homepage().page(None, base_path()))
+    where = address()
+    return page_response(runtime.homepage().page(None, where.base_path, where.root))
 
 
 @app.route("/{lang}", methods=["GET", "HEAD"])
 def localized(lang):
-    return page_response(runtime.homepage().page(lang, base_path()))
+    where = address()
+    return page_response(runtime.homepage().page(lang, where.base_path, where.root))
 
 
 @app.route("/about", methods=["GET", "HEAD"])
@@ -123,12 +139,12 @@ DOCUMENT_CACHE_CONTROL = "public, max-age=300, s-maxage=3600"
 
 
 def site_root_and_sites():
-    """The site's absolute address (`base_url`, else the Host header) and its good sites."""
+    """The site's absolute address (`base_url`, else the request's trusted one) and its sites."""
     from chalicelib.site.seo import site_root
 
     sites = runtime.homepage().sites()
     base_url = sites[0].settings.base_url if sites else ""
-    return site_root(base_url, app.current_request.headers or {}, base_path()), sites
+    return site_root(base_url, address().root), sites
 
 
 def document_response(body: str, content_type: str) -> Response:

@@ -15,8 +15,10 @@ from typing import Any
 from chalicelib.aws.content_store import ContentStore, ContentStoreError
 from chalicelib.citations.model import CitationDisplay
 from chalicelib.citations.state import CitationState, choose_display
+from chalicelib.settings import Settings
 from chalicelib.site.citation_links import resolve_site
 from chalicelib.site.content import LANGUAGE, ContentError, Site, load_site
+from chalicelib.site.origins import HOSTNAME, normal_origin, origin_problem
 from chalicelib.site.render import Alternate, render_error_page, render_home_page
 
 PAGE_CACHE_CONTROL = "public, max-age=60, s-maxage=300, stale-while-revalidate=86400"
@@ -94,8 +96,11 @@ class Homepage:
     _pages: dict[tuple, tuple[str, str]] = field(default_factory=dict)
     _resolved: dict[tuple, Site] = field(default_factory=dict)
 
-    def page(self, language: str | None = None, base_path: str = "") -> PageResponse:
-        """The homepage in `language` (None: the default one), or a 404 / 503 page."""
+    def page(
+        self, language: str | None = None, base_path: str = "", site_root: str = ""
+    ) -> PageResponse:
+        """The homepage in `language` (None: the default one), or a 404 / 503 page; `site_root`
+        is the site's absolute address as this request reached it (SiteAddress.root), if known."""
         try:
             default_site, default_etag = self._site(DEFAULT_FILE)
             filename = self._language_file(default_site, language)
@@ -110,10 +115,11 @@ class Homepage:
         display, citation_version = self._citation_display()
         age = display.age_days if display else -1
         # the default file's version too: a translation's alternates come from it
-        key = (filename, etag, default_etag, citation_version, age, base_path)
+        key = (filename, etag, default_etag, citation_version, age, base_path, site_root)
         if key not in self._pages:
             shown = self._resolved_site(filename, etag, site, citation_version)
-            self._remember_page(key, self._render(default_site, shown, display, base_path))
+            html = self._render(default_site, shown, display, base_path, site_root)
+            self._remember_page(key, html)
         body, page_etag = self._pages[key]
         return PageResponse(200, body, etag=page_etag, cache_control=PAGE_CACHE_CONTROL)
 
@@ -205,9 +211,11 @@ class Homepage:
             self._resolved[key] = resolve_site(site, scholar_rows(self.citation_state()))
         return self._resolved[key]
 
-    def _render(self, default_site: Site, site: Site, display, base_path: str) -> str:
-        alternates = _alternates(default_site.settings, base_path)
-        return render_home_page(site, display, base_path=base_path, alternates=alternates)
+    def _render(self, default_site: Site, site: Site, display, base_path: str, root: str) -> str:
+        alternates = _alternates(default_site.settings, root or base_path)
+        return render_home_page(
+            site, display, base_path=base_path, alternates=alternates, request_root=root
+        )
 
     def _remember_page(self, key: tuple, html: str) -> None:
         if len(self._pages) >= _RENDERED_PAGES_KEPT:
@@ -226,13 +234,52 @@ def scholar_rows(state: CitationState | None) -> tuple:
     return snapshot.publications if snapshot is not None else ()
 
 
-def _alternates(settings, base_path: str) -> tuple[Alternate, ...]:
+def _alternates(settings, request_root: str) -> tuple[Alternate, ...]:
     """Every language of the site with its address, the default one at `/`."""
     if not settings.translations:
         return ()
-    root = settings.base_url or base_path
+    root = settings.base_url or request_root
     default = Alternate(settings.language, f"{root}/")
     return (default, *(Alternate(code, f"{root}/{code}") for code in settings.translations))
+
+
+@dataclass(frozen=True)
+class SiteAddress:
+    """Where a request reached the site: the origin absolute addresses start with (or "") and
+    the prefix links need (`/api` on an execute-api address)."""
+
+    origin: str = ""
+    base_path: str = ""
+
+    @property
+    def root(self) -> str:
+        """The site's address for this request: `https://host/api`, or only the prefix."""
+        return f"{self.origin}{self.base_path}"
+
+
+def request_address(
+    settings: Settings, edge_header: str | None, context: dict, route_path: str | None
+) -> SiteAddress:
+    """The address of a request, never read from Host or X-Forwarded-* headers.
+
+    The distribution's header only says "this came through CloudFront": it counts when it names
+    the configured origin exactly, and then the configured value is used. Otherwise the domain
+    API Gateway reports (it sets `domainName` from the name it was reached at), else the local
+    server's own address from its settings.
+    """
+    if settings.site_origin and _names_origin(edge_header or "", settings.site_origin):
+        return SiteAddress(settings.site_origin, "")
+    base_path = base_path_of(str(context.get("path") or ""), route_path)
+    domain = str(context.get("domainName") or "")
+    if HOSTNAME.fullmatch(domain):
+        return SiteAddress(f"https://{domain.lower()}", base_path)
+    return SiteAddress(settings.local_origin, base_path)
+
+
+def _names_origin(header: str, origin: str) -> bool:
+    """True when a header names `origin`, written as the stack may write it (`https://D1/`)."""
+    value = header.strip()
+    return not origin_problem(value) and normal_origin(value) == origin
 
 
 def base_path_of(public_path: str, route_path: str | None) -> str:

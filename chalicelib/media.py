@@ -32,7 +32,7 @@ def media_response(store: ContentStore, name: str, if_none_match: str | None) ->
         return _not_found()
     headers = {"Content-Type": content_type, "Cache-Control": MEDIA_CACHE_CONTROL}
     if fetched.state == "unchanged":
-        return MediaAnswer(304, "", {**headers, "ETag": fetched.etag})
+        return MediaAnswer(304, "", {**headers, **({"ETag": fetched.etag} if fetched.etag else {})})
     # SVG travels as text: API Gateway would demand a matching Accept header for a binary type
     body = fetched.body
     if content_type.endswith("+xml"):

@@ -115,7 +115,34 @@ def _refresh_now(config: Settings, moment: datetime):
         fields = {"source": result.source, "kind": result.kind, "published": result.published,
                   "held_back": result.held_back, "detail": result.detail}  # fmt: skip
         logger.warning(json.dumps({"event": "refresh", **fields}, ensure_ascii=False))
+    if report.stats_keys:
+        clear_citations_at_the_edge(config)
     return report
+
+
+@cache
+def cloudfront_client():
+    """The CloudFront client, created on first use (only the refresh invalidates)."""
+    import boto3
+
+    return boto3.client("cloudfront")
+
+
+def clear_citations_at_the_edge(config: Settings) -> str:
+    """Invalidate the badge and gs_data paths after a publish; the id, or "" (logged) if not."""
+    if not config.distribution_id:
+        return ""
+    from chalicelib.aws.edge import CITATION_PATHS, invalidate
+    from chalicelib.errors import UserError
+
+    try:
+        invalidation = invalidate(cloudfront_client(), config.distribution_id, CITATION_PATHS)
+    except UserError as error:  # the numbers are stored; the edge catches up within its TTL
+        logger.error(json.dumps({"event": "edge_invalidation_failed", "error": str(error)}))
+        return ""
+    event = {"event": "edge_invalidated", "id": invalidation, "paths": list(CITATION_PATHS)}
+    logger.warning(json.dumps(event))
+    return invalidation
 
 
 @cache
@@ -136,5 +163,6 @@ def homepage():
 
 def reset() -> None:
     """Forget every client, setting and cache (tests, and a new environment)."""
-    for built in (settings, s3_client, dynamodb_client, content_store, citation_store, homepage):
+    for built in (settings, s3_client, dynamodb_client, content_store, citation_store, homepage,
+                  cloudfront_client):  # fmt: skip
         built.cache_clear()

@@ -6,6 +6,8 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from chalicelib.site.origins import normal_origin, origin_problem
+
 SCHOLAR_ID = re.compile(r"^[A-Za-z0-9_-]{12}$")
 # each citation source and the variable that names the profile it refreshes
 SOURCE_VARIABLES = {
@@ -50,6 +52,10 @@ class Settings:
     openalex_url: str = "https://api.openalex.org"
     semanticscholar_url: str = "https://api.semanticscholar.org/graph/v1"
     stage: str = ""  # the stage's name, the Stage dimension of the refresh's metrics
+    # the CloudFront distribution in front of the API: its address, and its id for invalidations
+    site_origin: str = ""
+    distribution_id: str = ""
+    local_origin: str = ""  # `acadpage serve`'s own address
 
     @property
     def citation_sources(self) -> tuple[str, ...]:
@@ -88,7 +94,11 @@ _TEXT = {
     "ACADPAGE_OPENALEX_URL": "openalex_url",
     "ACADPAGE_SEMANTICSCHOLAR_URL": "semanticscholar_url",
     "ACADPAGE_STAGE": "stage",
+    "ACADPAGE_SITE_ORIGIN": "site_origin",
+    "ACADPAGE_DISTRIBUTION_ID": "distribution_id",
+    "ACADPAGE_LOCAL_ORIGIN": "local_origin",
 }
+_ORIGINS = {"ACADPAGE_SITE_ORIGIN": "site_origin", "ACADPAGE_LOCAL_ORIGIN": "local_origin"}
 _URLS = {
     "ACADPAGE_SCHOLAR_PROXY": "scholar_proxy",
     "ACADPAGE_SCHOLAR_URL": "scholar_url",
@@ -136,6 +146,12 @@ def load_settings(environ: Mapping[str, str]) -> Settings:
             problems.append(f"{variable}: expected an http(s) URL, got {url!r}")
         elif url:
             values[name] = url.rstrip("/")
+    for variable, name in _ORIGINS.items():
+        origin = str(values.get(name, ""))
+        if origin and (problem := origin_problem(origin)):
+            problems.append(f"{variable}: expected {problem}, got {origin!r}")
+        elif origin:
+            values[name] = normal_origin(origin)
     for name in ("content_prefix", "media_prefix", "stats_prefix"):
         prefix = str(values.get(name, ""))
         if prefix and not prefix.endswith("/"):

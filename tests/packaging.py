@@ -41,7 +41,10 @@ def offline_environment(tmp: Path) -> dict[str, str]:
 
 
 def build_package(tmp: Path) -> subprocess.CompletedProcess:
-    """Run `chalice package` as `make package` does, into tmp/package."""
+    """Run `make package`'s steps into tmp/package: templates compiled, `chalice package`, and
+    the bytecode Lambda loads added to the zip."""
+    compiled = [sys.executable, "-m", "scripts.compile_templates"]
+    subprocess.run(compiled, cwd=ROOT, check=True, capture_output=True, timeout=120)
     command = [
         str(BIN / "chalice"),
         "package",
@@ -51,7 +54,7 @@ def build_package(tmp: Path) -> subprocess.CompletedProcess:
         "deploy/resources.json",
         str(tmp / "package"),
     ]
-    return subprocess.run(
+    run = subprocess.run(
         command,
         cwd=ROOT,
         env=offline_environment(tmp),
@@ -60,6 +63,11 @@ def build_package(tmp: Path) -> subprocess.CompletedProcess:
         timeout=600,
         check=False,
     )
+    if run.returncode == 0:
+        zip_path = str(tmp / "package" / "deployment.zip")
+        precompile = [sys.executable, "-m", "scripts.precompile_package", zip_path]
+        subprocess.run(precompile, cwd=ROOT, check=True, capture_output=True, timeout=300)
+    return run
 
 
 def functions(template: dict) -> dict[str, dict]:

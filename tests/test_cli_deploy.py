@@ -246,7 +246,7 @@ def test_push_uploads_media_then_content_and_prints_the_address(bootstrapped, ca
         f"[2/4] s3://{BUCKET}/media/avatar.svg: uploaded (259 bytes)",
         f"[3/4] s3://{BUCKET}/media/favicon.svg: uploaded (231 bytes)",
         f"[4/4] s3://{BUCKET}/content/site.yaml: uploaded ({site.stat().st_size:,} bytes)",
-        "live: https://lorem-ipsum.example.org",
+        "not deployed yet: run `chalice deploy --stage dev`",
     ]
     assert s3_body("content/site.yaml") == site.read_bytes()
     head = boto3.client("s3").head_object(Bucket=BUCKET, Key="media/avatar.svg")
@@ -330,7 +330,7 @@ def test_push_a_translation_under_its_own_name(bootstrapped, capsys):
     code, out, _ = run(capsys, "push", translation, "--stage", "dev", *in_project(bootstrapped))
     assert code == 0
     assert "content/site.zh.yaml" in s3_keys()
-    assert out.endswith("live: https://lorem-ipsum.example.org/zh\n")
+    assert out.endswith("not deployed yet: run `chalice deploy --stage dev`\n")
 
 
 def test_push_refuses_a_file_the_page_would_never_read(bootstrapped, capsys):
@@ -358,6 +358,10 @@ def test_push_prints_and_remembers_the_deployed_address(bootstrapped, capsys):
     code, out, _ = run(capsys, "push", site, "--stage", "dev", *in_project(bootstrapped))
     assert code == 0
     assert out.endswith(f"live: {url}\n")
+    translation = bootstrapped / "site" / "site.zh.yaml"
+    translation.write_text(site.read_text())
+    _, out, _ = run(capsys, "push", translation, "--stage", "dev", *in_project(bootstrapped))
+    assert out.endswith(f"live: {url}zh\n")
     assert json.loads((bootstrapped / ".acadpage" / "dev.json").read_text())["url"] == url
 
 

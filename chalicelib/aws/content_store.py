@@ -67,7 +67,9 @@ class ContentStore:
         except ClientError as error:
             code = str(error.response.get("Error", {}).get("Code", ""))
             if code in ("304", "NotModified"):
-                return ObjectFetch("unchanged", etag=etag)
+                # the object's own ETag, as S3 sends it with the 304: never the caller's value
+                headers = error.response.get("ResponseMetadata", {}).get("HTTPHeaders", {})
+                return ObjectFetch("unchanged", etag=str(headers.get("etag", "")))
             if code in _MISSING:
                 return ObjectFetch("missing")
             raise ContentStoreError(f"reading s3://{self.bucket}/{key} failed: {code}") from error

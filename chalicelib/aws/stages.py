@@ -54,7 +54,14 @@ class StageRecord:
     bucket: str
     table: str
     region: str
-    url: str = ""
+    url: str = ""  # the API's address
+    distribution_id: str = ""  # the CloudFront distribution in front of it, if any
+    site_url: str = ""  # the distribution's address (its custom domain, else its own)
+
+    @property
+    def address(self) -> str:
+        """Where visitors reach the stage: the distribution, else the API."""
+        return self.site_url or self.url
 
 
 def check_stage(name: str) -> str:
@@ -142,8 +149,10 @@ def read_record(project_dir: Path, stage: str) -> StageRecord | None:
             f"{path.relative_to(project_dir)}: expected text fields {', '.join(missing)}; "
             f"run `acadpage bootstrap --stage {stage}` again"
         )
-    url = document.get("url", "")
-    return StageRecord(stage, url=url if isinstance(url, str) else "", **values)
+    optional = {name: document.get(name, "") for name in ("url", "distribution_id", "site_url")}
+    return StageRecord(
+        stage, **values, **{k: v if isinstance(v, str) else "" for k, v in optional.items()}
+    )
 
 
 def write_record(project_dir: Path, record: StageRecord) -> Path:

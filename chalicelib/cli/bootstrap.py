@@ -86,6 +86,8 @@ def bootstrap_command(args) -> int:
         record = stack_record(session.client("cloudformation"), args.from_stack, stage, region)
         path = write_record(project, record)
         print(f"recorded stack {args.from_stack!r}: bucket {record.bucket}, table {record.table}")
+        if record.distribution_id:
+            print(f"CloudFront distribution {record.distribution_id}: {record.site_url}")
         print(f"wrote {path.relative_to(project)}; next: acadpage push site.yaml --stage {stage}")
         return 0
     with aws_operation("checking the AWS credentials (sts get-caller-identity)", stage):
@@ -99,7 +101,13 @@ def bootstrap_command(args) -> int:
     table_arn = enable_point_in_time_recovery(dynamodb, table)
     print(f"table {table}: {'created' if created else 'exists'}; on-demand, point-in-time recovery")
     record = StageRecord(
-        stage, bucket, table, region, deployed_url(project, stage) or (known.url if known else "")
+        stage,
+        bucket,
+        table,
+        region,
+        deployed_url(project, stage) or (known.url if known else ""),
+        distribution_id=known.distribution_id if known else "",
+        site_url=known.site_url if known else "",
     )
     written = [write_record(project, record)]
     partition = session.get_partition_for_region(region)
@@ -218,7 +226,15 @@ def enable_point_in_time_recovery(
         return dynamodb.describe_table(TableName=table)["Table"]["TableArn"]
 
 
-STACK_OUTPUTS = {"bucket": "ContentBucketName", "table": "CitationTableName", "url": "EndpointURL"}
+STACK_OUTPUTS = {
+    "bucket": "ContentBucketName",
+    "table": "CitationTableName",
+    "url": "EndpointURL",
+    "distribution_id": "DistributionId",
+    "site_url": "SiteURL",
+}
+OPTIONAL_OUTPUTS = ("url", "distribution_id", "site_url")
+DISTRIBUTION_DOMAIN_OUTPUT = "DistributionDomainName"
 
 
 def stack_record(cloudformation, stack: str, stage: str, region: str) -> StageRecord:
@@ -236,18 +252,27 @@ def stack_record(cloudformation, stack: str, stage: str, region: str) -> StageRe
                 ) from error
             raise
     outputs = {item["OutputKey"]: item["OutputValue"] for item in stacks[0].get("Outputs", [])}
-    missing = [key for name, key in STACK_OUTPUTS.items() if name != "url" and key not in outputs]
+    missing = [
+        key
+        for name, key in STACK_OUTPUTS.items()
+        if name not in OPTIONAL_OUTPUTS and key not in outputs
+    ]
     if missing:
         raise StageError(
             f"CloudFormation stack {stack!r}: expected the outputs {', '.join(missing)} "
             "of deploy/resources.json; was it deployed from `make package`?"
         )
+    domain = outputs.get(DISTRIBUTION_DOMAIN_OUTPUT, "")
     return StageRecord(
         stage,
         bucket=outputs[STACK_OUTPUTS["bucket"]],
         table=outputs[STACK_OUTPUTS["table"]],
         region=region,
         url=outputs.get(STACK_OUTPUTS["url"], ""),
+        distribution_id=outputs.get(STACK_OUTPUTS["distribution_id"], ""),
+        site_url=(
+            outputs.get(STACK_OUTPUTS["site_url"]) or (f"https://{domain}" if domain else "")
+        ),
     )
 
 

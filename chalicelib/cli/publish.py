@@ -8,10 +8,12 @@ from __future__ import annotations
 import base64
 import hashlib
 import sys
-from dataclasses import dataclass
+import time
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from chalicelib.aws.content_store import media_type
+from chalicelib.aws.edge import content_paths, invalidate
 from chalicelib.aws.errors import aws_operation, aws_session, session_region
 from chalicelib.aws.stages import (
     StageError,
@@ -97,7 +99,14 @@ def stage_target(args) -> Target:
     session = aws_session(args.region or (record.region if record else None))
     region = session_region(session)
     if record is None:
-        record = StageRecord(stage, settings.bucket, settings.table, region)
+        record = StageRecord(
+            stage,
+            settings.bucket,
+            settings.table,
+            region,
+            distribution_id=settings.distribution_id,
+            site_url=settings.site_origin,
+        )
     return Target(record, settings, session)
 
 
@@ -209,7 +218,8 @@ def scholar_warning(site: Site, file_name: str, settings: Settings, stage: str) 
 
 
 def push_command(args) -> int:
-    """Validate, upload what changed (media first, content last), print the address."""
+    """Validate, upload what changed (media first, content last), clear it at the edge, print
+    the address."""
     name = content_file_name(args.file.name)
     site = read_content_file(args.file)
     media = local_media(site, args.file)
@@ -221,28 +231,79 @@ def push_command(args) -> int:
     uploads = [(settings.media_prefix + key, path, media_type(key) or "") for key, path in media]
     uploads.append((settings.content_prefix + name, args.file, CONTENT_TYPE))
     s3 = target.session.client("s3")
+    uploaded = []
     for number, (key, path, content_type) in enumerate(uploads, 1):
         body = path.read_bytes()
         state = upload_if_changed(s3, bucket, key, body, content_type, target.record.stage)
         print(f"[{number}/{len(uploads)}] s3://{bucket}/{key}: {state} ({_size(len(body))})")
-    url = live_url(args.project_dir, target.record, site, name)
-    if url:
-        print(f"live: {url}")
-    else:
-        print(f"not deployed yet: run `chalice deploy --stage {target.record.stage}`")
+        if state == "uploaded":
+            uploaded.append(key)
+    content_key = settings.content_prefix + name
+    changed_media = [
+        key.removeprefix(settings.media_prefix) for key in uploaded if key != content_key
+    ]
+    paths = content_paths(
+        name, site.settings.translations, changed_media, content_changed=content_key in uploaded
+    )
+    invalidate_edge(target, paths, content_key in uploaded)
+    record = current_record(args.project_dir, target.record)
+    if not record.address:
+        print(f"not deployed yet: run `chalice deploy --stage {record.stage}`")
+        return 0
+    print(f"live: {page_address(record.address, name)}")
+    if warning := base_url_warning(site.settings.base_url, record.address, args.file.name):
+        print(warning)
     return 0
 
 
-def live_url(project: Path, record: StageRecord, site: Site, name: str) -> str:
-    """The page's address: the site's base_url, else the deployed API's (remembered for later)."""
+def invalidate_edge(target: Target, paths: list[str], content_changed: bool) -> None:
+    """Drop `paths` from the stage's CloudFront distribution, if it has one; print the id.
+
+    After a content change it first waits out the functions' content TTL: a warm function may
+    serve the old page until then, and CloudFront would keep that for its s-maxage again.
+    """
+    distribution = target.record.distribution_id
+    if not distribution or not paths:
+        return
+    wait_s = target.settings.content_ttl_s if content_changed else 0
+    if wait_s > 0:
+        print(f"waiting {wait_s:g} s (ACADPAGE_CONTENT_TTL) until every function reads the change")
+        time.sleep(wait_s)
+    cloudfront = target.session.client("cloudfront")
+    stage = target.record.stage
+    invalidation = invalidate(cloudfront, distribution, paths, stage=stage)
+    print(
+        f"edge: invalidation {invalidation} of {', '.join(paths)} on distribution {distribution}; "
+        f"follow it with `aws cloudfront get-invalidation --distribution-id {distribution} "
+        f"--id {invalidation}`"
+    )
+
+
+def current_record(project: Path, record: StageRecord) -> StageRecord:
+    """The stage's record with the API address of its last `chalice deploy` (remembered)."""
     found = deployed_url(project, record.stage)
     if found and found != record.url:
-        write_record(project, StageRecord(**{**record.__dict__, "url": found}))
-    base = site.settings.base_url or found or record.url
-    if not base:
-        return ""
+        record = replace(record, url=found)
+        write_record(project, record)
+    return record
+
+
+def page_address(address: str, name: str) -> str:
+    """The address of the page a content file feeds: the stage's root, or `/<lang>` under it."""
     language = name.split(".")[1] if name.count(".") == 2 else ""
-    return f"{base.rstrip('/')}/{language}" if language else base
+    return f"{address.rstrip('/')}/{language}" if language else address
+
+
+def base_url_warning(base_url: str, address: str, filename: str) -> str:
+    """What to change when the content names another address than the one the stage serves."""
+    if not base_url or address.rstrip("/") == base_url:
+        return ""
+    return (
+        f"warning: {filename} sets site.base_url to {base_url}, but the stage is served at "
+        f"{address}; the page's canonical, Open Graph, sitemap and feed addresses name "
+        f"{base_url}. Unless {base_url} is your own domain pointing at this stage, remove "
+        f"base_url from {filename} (the stage's own address is then used) and push again."
+    )
 
 
 def pull_command(args) -> int:
@@ -289,7 +350,7 @@ def rollback_command(args) -> int:
     answer = _get_object(s3, bucket, key, args.stage, previous["VersionId"])
     saved = f"{previous['LastModified']:%Y-%m-%d %H:%M} UTC"
     try:
-        load_site(answer["Body"].read(), name)
+        restored = load_site(answer["Body"].read(), name)
     except ContentError as error:
         raise UserError(
             f"the previous version of s3://{bucket}/{key} (saved {saved}) is not valid, so it "
@@ -302,6 +363,7 @@ def rollback_command(args) -> int:
             CopySource={"Bucket": bucket, "Key": key, "VersionId": previous["VersionId"]},
         )
     print(f"restored s3://{bucket}/{key} as saved {saved} (version {previous['VersionId']})")
+    invalidate_edge(target, content_paths(name, restored.settings.translations), True)
     print("the page shows it within ACADPAGE_CONTENT_TTL seconds; roll back again to undo")
     return 0
 

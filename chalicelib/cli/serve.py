@@ -52,6 +52,7 @@ def serve(args) -> int:
         os.environ[name] = "embedded"  # moto answers; nothing ever leaves this machine
     with mock_aws():
         config = local_config(watch=not args.no_watch)
+        os.environ["ACADPAGE_LOCAL_ORIGIN"] = local_origin(args.host, args.port)
         runtime.reset()
         seeded = seed_embedded_aws(
             runtime.settings(), runtime.s3_client(), runtime.dynamodb_client(), args.content
@@ -117,3 +118,12 @@ def live_server(config, folder: Path, host: str, port: int):
         live_handler_class(handler.func, state), *handler.args, **handler.keywords
     )
     return server, watcher
+
+
+def local_origin(host: str, port: int) -> str:
+    """The server's own address, which the sitemap and the page's absolute addresses start with."""
+    from chalicelib.site.origins import origin_problem
+
+    name = "127.0.0.1" if host in ("", "0.0.0.0") else host
+    origin = f"http://{name}:{port}"
+    return "" if origin_problem(origin) else origin

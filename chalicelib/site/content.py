@@ -12,6 +12,7 @@ from chalicelib.settings import SCHOLAR_ID
 from chalicelib.site.fields import Fields, Problems, describe, is_url
 from chalicelib.site.listing import PublicationListing, read_listing
 from chalicelib.site.markdown import markdown_block, markdown_inline
+from chalicelib.site.origins import normal_origin, origin_problem
 from chalicelib.site.profile_links import LINK_KINDS, ProfileLink, link_url
 from chalicelib.site.yamlnodes import (
     Problem,
@@ -200,15 +201,16 @@ def _read_settings(fields: Fields) -> SiteSettings:
                 fields.where("language"),
                 f"expected a language code such as 'en' or 'zh-CN', got {code!r}",
             )
-    base_url = fields.link("base_url")
-    if base_url and not base_url.startswith(("https://", "http://")):
-        fields.expect("base_url", fields.values["base_url"], "an http(s) URL")
+    base_url = fields.text("base_url")
+    if base_url and (problem := origin_problem(base_url)):
+        fields.expect("base_url", fields.values["base_url"], problem)
+        base_url = ""
     settings = SiteSettings(
         title=fields.text("title", required=True),
         description=fields.text("description"),
         language=language,
         translations=translations,
-        base_url=base_url.rstrip("/"),
+        base_url=normal_origin(base_url) if base_url else "",
         favicon=fields.media("favicon"),
         analytics_id=fields.text("analytics_id"),
         google_site_verification=fields.text("google_site_verification"),

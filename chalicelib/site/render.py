@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from jinja2 import Environment, FileSystemBytecodeCache, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
 from chalicelib.citations.chart import citation_chart_svg
@@ -18,6 +18,9 @@ from chalicelib.site.seo import page_seo
 
 # templates/ sits beside app.py both in the repository and in the deployment zip (vendor/templates).
 TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "templates"
+# The templates compiled by `make package` (scripts/compile_templates.py), so that a cold start
+# loads them instead of compiling them; without it (or for a changed template) Jinja compiles.
+COMPILED_DIR = TEMPLATES_DIR / "compiled"
 _SPAN = re.compile(r"<span\b([^>]*)>([^<]*)</span>")
 _ATTRIBUTE = re.compile(r'([a-zA-Z_][\w-]*)="([^"]*)"')
 
@@ -30,19 +33,57 @@ class Alternate:
     href: str
 
 
+class _TemplateFiles(FileSystemLoader):
+    """templates/, each file named `templates/<name>` rather than by this machine's path: Jinja
+    keys compiled code by that name, so what `make package` compiles is found in Lambda too."""
+
+    def get_source(self, environment, template):
+        source, _, uptodate = super().get_source(environment, template)
+        return source, f"templates/{template}", uptodate
+
+
+class _PackagedBytecode(FileSystemBytecodeCache):
+    """The compiled templates shipped in the package, read only (Lambda's code is read-only).
+
+    Jinja checks each entry against its template's source and its own Python version, so a
+    changed template or another Python simply compiles again."""
+
+    def dump_bytecode(self, bucket) -> None:
+        """Never written at run time."""
+
+
 @lru_cache(maxsize=1)
 def environment() -> Environment:
     """The one Jinja2 environment: autoescaped, strict about missing names, templates cached."""
+    return _environment(_PackagedBytecode(str(COMPILED_DIR)))
+
+
+def _environment(
+    bytecode_cache: FileSystemBytecodeCache, templates: Path = TEMPLATES_DIR
+) -> Environment:
     env = Environment(
-        loader=FileSystemLoader(str(TEMPLATES_DIR)),
+        loader=_TemplateFiles(str(templates)),
         autoescape=True,
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
         auto_reload=False,
+        bytecode_cache=bytecode_cache,
     )
     env.filters["thousands"] = lambda number: f"{number:,}"
     return env
+
+
+def compile_templates(directory: Path = COMPILED_DIR, templates: Path = TEMPLATES_DIR) -> list[str]:
+    """Compile every template into `directory` for the package; returns the names compiled."""
+    directory.mkdir(parents=True, exist_ok=True)
+    for stale in directory.glob("__jinja2_*.cache"):
+        stale.unlink()
+    env = _environment(FileSystemBytecodeCache(str(directory)), templates)
+    names = [name for name in env.list_templates() if name.endswith((".html", ".css"))]
+    for name in names:
+        env.get_template(name)
+    return names
 
 
 def fill_citation_spans(html: str, citations: CitationDisplay | None) -> str:
@@ -79,8 +120,11 @@ def render_home_page(
     base_path: str = "",
     alternates: tuple[Alternate, ...] = (),
     media_root: str | None = None,
+    request_root: str = "",
 ) -> str:
-    """The whole homepage as HTML; media come from our /media route unless `media_root` is given."""
+    """The whole homepage as HTML; media come from our /media route unless `media_root` is given.
+
+    `request_root` is the site's absolute address for this request (seo.site_root), if known."""
     root = f"{base_path}/media" if media_root is None else media_root
     counts = citations.snapshot.paper_counts() if citations else {}
     total = _total_text(citations)
@@ -103,7 +147,7 @@ def render_home_page(
             freshness=freshness_text(citations.age_days) if citations else "",
             base_path=base_path,
             alternates=alternates,
-            seo=page_seo(site, alternates),
+            seo=page_seo(site, alternates, request_root),
             media=lambda value: media_url(value, root),
         )
     )

@@ -7,7 +7,7 @@ import json
 import re
 import uuid
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from xml.sax.saxutils import escape, quoteattr
@@ -17,8 +17,6 @@ from markupsafe import Markup
 from chalicelib.site.content import Publication, Site, media_url
 from chalicelib.site.fields import is_url
 
-_HOST = re.compile(r"^[A-Za-z0-9.-]+(:\d{1,5})?$")
-_LOCAL_HOSTS = ("127.0.0.1", "localhost", "[::1]")
 _DATE = re.compile(r"^\s*(\d{4})(?:[-./](\d{1,2})(?:[-./](\d{1,2}))?)?(?!\d)")
 _MONTH_YEAR = re.compile(r"^\s*([A-Za-z]{3,9})\.?,?\s+(\d{4})(?!\d)")
 _MONTHS = {
@@ -56,7 +54,7 @@ FEED_TITLE_LENGTH = 100
 
 @dataclass(frozen=True)
 class PageSeo:
-    """The page's metadata for the <head>: absolute addresses are empty without `base_url`."""
+    """The page's metadata for the <head>: absolute addresses are empty without a site root."""
 
     url: str  # canonical address of this language's page
     image: str  # absolute address of the profile picture, for Open Graph and Twitter
@@ -65,33 +63,33 @@ class PageSeo:
     structured_data: Markup  # JSON-LD, safe inside <script type="application/ld+json">
 
 
-def page_seo(site: Site, alternates: Sequence) -> PageSeo:
-    """The metadata of one language's page; `alternates` as the language switch has them."""
-    base_url = site.settings.base_url
-    url = page_url(site, alternates)
+def page_seo(site: Site, alternates: Sequence, request_root: str = "") -> PageSeo:
+    """The metadata of one language's page; `alternates` as the language switch has them,
+    `request_root` the site's address as the request reached it (see `site_root`)."""
+    root = site_root(site.settings.base_url, request_root)
+    url = page_url(site, alternates, root)
     return PageSeo(
         url=url,
-        image=absolute_media(site.profile.avatar, base_url),
+        image=absolute_media(site.profile.avatar, root),
         locale=site.settings.language.replace("-", "_"),
         has_feed=any(section.kind == "news" and section.entries for section in site.sections),
-        structured_data=Markup(script_json(structured_data(site, url))),
+        structured_data=Markup(script_json(structured_data(site, url, root))),
     )
 
 
-def page_url(site: Site, alternates: Sequence) -> str:
-    """The canonical address of this language's page, or "" when the site has no `base_url`."""
-    base_url = site.settings.base_url
-    if not base_url:
+def page_url(site: Site, alternates: Sequence, root: str) -> str:
+    """The canonical address of this language's page, or "" without an absolute site root."""
+    if not root.startswith(("https://", "http://")):
         return ""
     for alternate in alternates:
-        if alternate.language == site.settings.language and alternate.href.startswith(base_url):
+        if alternate.language == site.settings.language and alternate.href.startswith(root):
             return alternate.href
-    return f"{base_url}/"
+    return f"{root}/"
 
 
 def absolute_media(value: str, base_url: str) -> str:
     """An image field as an absolute address, or "" when none can be built."""
-    if not base_url and not is_url(value):
+    if not base_url.startswith(("https://", "http://")) and not is_url(value):
         return ""
     return media_url(value, f"{base_url}/media")
 
@@ -100,14 +98,14 @@ def absolute_link(value: str, base_url: str) -> str:
     """A link field as an absolute address ("" for a site path without `base_url`)."""
     if value.startswith(("https://", "http://")):
         return value
-    if value.startswith("/") and base_url:
+    if value.startswith("/") and base_url.startswith(("https://", "http://")):
         return base_url + value
     return ""
 
 
-def structured_data(site: Site, url: str) -> dict:
+def structured_data(site: Site, url: str, root: str = "") -> dict:
     """schema.org JSON-LD: the profile page, its Person with `sameAs`, a ScholarlyArticle each."""
-    profile, base_url = site.profile, site.settings.base_url
+    profile, base_url = site.profile, site_root(site.settings.base_url, root)
     person_id = f"{url}#person"
     person: dict = {"@type": "Person", "@id": person_id, "name": profile.name}
     if url:
@@ -169,17 +167,11 @@ def script_json(data: object) -> str:
     return _SCRIPT_UNSAFE_CHARS.sub(lambda match: _SCRIPT_UNSAFE[match.group(0)], text)
 
 
-def site_root(base_url: str, headers: Mapping[str, str], base_path: str = "") -> str:
-    """The absolute address of the site: `base_url`, else built from the request's Host header."""
-    if base_url:
-        return base_url
-    host = headers.get("host", "")
-    if not _HOST.match(host):
-        return base_path
-    name = host.rsplit(":", 1)[0] if not host.startswith("[") else host
-    default_scheme = "http" if name in _LOCAL_HOSTS else "https"
-    scheme = headers.get("x-forwarded-proto", default_scheme).split(",")[0].strip()
-    return f"{scheme if scheme in ('http', 'https') else default_scheme}://{host}{base_path}"
+def site_root(base_url: str, request_root: str) -> str:
+    """The address every absolute link starts with: the content's `base_url`, else the site's
+    address as the request reached it, which the caller built from trusted parts only (the
+    distribution's configured origin, the domain API Gateway reports), never from a header."""
+    return base_url or request_root
 
 
 def language_pages(sites: Sequence[Site], root: str) -> list[tuple[str, str]]:
@@ -218,8 +210,11 @@ def sitemap_xml(sites: Sequence[Site], root: str) -> str:
 
 
 def robots_txt(root: str) -> str:
-    """robots.txt: everything may be crawled; the sitemap's address."""
-    return f"User-agent: *\nAllow: /\n\nSitemap: {root}/sitemap.xml\n"
+    """robots.txt: everything may be crawled; the sitemap's address when it is known (absolute)."""
+    rules = "User-agent: *\nAllow: /\n"
+    if not root.startswith(("https://", "http://")):
+        return rules
+    return f"{rules}\nSitemap: {root}/sitemap.xml\n"
 
 
 def rfc3339(date_text: str) -> str | None:

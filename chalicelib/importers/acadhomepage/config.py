@@ -10,6 +10,7 @@ from chalicelib.importers import ImportProblem
 from chalicelib.importers.acadhomepage.page import PageReading, config_text, media_key
 from chalicelib.settings import SCHOLAR_ID
 from chalicelib.site.content import LANGUAGE
+from chalicelib.site.origins import origin_problem
 from chalicelib.site.profile_links import LINK_KINDS, link_url
 
 SCHOLAR_USER = re.compile(r"[?&]user=(?P<id>[^&#]+)")
@@ -103,9 +104,10 @@ def read_site(config: dict, front: dict, owner: str) -> dict:
     language = config_text(front.get("lang"))
     if language and language != "en" and LANGUAGE.match(language):
         site["language"] = language
-    url = config_text(config.get("url"))
-    if url.startswith(("https://", "http://")):
-        site["base_url"] = url.rstrip("/") + config_text(config.get("baseurl"))
+    url = config_text(config.get("url")).rstrip("/")
+    # acadpage serves a site at the root of its address, so Jekyll's `baseurl` path is not kept
+    if url and not origin_problem(url):
+        site["base_url"] = url
     for key, name in SITE_KEYS.items():
         value = config_text(config.get(key))
         if value:
