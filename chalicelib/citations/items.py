@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import zlib
 from collections.abc import Sequence
 from dataclasses import replace
@@ -37,8 +38,29 @@ DETAIL_CHARS = 500
 _TIME_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
 
 
+_logger = logging.getLogger("acadpage")
+# What a stored item can hold that no encoder here writes: a missing attribute, a wrong type,
+# text where a number belongs, a chunk that does not decompress or parse.
+_MALFORMED = (KeyError, TypeError, ValueError, AttributeError, IndexError, zlib.error)
+
+
 class TornRead(Exception):
     """A read caught a refresh half-way: a header without all of its publication chunks."""
+
+
+def _count(value: object) -> int:
+    """A stored count: a whole number >= 0 (DynamoDB's N text, or a JSON number)."""
+    if isinstance(value, str):
+        if not value.isdigit():
+            raise ValueError(f"expected a count >= 0, got {value!r}")
+        return int(value)
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise ValueError(f"expected a count >= 0, got {value!r}")
+    return value
+
+
+def _number(item: dict, name: str) -> int:
+    return _count(item[name]["N"])
 
 
 def time_text(moment: datetime) -> str:
@@ -104,12 +126,12 @@ def publication_chunks(publications: Sequence[PaperCitations]) -> list[str]:
 def _publications(chunks: Sequence[bytes]) -> tuple[PaperCitations, ...]:
     return tuple(
         PaperCitations(
-            id=paper_id,
-            title=title,
-            citations=citations,
-            authors=authors,
-            venue=venue,
-            year=year,
+            id=_text(paper_id),
+            title=_text(title),
+            citations=_count(citations),
+            authors=_text(authors),
+            venue=_text(venue),
+            year=None if year is None else _count(year),
             duplicate=bool(duplicate),
         )
         for chunk in chunks
@@ -117,6 +139,12 @@ def _publications(chunks: Sequence[bytes]) -> tuple[PaperCitations, ...]:
             zlib.decompress(chunk)
         )
     )
+
+
+def _text(value: object) -> str:
+    if not isinstance(value, str):
+        raise TypeError(f"expected text, got {value!r}")
+    return value
 
 
 def text_value(value: str) -> dict:
@@ -166,28 +194,29 @@ def snapshot_version(snapshot: CitationSnapshot, chunks: Sequence[str]) -> str:
 
 def _snapshot(header: dict, chunks: dict[int, bytes]) -> CitationSnapshot:
     source = header["source"]["S"]
-    expected = int(header["chunk_count"]["N"])
+    expected = _number(header, "chunk_count")
     if sorted(chunks) != list(range(expected)):
         raise TornRead(
             f"the {source} snapshot {header['version']['S']} has {len(chunks)} of "
             f"{expected} publication chunks"
         )
     optional = {
-        name: int(header[name]["N"]) if name in header else None for name in _OPTIONAL_NUMBERS
+        name: _number(header, name) if name in header else None for name in _OPTIONAL_NUMBERS
     }
     return CitationSnapshot(
         source=source,
-        profile_id=header["profile_id"]["S"],
+        profile_id=_text(header["profile_id"]["S"]),
         fetched_at=parse_time(header["fetched_at"]["S"]),
-        citations=int(header["citations"]["N"]),
-        h_index=int(header["h_index"]["N"]),
-        i10_index=int(header["i10_index"]["N"]),
-        name=header["name"]["S"],
-        affiliation=header["affiliation"]["S"],
-        interests=tuple(value["S"] for value in header["interests"]["L"]),
-        photo_url=header["photo_url"]["S"],
+        citations=_number(header, "citations"),
+        h_index=_number(header, "h_index"),
+        i10_index=_number(header, "i10_index"),
+        name=_text(header["name"]["S"]),
+        affiliation=_text(header["affiliation"]["S"]),
+        interests=tuple(_text(value["S"]) for value in header["interests"]["L"]),
+        photo_url=_text(header["photo_url"]["S"]),
         cites_per_year=tuple(
-            (year, count) for year, count in json.loads(header["cites_per_year"]["S"])
+            (_count(year), _count(count))
+            for year, count in json.loads(header["cites_per_year"]["S"])
         ),
         publications=_publications([chunks[index] for index in range(expected)]),
         **optional,
@@ -202,7 +231,7 @@ def _status(item: dict) -> RefreshStatus:
             continue
         sources.setdefault(source, SourceStatus(source=source))
         sources[source] = _with_status_field(sources[source], kind, value)
-    return RefreshStatus(sources=sources, revision=int(item.get("revision", {"N": "0"})["N"]))
+    return RefreshStatus(sources=sources, revision=_count(item.get("revision", {"N": "0"})["N"]))
 
 
 def _with_status_field(status: SourceStatus, kind: str, value: dict) -> SourceStatus:
@@ -222,30 +251,49 @@ def _with_status_field(status: SourceStatus, kind: str, value: dict) -> SourceSt
 
 
 def state_from_items(items: Sequence[dict]) -> CitationState | None:
-    """The page's state from the items under CURRENT#; None when the profile has none."""
+    """The page's state from the items under CURRENT#; None when the profile has none.
+
+    An item no encoder here could have written (a count of -5 or 1.5, a missing attribute) is
+    logged and read as missing: the page shows the other sources, or no numbers, never a 500."""
     headers: dict[str, dict] = {}
     chunks: dict[tuple[str, str], dict[int, bytes]] = {}
     status_item = None
     for item in items:
-        sort_key = item["sk"]["S"]
-        if sort_key == STATUS_KEY:
-            status_item = item
-        elif sort_key.startswith(HEADER_PREFIX):
-            headers[item["source"]["S"]] = item
-        elif sort_key.startswith(CHUNK_PREFIX):
-            source, version, index = sort_key[len(CHUNK_PREFIX) :].split("#")
-            chunks.setdefault((source, version), {})[int(index)] = item["rows"]["B"]
+        try:
+            sort_key = item["sk"]["S"]
+            if sort_key == STATUS_KEY:
+                status_item = item
+            elif sort_key.startswith(HEADER_PREFIX):
+                headers[_text(item["source"]["S"])] = item
+            elif sort_key.startswith(CHUNK_PREFIX):
+                source, version, index = sort_key[len(CHUNK_PREFIX) :].split("#")
+                chunks.setdefault((source, version), {})[int(index)] = item["rows"]["B"]
+        except _MALFORMED as error:
+            _log_malformed(item, error)
     if not headers and status_item is None:
         return None
-    snapshots = {
-        source: _snapshot(header, chunks.get((source, header["version"]["S"]), {}))
-        for source, header in headers.items()
-    }
-    status = _status(status_item) if status_item is not None else None
+    snapshots = {}
+    for source, header in list(headers.items()):
+        try:
+            snapshots[source] = _snapshot(header, chunks.get((source, header["version"]["S"]), {}))
+        except _MALFORMED as error:
+            _log_malformed(header, error)
+            del headers[source]
+    status = None
+    try:
+        status = _status(status_item) if status_item is not None else None
+    except _MALFORMED as error:
+        _log_malformed(status_item, error)
     parts = [f"{source}={headers[source]['version']['S']}" for source in sorted(headers)]
     parts.append(f"status={status.revision if status else 0}")
     version = hashlib.sha256("|".join(parts).encode()).hexdigest()[:16]
     return CitationState(snapshots=snapshots, status=status, version=version)
+
+
+def _log_malformed(item: dict, error: Exception) -> None:
+    sort_key = item.get("sk", {}).get("S", "") if isinstance(item, dict) else ""
+    event = {"event": "citation_item_malformed", "sk": sort_key, "error": repr(error)}
+    _logger.error(json.dumps(event, ensure_ascii=False))
 
 
 def chunk_items(
