@@ -1,10 +1,10 @@
 """Print every figure as `name: value unit`."""
 
-from benchmarks import citations, page
+from benchmarks import citations, page, validate
 
 
 def main() -> None:
-    for module in (page, citations):
+    for module in (page, validate, citations):
         for name, value, unit in module.figures():
             print(
                 f"{name}: {value:.3f} {unit}"

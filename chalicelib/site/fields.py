@@ -65,11 +65,29 @@ def is_media_key(value: str) -> bool:
     return bool(_MEDIA_KEY.fullmatch(value)) and ".." not in value
 
 
+# Markdown is rendered by pure Python: some microseconds a character, ten times that for link,
+# image and emphasis marks, and tens of microseconds a text. So a file's markdown is measured in
+# characters with each of those marks counting ten and each text at least twenty; the limit
+# leaves 40 times the markdown of a long AcadHomepage page, or a one-line summary with
+# **emphasis** under each of 2,000 papers.
+MAX_MARKDOWN_CHARS = 200_000
+_COSTLY_MARKS = "[]!*_~<"
+_MARK_WEIGHT = 10
+_TEXT_WEIGHT = 20
+
+
+def markdown_cost(text: str) -> int:
+    """What a markdown text counts towards MAX_MARKDOWN_CHARS."""
+    marks = sum(map(text.count, _COSTLY_MARKS))
+    return max(_TEXT_WEIGHT, len(text) + (_MARK_WEIGHT - 1) * marks)
+
+
 class Problems:
-    """The problems found in one file, in order."""
+    """The problems found in one file, in order, and how much markdown it has asked for."""
 
     def __init__(self) -> None:
         self.items: list[Problem] = []
+        self.markdown_chars = 0
 
     def add(self, node: yaml.Node | None, path: str, message: str) -> None:
         """Record a problem at a node's line."""
@@ -174,6 +192,18 @@ class Fields:
         )
 
     def _html(self, text: str, block: bool, node: yaml.Node | None, path: str) -> str:
+        if not text:
+            return ""
+        before = self.problems.markdown_chars
+        self.problems.markdown_chars += markdown_cost(text)
+        if self.problems.markdown_chars > MAX_MARKDOWN_CHARS:
+            if before <= MAX_MARKDOWN_CHARS:  # said once, where the file goes over
+                message = (
+                    f"the file's markdown passes the limit of {MAX_MARKDOWN_CHARS:,} characters "
+                    "for one file here (each of [ ] ! * _ ~ < counts 10, each text at least 20)"
+                )
+                self.problems.add(node, path, message)
+            return ""
         try:
             return markdown_block(text) if block else markdown_inline(text)
         except HtmlTooDeep as error:
@@ -227,6 +257,8 @@ class Fields:
         for key, _ in self.node.value:
             name = str(key.value)
             if name not in self.read:
-                close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
+                # past a screenful of problems nobody reads the suggestions: skip their cost
+                many = len(self.problems.items) > 100
+                close = [] if many else difflib.get_close_matches(name, known, n=1, cutoff=0.6)
                 hint = f"; did you mean {close[0]!r}?" if close else ""
                 self.problems.add(key, self.where(name), f"unknown field{hint}")

@@ -41,7 +41,10 @@ class HtmlTooDeep(ValueError):
 def _parser():
     from markdown_it import MarkdownIt  # imported on first render, not on the warm page path
 
-    return MarkdownIt("commonmark", {"html": True}).enable("table").enable("strikethrough")
+    # maxNesting 10, not 20: each unclosed `[` costs the parser a scan per nesting level, and
+    # content nests lists, quotes and emphasis a few levels deep at most.
+    options = {"html": True, "maxNesting": 10}
+    return MarkdownIt("commonmark", options).enable("table").enable("strikethrough")
 
 
 @lru_cache(maxsize=1)
