@@ -230,7 +230,8 @@ def _read_sections(top: Fields, owner_names: tuple[str, ...]) -> tuple[Section, 
     if listed is not None and len(listed) > MAX_SECTIONS:
         message = f"{len(listed):,} sections; the limit is {MAX_SECTIONS}"
         top.problems.add(top.values["sections"], "sections", message)
-        listed = []
+        top.read.update(SECTION_KINDS)  # their content is not read: nothing else to say of it
+        return ()
     order = (
         listed if listed is not None else [(kind, None) for kind in SECTION_KINDS if kind in top]
     )
