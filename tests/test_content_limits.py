@@ -260,3 +260,15 @@ def test_markdown_filling_the_budget_is_read(unit):
 
 def test_html_at_the_depth_limit_filling_the_budget_is_read():
     assert "<div>" in load_site(deepest_html().encode()).sections[0].html
+
+
+def test_the_content_doc_states_every_limit():
+    from chalicelib.site import content, fields, markdown, yamlnodes
+    from tests.conftest import ROOT
+
+    doc = (ROOT / "docs" / "content.md").read_text()
+    for value in (yamlnodes.MAX_VALUES, yamlnodes.MAX_LIST_ITEMS, yamlnodes.MAX_TEXT_CHARS,
+                  fields.MAX_MARKDOWN_CHARS, markdown.MAX_HTML_DEPTH, content.MAX_SECTIONS,
+                  content.MAX_PROBLEMS):  # fmt: skip
+        assert f"| {value:,}" in doc
+    assert yamlnodes.MAX_CONTENT_BYTES == 1024 * 1024 and "| 1 MB |" in doc
