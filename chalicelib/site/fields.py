@@ -15,7 +15,6 @@ _URL_SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")
 _MEDIA_KEY = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]*$")
 # Plain decimal only: YAML 1.1 also reads 0777, 1:30, 0x7E4 and 1_000 as integers.
 _DECIMAL = re.compile(r"-?(0|[1-9][0-9]{0,17})")
-_LINK_SCHEMES = ("http", "https", "mailto")
 # What a browser drops before reading a URL: C0 controls and space at either end, tab and
 # newline anywhere (the WHATWG URL parser), so `java\tscript:` is `javascript:` to it.
 _URL_EDGES = "".join(map(chr, range(0x21)))
@@ -66,12 +65,12 @@ def is_media_key(value: str) -> bool:
 
 
 # Markdown is rendered by pure Python: some microseconds a character, ten times that for link,
-# image and emphasis marks, and tens of microseconds a text. So a file's markdown is measured in
-# characters with each of those marks counting ten and each text at least twenty; the limit
-# leaves 40 times the markdown of a long AcadHomepage page, or a one-line summary with
+# image, emphasis and HTML marks, and tens of microseconds a text. So a file's markdown is
+# measured in characters with each of those marks counting ten and each text at least twenty;
+# the limit leaves 40 times the markdown of a long AcadHomepage page, or a one-line summary with
 # **emphasis** under each of 2,000 papers.
 MAX_MARKDOWN_CHARS = 200_000
-_COSTLY_MARKS = "[]!*_~<"
+_COSTLY_MARKS = "[]()!*_~<"
 _MARK_WEIGHT = 10
 _TEXT_WEIGHT = 20
 
@@ -200,7 +199,8 @@ class Fields:
             if before <= MAX_MARKDOWN_CHARS:  # said once, where the file goes over
                 message = (
                     f"the file's markdown passes the limit of {MAX_MARKDOWN_CHARS:,} characters "
-                    "for one file here (each of [ ] ! * _ ~ < counts 10, each text at least 20)"
+                    "for one file here (each of [ ] ( ) ! * _ ~ < counts 10, each text at least "
+                    "20)"
                 )
                 self.problems.add(node, path, message)
             return ""

@@ -22,7 +22,7 @@ MAX_TEXT_CHARS = 100_000  # one text value, markdown included: 20 times a long A
 # Composing costs a few microseconds a value, so values are counted before: by what separates
 # them, which overcounts a little (a dash in a title) and never undercounts. A 2,000-paper site
 # counts 68,000.
-MAX_VALUES = 200_000
+MAX_VALUES = 150_000
 _SEPARATORS = ",:-[{\n"
 # What text may hold: no C0 controls but tab and newline, no DEL or C1 controls, no lone
 # surrogates, no non-characters XML refuses; they break /feed.xml and mean nothing on a page.
