@@ -59,7 +59,7 @@ def _load_once(
     due: Callable[[], bool], lock: threading.Lock, load: Callable[[], None], *, have_value: bool
 ) -> None:
     """Single flight: one caller loads while the others wait for it when there is nothing to
-    show yet, or go on with the last good value when there is."""  # fmt: skip
+    show yet, or go on with the last good value when there is."""
     if not lock.acquire(blocking=not have_value):
         return
     try:
