@@ -118,12 +118,13 @@ def load_site(raw: bytes, filename: str = "site.yaml") -> Site:
 
 def _load_site(raw: bytes, filename: str) -> Site:
     try:
-        root = compose_yaml(decode_content(raw))
+        text = decode_content(raw)
+        root = compose_yaml(text)
     except YamlProblems as error:
         raise ContentError(filename, error.problems) from None
     if root is None:
         raise ContentError(filename, [Problem(None, "", "the file is empty")])
-    problems = check_safe(root)
+    problems = check_safe(root, anchored="&" in text)
     if not problems:
         found = Problems()
         site = _read_site(Fields(root, "", found))

@@ -163,11 +163,12 @@ def syntax_problem(error: yaml.MarkedYAMLError) -> Problem:
     return Problem(found.line + 1, "", message)
 
 
-def check_safe(root: yaml.Node) -> list[Problem]:
+def check_safe(root: yaml.Node, *, anchored: bool = True) -> list[Problem]:
     """Problems for the first alias (a node reached twice), every non-standard tag, every text
     with a forbidden character or over MAX_TEXT_CHARS and every list or mapping over
-    MAX_LIST_ITEMS: what must be refused before anything is read."""
-    if _looks_safe(root):
+    MAX_LIST_ITEMS: what must be refused before anything is read. Pass `anchored=False` when
+    the text has no `&`: without an anchor no node can be reached twice."""
+    if _looks_safe(root, anchored):
         return []
     problems: list[Problem] = []
     seen: set[int] = set()
@@ -203,16 +204,19 @@ def check_safe(root: yaml.Node) -> list[Problem]:
     return problems
 
 
-def _looks_safe(root: yaml.Node) -> bool:
+def _looks_safe(root: yaml.Node, anchored: bool) -> bool:
     """True when check_safe would find nothing: the same walk without paths, lines or messages,
     several times faster, so a good file pays only for this one."""
     seen: set[int] = set()
     stack = [root]
     while stack:
         node = stack.pop()
-        if id(node) in seen or node.tag not in ALLOWED_TAGS:
+        if node.tag not in ALLOWED_TAGS:
             return False
-        seen.add(id(node))
+        if anchored:
+            if id(node) in seen:
+                return False
+            seen.add(id(node))
         value = node.value
         if isinstance(value, str):
             if len(value) > MAX_TEXT_CHARS or _FORBIDDEN_CHARACTER.search(value):
