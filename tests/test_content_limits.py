@@ -272,3 +272,15 @@ def test_the_content_doc_states_every_limit():
                   content.MAX_PROBLEMS):  # fmt: skip
         assert f"| {value:,}" in doc
     assert yamlnodes.MAX_CONTENT_BYTES == 1024 * 1024 and "| 1 MB |" in doc
+
+
+@pytest.mark.parametrize("year", ["0777", "02016", "1:30", "9" * 5000])
+def test_validate_command_reports_an_unreadable_integer_without_a_traceback(tmp_path, capsys, year):
+    from chalicelib.cli import main
+
+    bad = tmp_path / "site.yaml"
+    bad.write_text(PUBLICATION.format(year))
+    assert main(["validate", str(bad)]) == 1
+    out, err = capsys.readouterr()
+    assert "site.yaml:7 publications[0].year: expected an integer" in out + err
+    assert "Traceback" not in out + err

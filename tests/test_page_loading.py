@@ -92,3 +92,20 @@ def test_an_unreadable_integer_gives_503_first_and_keeps_the_good_page_after(see
     runtime.reset()
     first = runtime.homepage().page()
     assert first.status == 503 and "expected an integer" in first.body
+
+
+def test_concurrent_first_requests_wait_for_one_citation_read(seeded):
+    queries: list[str] = []
+
+    def before_query(**_):
+        queries.append("Query")
+        time.sleep(0.2)
+
+    assert runtime.homepage().sites()  # the content is read: only the citations are not yet
+    runtime.dynamodb_client().meta.events.register("before-call.dynamodb.Query", before_query)
+    responses = concurrent_pages()
+    assert queries == ["Query"]
+    assert [response.status for response in responses] == [200] * REQUESTS
+    # every page shows the numbers: none was rendered while the read was under way
+    assert len({response.body for response in responses}) == 1
+    assert runtime.homepage().citation_state() is not None
