@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -54,6 +55,21 @@ class _ContentEntry:
     site: Site | None = None
     checked_at: float = float("-inf")
     problem: str = ""
+    loading: threading.Lock = field(default_factory=threading.Lock)  # one reader at a time
+
+
+def _load_once(
+    due: Callable[[], bool], lock: threading.Lock, load: Callable[[], None], *, have_value: bool
+) -> None:
+    """Single flight: one caller loads while the others wait for it when there is nothing to
+    show yet, or go on with the last good value when there is."""
+    if not lock.acquire(blocking=not have_value):
+        return
+    try:
+        if due():  # the caller we waited for may have loaded it already
+            load()
+    finally:
+        lock.release()
 
 
 class Expiring:
@@ -65,18 +81,28 @@ class Expiring:
         self.value = initial
         self.loaded_at = float("-inf")
         self.logger = logger or logging.getLogger("acadpage")
+        self._loading = threading.Lock()
 
     def get(self, now: float) -> Any:
         """The value, loading it first when it is older than the TTL at `now`."""
         if now - self.loaded_at >= self.ttl_s:
-            self.loaded_at = now
-            try:
-                self.value = self.load()
-            except Exception as error:  # a reader must keep working on the last value
-                event = {"event": "load_failed", "what": getattr(self.load, "__name__", ""),
-                         "error": str(error)}  # fmt: skip
-                self.logger.error(json.dumps(event, ensure_ascii=False))
+            due = lambda: now - self.loaded_at >= self.ttl_s  # noqa: E731
+            _load_once(due, self._loading, lambda: self._reload(now), have_value=self.loaded)
         return self.value
+
+    @property
+    def loaded(self) -> bool:
+        """True once a load has been tried: there is a value to go on with."""
+        return self.loaded_at != float("-inf")
+
+    def _reload(self, now: float) -> None:
+        try:
+            self.value = self.load()
+        except Exception as error:  # a reader must keep working on the last value
+            event = {"event": "load_failed", "what": getattr(self.load, "__name__", ""),
+                     "error": str(error)}  # fmt: skip
+            self.logger.error(json.dumps(event, ensure_ascii=False))
+        self.loaded_at = now
 
 
 @dataclass
@@ -116,11 +142,12 @@ class Homepage:
         age = display.age_days if display else -1
         # the default file's version too: a translation's alternates come from it
         key = (filename, etag, default_etag, citation_version, age, base_path, site_root)
-        if key not in self._pages:
+        rendered = self._pages.get(key)
+        if rendered is None:
             shown = self._resolved_site(filename, etag, site, citation_version)
             html = self._render(default_site, shown, display, base_path, site_root)
-            self._remember_page(key, html)
-        body, page_etag = self._pages[key]
+            rendered = self._remember_page(key, html)
+        body, page_etag = rendered
         return PageResponse(200, body, etag=page_etag, cache_control=PAGE_CACHE_CONTROL)
 
     def sites(self) -> list[Site]:
@@ -155,11 +182,24 @@ class Homepage:
         entry = self._content.setdefault(filename, _ContentEntry())
         now = self.clock()
         if now - entry.checked_at >= self.content_ttl_s:
-            entry.checked_at = now
-            self._refresh_content(filename, entry)
+            # Marked as checked only once read: a request arriving meanwhile waits for this read
+            # (nothing good yet) or serves the last good site, never an entry half-filled.
+            due = lambda: now - entry.checked_at >= self.content_ttl_s  # noqa: E731
+            _load_once(
+                due,
+                entry.loading,
+                lambda: self._check_content(filename, entry, now),
+                have_value=entry.site is not None,
+            )
         if entry.site is None:
             raise PageUnavailable(entry.problem or f"{filename} could not be read.")
         return entry.site, entry.etag
+
+    def _check_content(self, filename: str, entry: _ContentEntry, now: float) -> None:
+        try:
+            self._refresh_content(filename, entry)
+        finally:
+            entry.checked_at = now
 
     def _refresh_content(self, filename: str, entry: _ContentEntry) -> None:
         try:
@@ -187,6 +227,9 @@ class Homepage:
             entry.problem = (
                 f"The content file {filename} has problems: {error.problems[0].format(filename)}"
             )
+        except Exception as error:  # a reading bug must not take the last good page down
+            self._log("content_unreadable", file=filename, error=repr(error))
+            entry.problem = f"The content file {filename} could not be read."
 
     def citation_state(self) -> CitationState | None:
         """The profile's citation state, read again at most once per citation TTL."""
@@ -217,11 +260,12 @@ class Homepage:
             site, display, base_path=base_path, alternates=alternates, request_root=root
         )
 
-    def _remember_page(self, key: tuple, html: str) -> None:
+    def _remember_page(self, key: tuple, html: str) -> tuple[str, str]:
         if len(self._pages) >= _RENDERED_PAGES_KEPT:
-            self._pages.pop(next(iter(self._pages)))
+            self._pages.pop(next(iter(self._pages)), None)
         etag = '"' + hashlib.sha256(html.encode()).hexdigest()[:32] + '"'
         self._pages[key] = (html, etag)
+        return html, etag
 
     def _log(self, event: str, **fields) -> None:
         self.logger.error(json.dumps({"event": event, **fields}, ensure_ascii=False))

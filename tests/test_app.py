@@ -102,7 +102,7 @@ def test_bad_content_keeps_the_last_good_page_and_logs(client, caplog):
         response = client.http.get("/")
     assert response.status_code == 200 and response.body == good
     assert '"event": "content_invalid"' in caplog.text
-    assert "site.yaml:3: YAML syntax error" in caplog.text
+    assert "site.yaml:2: YAML syntax error" in caplog.text
 
 
 def test_never_good_content_answers_503_with_a_plain_reason(client):

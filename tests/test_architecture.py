@@ -21,7 +21,7 @@ PURE_MODULES = sorted(
           for path in (CHALICELIB / "importers").rglob("*.py")),
         *(f"citations/{name}.py" for name in (
             "model", "scholar", "open_sources", "state", "items", "gs_data", "badges", "chart",
-            "status", "endpoints", "matching", "guard", "metrics", "answers",
+            "status", "endpoints", "matching", "guard", "metrics", "answers", "item_reader",
         )),
         "settings.py", "errors.py",
     ]

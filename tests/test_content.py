@@ -89,7 +89,8 @@ BAD_CONTENT = [
     ),
     pytest.param(
         "site:\n  title: [unclosed\nprofile:\n  name: x\n",
-        "site.yaml:3: YAML syntax error: did not find expected ',' or ']'",
+        "site.yaml:2: YAML syntax error: the list opened with '[' at line 2, column 10 is not "
+        "closed (did not find expected ',' or ']' at line 3, column 8)",
         id="syntax-error",
     ),
     pytest.param(
@@ -121,8 +122,8 @@ BAD_CONTENT = [
     ),
     pytest.param(
         MINIMAL + "publications:\n  - title: A\n    link: 'javascript:alert(1)'\n",
-        "site.yaml:7 publications[0].link: expected an http(s) or mailto URL, or a path, "
-        "got 'javascript:alert(1)'",
+        "site.yaml:7 publications[0].link: expected an http(s) or mailto URL, or a path on "
+        "this site such as '/cv.pdf', got 'javascript:alert(1)'",
         id="javascript-url",
     ),
     pytest.param(

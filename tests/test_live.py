@@ -216,7 +216,7 @@ def test_the_local_server_follows_a_save_bad_and_good(live_site, folder):
     _, _, html = get(live_site + "/")
     assert title_of(html) == "Saved Just Now"  # the last good page...
     assert 'id="acadpage-problems"' in html  # ...under the banner naming the problem
-    assert "site.yaml:2: YAML syntax error: did not find expected ',' or ']'" in unescape(html)
+    assert "site.yaml:1: YAML syntax error: the list opened with '[' at line 1" in unescape(html)
 
     save(folder / "site.yaml", text)
     get(f"{live_site}{LIVE_PATH}?since={version + 2}")

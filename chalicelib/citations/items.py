@@ -1,4 +1,4 @@
-"""The citation table's items: keys, compressed publication chunks, and the state read back (pure).
+"""The citation table's items as the store writes them: keys and compressed chunks (pure).
 
 Key design (see docs/citations.md): every item of a profile shares pk = PROFILE#<profile_id>; what
 the page reads sorts under CURRENT#, so one Query returns it all; history sorts under HISTORY#.
@@ -10,40 +10,48 @@ import hashlib
 import json
 import zlib
 from collections.abc import Sequence
-from dataclasses import replace
 from datetime import UTC, date, datetime
 
 from chalicelib.citations.model import CitationSnapshot, PaperCitations
 from chalicelib.citations.state import (
-    CitationState,
-    HeldNumbers,
-    HistoryPoint,
-    RefreshStatus,
-    SourceStatus,
     utc,
 )
 
 CURRENT = "CURRENT#"
+
+
 HEADER_PREFIX = "CURRENT#SNAPSHOT#"
+
+
 CHUNK_PREFIX = "CURRENT#PUBS#"
+
+
 STATUS_KEY = "CURRENT#STATUS"
+
+
 HISTORY_PREFIX = "HISTORY#"
+
+
 # A held-back snapshot lies outside CURRENT#, so the page never reads it; the status record
 # carries its headline numbers.
 HELD_HEADER_PREFIX = "HELD#SNAPSHOT#"
+
+
 HELD_CHUNK_PREFIX = "HELD#PUBS#"
 
+
 PUBLICATIONS_PER_CHUNK = 250
+
+
 # JSON bytes per chunk before compression: even incompressible rows stay far below 400 KB an item.
 CHUNK_BYTES = 120_000
+
+
 DETAIL_CHARS = 500
+
 
 # Fixed width, so DynamoDB compares these strings in time order.
 _TIME_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
-
-
-class TornRead(Exception):
-    """A read caught a refresh half-way: a header without all of its publication chunks."""
 
 
 def time_text(moment: datetime) -> str:
@@ -106,24 +114,6 @@ def publication_chunks(publications: Sequence[PaperCitations]) -> list[str]:
     return chunks
 
 
-def _publications(chunks: Sequence[bytes]) -> tuple[PaperCitations, ...]:
-    return tuple(
-        PaperCitations(
-            id=paper_id,
-            title=title,
-            citations=citations,
-            authors=authors,
-            venue=venue,
-            year=year,
-            duplicate=bool(duplicate),
-        )
-        for chunk in chunks
-        for paper_id, title, citations, authors, venue, year, duplicate in json.loads(
-            zlib.decompress(chunk)
-        )
-    )
-
-
 def text_value(value: str) -> dict:
     """A DynamoDB string attribute."""
     return {"S": value}
@@ -134,7 +124,7 @@ def number_value(value: int) -> dict:
     return {"N": str(value)}
 
 
-_OPTIONAL_NUMBERS = ("citations_since", "h_index_since", "i10_index_since", "since_year")
+OPTIONAL_NUMBERS = ("citations_since", "h_index_since", "i10_index_since", "since_year")
 
 
 def header_fields(snapshot: CitationSnapshot) -> dict:
@@ -155,7 +145,7 @@ def header_fields(snapshot: CitationSnapshot) -> dict:
     }
     if snapshot.partial:
         fields["partial"] = {"BOOL": True}
-    for name in _OPTIONAL_NUMBERS:
+    for name in OPTIONAL_NUMBERS:
         value = getattr(snapshot, name)
         if value is not None:
             fields[name] = number_value(value)
@@ -169,122 +159,6 @@ def snapshot_version(snapshot: CitationSnapshot, chunks: Sequence[str]) -> str:
     for chunk in chunks:
         digest.update(chunk.encode())
     return f"{utc(snapshot.fetched_at):%Y%m%dT%H%M%SZ}-{digest.hexdigest()[:10]}"
-
-
-def _snapshot(header: dict, chunks: dict[int, bytes]) -> CitationSnapshot:
-    source = header["source"]["S"]
-    expected = int(header["chunk_count"]["N"])
-    if sorted(chunks) != list(range(expected)):
-        raise TornRead(
-            f"the {source} snapshot {header['version']['S']} has {len(chunks)} of "
-            f"{expected} publication chunks"
-        )
-    optional = {
-        name: int(header[name]["N"]) if name in header else None for name in _OPTIONAL_NUMBERS
-    }
-    return CitationSnapshot(
-        source=source,
-        profile_id=header["profile_id"]["S"],
-        fetched_at=parse_time(header["fetched_at"]["S"]),
-        citations=int(header["citations"]["N"]),
-        h_index=int(header["h_index"]["N"]),
-        i10_index=int(header["i10_index"]["N"]),
-        name=header["name"]["S"],
-        affiliation=header["affiliation"]["S"],
-        interests=tuple(value["S"] for value in header["interests"]["L"]),
-        photo_url=header["photo_url"]["S"],
-        cites_per_year=tuple(
-            (year, count) for year, count in json.loads(header["cites_per_year"]["S"])
-        ),
-        publications=_publications([chunks[index] for index in range(expected)]),
-        partial=bool(header.get("partial", {}).get("BOOL")),
-        **optional,
-    )
-
-
-def _status(item: dict) -> RefreshStatus:
-    sources: dict[str, SourceStatus] = {}
-    for name, value in item.items():
-        kind, _, source = name.partition("_")
-        if kind not in ("attempt", "success", "held", "accepted") or not source:
-            continue
-        sources.setdefault(source, SourceStatus(source=source))
-        sources[source] = _with_status_field(sources[source], kind, value)
-    return RefreshStatus(sources=sources, revision=int(item.get("revision", {"N": "0"})["N"]))
-
-
-def _with_status_field(status: SourceStatus, kind: str, value: dict) -> SourceStatus:
-    if kind == "success":
-        return replace(status, last_success_at=parse_time(value["S"]))
-    if kind == "accepted":
-        return replace(status, accepted_at=parse_time(value["S"]))
-    fields = value["M"]
-    if kind == "attempt":
-        return replace(
-            status,
-            last_attempt_at=parse_time(fields["at"]["S"]),
-            outcome=fields["kind"]["S"],
-            detail=fields["detail"]["S"],
-        )
-    held = None
-    if "citations" in fields:
-        held = HeldNumbers(
-            fetched_at=parse_time(fields["fetched_at"]["S"]),
-            citations=int(fields["citations"]["N"]),
-            h_index=int(fields["h_index"]["N"]),
-            i10_index=int(fields["i10_index"]["N"]),
-            publications=int(fields["publications"]["N"]),
-            partial=bool(fields.get("partial", {}).get("BOOL")),
-        )
-    return replace(
-        status,
-        held_back_at=parse_time(fields["at"]["S"]),
-        held_back_reason=fields["reason"]["S"],
-        held=held,
-    )
-
-
-def held_snapshot_from_items(items: Sequence[dict]) -> CitationSnapshot | None:
-    """The held-back snapshot in the items under HELD#, or None when there is none."""
-    header = next((i for i in items if i["sk"]["S"].startswith(HELD_HEADER_PREFIX)), None)
-    if header is None:
-        return None
-    chunks: dict[int, bytes] = {}
-    for item in items:
-        sort_key = item["sk"]["S"]
-        if (
-            sort_key.startswith(HELD_CHUNK_PREFIX)
-            and item["version"]["S"] == (header["version"]["S"])
-        ):
-            chunks[int(sort_key.rsplit("#", 1)[1])] = item["rows"]["B"]
-    return _snapshot(header, chunks)
-
-
-def state_from_items(items: Sequence[dict]) -> CitationState | None:
-    """The page's state from the items under CURRENT#; None when the profile has none."""
-    headers: dict[str, dict] = {}
-    chunks: dict[tuple[str, str], dict[int, bytes]] = {}
-    status_item = None
-    for item in items:
-        sort_key = item["sk"]["S"]
-        if sort_key == STATUS_KEY:
-            status_item = item
-        elif sort_key.startswith(HEADER_PREFIX):
-            headers[item["source"]["S"]] = item
-        elif sort_key.startswith(CHUNK_PREFIX):
-            source, version, index = sort_key[len(CHUNK_PREFIX) :].split("#")
-            chunks.setdefault((source, version), {})[int(index)] = item["rows"]["B"]
-    if not headers and status_item is None:
-        return None
-    snapshots = {
-        source: _snapshot(header, chunks.get((source, header["version"]["S"]), {}))
-        for source, header in headers.items()
-    }
-    status = _status(status_item) if status_item is not None else None
-    parts = [f"{source}={headers[source]['version']['S']}" for source in sorted(headers)]
-    parts.append(f"status={status.revision if status else 0}")
-    version = hashlib.sha256("|".join(parts).encode()).hexdigest()[:16]
-    return CitationState(snapshots=snapshots, status=status, version=version)
 
 
 def chunk_items(
@@ -328,17 +202,6 @@ def history_item(snapshot: CitationSnapshot) -> dict:
         "i10_index": number_value(snapshot.i10_index),
         **({} if snapshot.partial else {"publications": number_value(len(snapshot.publications))}),
     }
-
-
-def history_point(item: dict) -> HistoryPoint:
-    """One history item read back."""
-    return HistoryPoint(
-        day=date.fromisoformat(item["day"]["S"]),
-        citations=int(item["citations"]["N"]),
-        h_index=int(item["h_index"]["N"]),
-        i10_index=int(item["i10_index"]["N"]),
-        publications=int(item["publications"]["N"]) if "publications" in item else None,
-    )
 
 
 def attempt_update(

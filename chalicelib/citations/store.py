@@ -10,24 +10,26 @@ from datetime import date, datetime
 from botocore.exceptions import BotoCoreError, ClientError
 
 from chalicelib.aws.errors import describe_aws_error
+from chalicelib.citations.item_reader import (
+    TornRead,
+    held_snapshot_from_items,
+    history_point,
+    state_from_items,
+)
 from chalicelib.citations.items import (
     CURRENT,
     HELD_CHUNK_PREFIX,
     HELD_HEADER_PREFIX,
     HISTORY_PREFIX,
     STATUS_KEY,
-    TornRead,
     attempt_update,
     chunk_items,
     chunk_key,
     header_item,
-    held_snapshot_from_items,
     history_item,
-    history_point,
     profile_key,
     publication_chunks,
     snapshot_version,
-    state_from_items,
     text_value,
 )
 from chalicelib.citations.model import CitationSnapshot

@@ -15,7 +15,8 @@ from chalicelib.citations.matching import (
     normalize_title,
 )
 from chalicelib.citations.model import PaperCitations
-from chalicelib.site.content import Author, Publication, Section, Site
+from chalicelib.site.content import Section, Site
+from chalicelib.site.entries import Author, Publication
 from chalicelib.site.listing import PublicationListing
 
 

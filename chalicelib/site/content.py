@@ -9,22 +9,26 @@ import yaml
 
 from chalicelib.errors import UserError
 from chalicelib.settings import SCHOLAR_ID
-from chalicelib.site.fields import Fields, Problems, describe, is_url
+from chalicelib.site.entries import PAPER_ID as PAPER_ID  # the importers' name for it
+from chalicelib.site.entries import PAPER_LINK_LABELS as PAPER_LINK_LABELS
+from chalicelib.site.entries import DatedEntry, Publication, read_dated, read_publication
+from chalicelib.site.fields import Fields, Problems, is_url, url_scheme
 from chalicelib.site.listing import PublicationListing, read_listing
-from chalicelib.site.markdown import markdown_block, markdown_inline
 from chalicelib.site.origins import normal_origin, origin_problem
 from chalicelib.site.profile_links import LINK_KINDS, ProfileLink, link_url
 from chalicelib.site.yamlnodes import (
     Problem,
     YamlProblems,
     check_safe,
+    collector_paused,
     compose_yaml,
     decode_content,
 )
 
 LANGUAGE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$")
 ANCHOR = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*$")
-PAPER_ID = re.compile(r"^[A-Za-z0-9_-]{12}:[A-Za-z0-9_-]+$")
+MAX_SECTIONS = 100  # a page with 100 sections is already unreadable; each costs a render
+MAX_PROBLEMS = 100  # problems listed; the rest are counted, so a broken file gives a short report
 
 
 class ContentError(UserError):
@@ -67,46 +71,6 @@ class Profile:
 
 
 @dataclass(frozen=True)
-class DatedEntry:
-    """A news item, award, degree, talk or internship: a date and one line of markdown."""
-
-    date: str
-    html: str
-
-
-@dataclass(frozen=True)
-class PaperLink:
-    """A link under a publication: pdf, code, project, video, slides..."""
-
-    label: str
-    url: str
-
-
-@dataclass(frozen=True)
-class Author:
-    """One author of a publication; `is_owner` is highlighted."""
-
-    name: str
-    is_owner: bool
-
-
-@dataclass(frozen=True)
-class Publication:
-    """One paper; featured ones get the image paper box, the rest a compact line."""
-
-    title: str
-    authors: tuple[Author, ...]
-    venue: str = ""
-    year: int | None = None
-    link: str = ""
-    image: str = ""
-    featured: bool = False
-    scholar_id: str = ""  # USER:PUBID, for the per-paper citation count
-    links: tuple[PaperLink, ...] = ()
-    description_html: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
 class Section:
     """One section of the page, in the order given, listed in the top navigation bar."""
 
@@ -140,17 +104,6 @@ SECTION_KINDS: dict[str, tuple[str, str, str]] = {
     "internships": ("Internships", "💻", "internships"),
 }
 DATED_KINDS = ("news", "awards", "education", "talks", "internships")
-PAPER_LINK_LABELS = {
-    "pdf": "PDF",
-    "code": "Code",
-    "project": "Project",
-    "video": "Video",
-    "slides": "Slides",
-    "poster": "Poster",
-    "arxiv": "arXiv",
-    "doi": "DOI",
-    "bibtex": "BibTeX",
-}
 
 
 def media_url(value: str, media_root: str) -> str:
@@ -162,20 +115,34 @@ def media_url(value: str, media_root: str) -> str:
 
 def load_site(raw: bytes, filename: str = "site.yaml") -> Site:
     """The validated site of a content file's bytes; raises ContentError listing every problem."""
+    with collector_paused():
+        return _load_site(raw, filename)
+
+
+def _load_site(raw: bytes, filename: str) -> Site:
     try:
-        root = compose_yaml(decode_content(raw))
+        text = decode_content(raw)
+        root = compose_yaml(text)
     except YamlProblems as error:
         raise ContentError(filename, error.problems) from None
     if root is None:
         raise ContentError(filename, [Problem(None, "", "the file is empty")])
-    unsafe = check_safe(root)
-    if unsafe:
-        raise ContentError(filename, unsafe)
-    problems = Problems()
-    site = _read_site(Fields(root, "", problems))
-    if problems.items:
-        raise ContentError(filename, problems.items)
+    problems = check_safe(root, anchored="&" in text)
+    if not problems:
+        found = Problems()
+        site = _read_site(Fields(root, "", found))
+        problems = found.items
+    if problems:
+        raise ContentError(filename, _shortened(problems))
     return site
+
+
+def _shortened(problems: list[Problem]) -> list[Problem]:
+    """The first MAX_PROBLEMS problems, and how many more there are."""
+    if len(problems) <= MAX_PROBLEMS:
+        return problems
+    more = Problem(None, "", f"and {len(problems) - MAX_PROBLEMS:,} more problems")
+    return [*problems[:MAX_PROBLEMS], more]
 
 
 def _read_site(top: Fields) -> Site:
@@ -237,8 +204,9 @@ def _read_profile(fields: Fields) -> Profile:
         if not value:
             continue
         url = link_url(kind, value)
-        if url is None:
-            fields.expect(kind, fields.values[kind], f"a full https URL for {label}")
+        if url is None or (url_scheme(value) is not None and not is_url(value)):
+            wanted = "a user name or " if LINK_KINDS[kind][1] else ""
+            fields.expect(kind, fields.values[kind], f"{wanted}a full https URL for {label}")
         elif kind == "email" and not re.match(r"^[^@\s]+@[^@\s]+$", value):
             fields.expect(kind, fields.values[kind], "an email address")
         else:
@@ -262,23 +230,39 @@ def _read_profile(fields: Fields) -> Profile:
 
 
 def _read_sections(top: Fields, owner_names: tuple[str, ...]) -> tuple[Section, ...]:
-    """Sections in the order of `sections` (or the default order), with their content."""
+    """Sections in the order of `sections` (or the default order), each content part read once."""
     listed = top.items("sections") if "sections" in top else None
+    if listed is not None and len(listed) > MAX_SECTIONS:
+        message = f"{len(listed):,} sections; the limit is {MAX_SECTIONS}"
+        top.problems.add(top.values["sections"], "sections", message)
+        top.read.update(SECTION_KINDS)  # their content is not read: nothing else to say of it
+        return ()
     order = (
         listed if listed is not None else [(kind, None) for kind in SECTION_KINDS if kind in top]
     )
+    owners = frozenset(name.casefold() for name in owner_names)
     sections: list[Section] = []
-    shown: set[str] = set()
+    shown: dict[str, str] = {}  # kind -> the path of the section showing it
+    anchors: set[str] = set()
+    read: dict[str, tuple] = {}  # kind -> its entries, read at the first section showing them
     for path, node in order:
-        section = _read_section(top, path, node, owner_names)
+        kind = _section_kind(top, path, node)
+        # A list from the citation store shows other rows beside the file's own papers.
+        if kind in shown and not _is_listing(node):
+            message = f"{kind!r} is already shown by {shown[kind]}; each part can be shown once"
+            top.problems.add(node, path, message)
+            continue
+        section = _read_section(top, path, node, kind, owners, read)
         if section is None:
             continue
-        if section.id in {s.id for s in sections}:
+        if section.id in anchors:
             top.problems.add(node, path, f"the anchor id {section.id!r} is used by two sections")
-        shown.add(section.kind)
+        anchors.add(section.id)
+        if kind != "markdown" and not _is_listing(node):
+            shown[kind] = path
         sections.append(section)
     for kind in SECTION_KINDS:
-        if kind in top and kind not in shown:
+        if kind in top and kind not in shown and kind not in read:
             node = top.values[kind]
             top.problems.add(
                 node, kind, f"has content but no section shows it; add '{kind}' to sections"
@@ -287,18 +271,38 @@ def _read_sections(top: Fields, owner_names: tuple[str, ...]) -> tuple[Section, 
     return tuple(sections)
 
 
-def _read_section(top: Fields, path: str, node, owner_names) -> Section | None:
-    """One section entry: a kind's name, or a mapping with `type` or with `markdown`."""
+def _section_kind(top: Fields, path: str, node) -> str:
+    """What a section entry shows: a kind's name, or a mapping's `type` (or `markdown`)."""
     if node is None:  # the default order: a kind's name only
-        fields, kind = None, path
-    elif isinstance(node, yaml.ScalarNode):
-        fields, kind = None, str(node.value)
-    else:
-        fields = Fields(node, path, top.problems)
-        kind = fields.text("type", "markdown" if "markdown" in fields else "")
+        return path
+    if isinstance(node, yaml.ScalarNode):
+        return str(node.value)
+    if isinstance(node, yaml.MappingNode):
+        keys = {str(key.value): value for key, value in node.value}
+        kind = keys.get("type")
+        if isinstance(kind, yaml.ScalarNode):
+            return str(kind.value).strip()
+        return "markdown" if "markdown" in keys else ""
+    return ""
+
+
+def _is_listing(node) -> bool:
+    """True for a section entry that lists the citation store's rows (`from: scholar`)."""
+    return isinstance(node, yaml.MappingNode) and any(k.value == "from" for k, _ in node.value)
+
+
+def _read_section(top: Fields, path: str, node, kind: str, owners, read: dict) -> Section | None:
+    """One section entry: a kind's name, or a mapping with `type` or with `markdown`."""
+    plain = node is None or isinstance(node, yaml.ScalarNode)
+    fields = None if plain else Fields(node, path, top.problems)
+    if fields is not None:
+        fields.text("type")  # read by _section_kind; checked as text here
     if kind not in (*SECTION_KINDS, "markdown"):
         wanted = ", ".join(repr(k) for k in (*SECTION_KINDS, "markdown"))
         top.problems.add(node, path, f"expected a section type ({wanted}), got {kind!r}")
+        return None
+    if kind == "markdown" and fields is None:
+        top.problems.add(node, path, "expected a mapping with id, title and markdown")
         return None
     title, icon, anchor = SECTION_KINDS.get(kind, ("", "", ""))
     if fields is not None:
@@ -311,19 +315,20 @@ def _read_section(top: Fields, path: str, node, owner_names) -> Section | None:
     section = Section(kind, anchor, title, icon)
     if kind == "markdown":
         section = _with_content(
-            section, html=markdown_block(fields.text("markdown", required=True))
+            section, html=fields.markdown("markdown", block=True, required=True)
         )
     elif kind == "about":
-        section = _with_content(section, html=markdown_block(top.text("about")))
+        section = _with_content(section, html=top.markdown("about", block=True))
     elif kind == "publications":
-        pubs = tuple(
-            _read_publication(Fields(n, p, top.problems), owner_names)
-            for p, n in top.items("publications")
-        )
+        if kind not in read:
+            read[kind] = tuple(
+                read_publication(Fields(n, p, top.problems), owners)
+                for p, n in top.items("publications")
+            )
         listing = read_listing(fields) if fields is not None else None
-        section = _with_content(section, publications=pubs, listing=listing)
+        section = _with_content(section, publications=read[kind], listing=listing)
     else:
-        entries = tuple(_read_dated(Fields(n, p, top.problems)) for p, n in top.items(kind))
+        entries = tuple(read_dated(Fields(n, p, top.problems)) for p, n in top.items(kind))
         section = _with_content(section, entries=entries)
     if fields is not None:
         fields.done()
@@ -332,78 +337,3 @@ def _read_section(top: Fields, path: str, node, owner_names) -> Section | None:
 
 def _with_content(section: Section, **content) -> Section:
     return Section(section.kind, section.id, section.title, section.icon, **content)
-
-
-def _read_dated(fields: Fields) -> DatedEntry:
-    entry = DatedEntry(
-        date=fields.text("date"), html=markdown_inline(fields.text("text", required=True))
-    )
-    fields.done()
-    return entry
-
-
-def _read_publication(fields: Fields, owner_names: tuple[str, ...]) -> Publication:
-    year = fields.integer("year")
-    if year is not None and not 1000 <= year <= 9999:
-        fields.expect("year", fields.values["year"], "a four-digit year")
-    scholar_id = fields.text("scholar_id")
-    if scholar_id and not PAPER_ID.fullmatch(scholar_id):
-        fields.expect(
-            "scholar_id",
-            fields.values["scholar_id"],
-            "'USER:PUBID' as in Scholar's citation_for_view",
-        )
-        scholar_id = ""
-    owners = {name.casefold() for name in owner_names}
-    authors = tuple(Author(name, name.casefold() in owners) for name in fields.texts("authors"))
-    publication = Publication(
-        title=fields.text("title", required=True),
-        authors=authors,
-        venue=fields.text("venue"),
-        year=year,
-        link=fields.link("link"),
-        image=fields.media("image"),
-        featured=fields.boolean("featured"),
-        scholar_id=scholar_id,
-        links=_read_paper_links(fields),
-        description_html=tuple(markdown_inline(line) for line in fields.texts("description")),
-    )
-    fields.done()
-    return publication
-
-
-def _read_paper_links(fields: Fields) -> tuple[PaperLink, ...]:
-    """`links:` as a mapping (`pdf: URL`) or a list of {label, url}."""
-    node = fields.node_of("links")
-    if node is None:
-        return ()
-    path = fields.where("links")
-    links = []
-    if isinstance(node, yaml.MappingNode):
-        for key, value in node.value:
-            url = str(value.value).strip() if isinstance(value, yaml.ScalarNode) else ""
-            if not _link_ok(url):
-                fields.problems.add(
-                    value,
-                    f"{path}.{key.value}",
-                    f"expected an http(s) URL or a path, got {describe(value)}",
-                )
-                continue
-            label = PAPER_LINK_LABELS.get(str(key.value).lower(), str(key.value))
-            links.append(PaperLink(label, url))
-    elif isinstance(node, yaml.SequenceNode):
-        for i, item in enumerate(node.value):
-            link = Fields(item, f"{path}[{i}]", fields.problems)
-            label, url = link.text("label", required=True), link.link("url", required=True)
-            link.done()
-            if label and url:
-                links.append(PaperLink(label, url))
-    else:
-        fields.expect(
-            "links", node, "a mapping such as 'pdf: https://...' or a list of {label, url}"
-        )
-    return tuple(links)
-
-
-def _link_ok(url: str) -> bool:
-    return bool(url) and (is_url(url) or not re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", url))

@@ -7,11 +7,19 @@ import re
 
 import yaml
 
+from chalicelib.site.markdown import HtmlTooDeep, markdown_block, markdown_inline
 from chalicelib.site.yamlnodes import Problem, join_path, line_of
 
 _CORE = "tag:yaml.org,2002:"
 _URL_SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")
 _MEDIA_KEY = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]*$")
+# Plain decimal only: YAML 1.1 also reads 0777, 1:30, 0x7E4 and 1_000 as integers.
+_DECIMAL = re.compile(r"-?(0|[1-9][0-9]{0,17})")
+# What a browser drops before reading a URL: C0 controls and space at either end, tab and
+# newline anywhere (the WHATWG URL parser), so `java\tscript:` is `javascript:` to it.
+_URL_EDGES = "".join(map(chr, range(0x21)))
+_URL_DROPPED = str.maketrans("", "", "\t\n\r")
+LINK_EXPECTED = "an http(s) or mailto URL, or a path on this site such as '/cv.pdf'"
 
 
 def describe(node: yaml.Node) -> str:
@@ -25,9 +33,30 @@ def describe(node: yaml.Node) -> str:
     return repr(node.value)
 
 
+def url_scheme(value: str) -> str | None:
+    """The scheme a browser reads in `value` (lower case), or None for a relative reference."""
+    found = _URL_SCHEME.match(value.strip(_URL_EDGES).translate(_URL_DROPPED))
+    return found.group(1).lower() if found else None
+
+
 def is_url(value: str) -> bool:
-    """True for absolute http(s) and mailto URLs."""
-    return value.startswith(("http://", "https://", "mailto:"))
+    """True for absolute http(s) and mailto URLs, read the way a browser reads them."""
+    return _is_plain(value) and value.startswith(("http://", "https://", "mailto:"))
+
+
+def is_link(value: str) -> bool:
+    """True for what a link may point at: an http(s) or mailto URL, or a path on this site
+    (one `/` not followed by another or a backslash, which browsers read as another host)."""
+    if not _is_plain(value):
+        return False
+    if url_scheme(value) is not None:
+        return is_url(value)
+    return value.startswith("/") and not value.startswith(("//", "/\\"))
+
+
+def _is_plain(value: str) -> bool:
+    """No character a browser would drop or strip, so what is checked is what it reads."""
+    return value == value.strip(_URL_EDGES).translate(_URL_DROPPED)
 
 
 def is_media_key(value: str) -> bool:
@@ -35,11 +64,29 @@ def is_media_key(value: str) -> bool:
     return bool(_MEDIA_KEY.fullmatch(value)) and ".." not in value
 
 
+# Markdown is rendered by pure Python: some microseconds a character, ten times that for link,
+# image, emphasis and HTML marks, and tens of microseconds a text. So a file's markdown is
+# measured in characters with each of those marks counting ten and each text at least twenty;
+# the limit leaves 40 times the markdown of a long AcadHomepage page, or a one-line summary with
+# **emphasis** under each of 2,000 papers.
+MAX_MARKDOWN_CHARS = 200_000
+_COSTLY_MARKS = "[]()!*_~<"
+_MARK_WEIGHT = 10
+_TEXT_WEIGHT = 20
+
+
+def markdown_cost(text: str) -> int:
+    """What a markdown text counts towards MAX_MARKDOWN_CHARS."""
+    marks = sum(map(text.count, _COSTLY_MARKS))
+    return max(_TEXT_WEIGHT, len(text) + (_MARK_WEIGHT - 1) * marks)
+
+
 class Problems:
-    """The problems found in one file, in order."""
+    """The problems found in one file, in order, and how much markdown it has asked for."""
 
     def __init__(self) -> None:
         self.items: list[Problem] = []
+        self.markdown_chars = 0
 
     def add(self, node: yaml.Node | None, path: str, message: str) -> None:
         """Record a problem at a node's line."""
@@ -100,10 +147,10 @@ class Fields:
         node = self.node_of(name, required)
         if node is None:
             return None
-        if not isinstance(node, yaml.ScalarNode) or node.tag != _CORE + "int":
+        if node.tag != _CORE + "int" or not _DECIMAL.fullmatch(str(node.value)):
             self.expect(name, node, "an integer")
             return None
-        return int(node.value.replace("_", ""), 0)
+        return int(node.value)
 
     def boolean(self, name: str, default: bool = False) -> bool:
         """A true/false field."""
@@ -118,9 +165,8 @@ class Fields:
     def link(self, name: str, required: bool = False) -> str:
         """A URL field: http(s), mailto, or a path on this site; never javascript: and the like."""
         value = self.text(name, required=required)
-        if value and _URL_SCHEME.match(value) and not is_url(value):
-            node = self.values[name]
-            self.expect(name, node, "an http(s) or mailto URL, or a path")
+        if value and not is_link(value):
+            self.expect(name, self.values[name], LINK_EXPECTED)
             return ""
         return value
 
@@ -132,6 +178,37 @@ class Fields:
             self.expect(name, node, "an https URL or a media key such as 'avatar.png'")
             return ""
         return value
+
+    def markdown(self, name: str, *, block: bool = False, required: bool = False) -> str:
+        """A markdown field as sanitized HTML: a document, or (not `block`) one line."""
+        text = self.text(name, required=required)
+        return self._html(text, block, self.values.get(name), self.where(name))
+
+    def markdown_lines(self, name: str) -> tuple[str, ...]:
+        """A list of one-line markdown values (or a single one) as sanitized HTML."""
+        return tuple(
+            self._html(text, False, node, path) for path, node, text in self._text_items(name)
+        )
+
+    def _html(self, text: str, block: bool, node: yaml.Node | None, path: str) -> str:
+        if not text:
+            return ""
+        before = self.problems.markdown_chars
+        self.problems.markdown_chars += markdown_cost(text)
+        if self.problems.markdown_chars > MAX_MARKDOWN_CHARS:
+            if before <= MAX_MARKDOWN_CHARS:  # said once, where the file goes over
+                message = (
+                    f"the file's markdown passes the limit of {MAX_MARKDOWN_CHARS:,} characters "
+                    "for one file here (each of [ ] ( ) ! * _ ~ < counts 10, each text at least "
+                    "20)"
+                )
+                self.problems.add(node, path, message)
+            return ""
+        try:
+            return markdown_block(text) if block else markdown_inline(text)
+        except HtmlTooDeep as error:
+            self.problems.add(node, path, str(error))
+            return ""
 
     def items(self, name: str, required: bool = False) -> list[tuple[str, yaml.Node]]:
         """A list field as (path, node) pairs."""
@@ -145,18 +222,22 @@ class Fields:
 
     def texts(self, name: str) -> tuple[str, ...]:
         """A list of text values; a single text is taken as a list of one."""
+        return tuple(text for _, _, text in self._text_items(name))
+
+    def _text_items(self, name: str) -> list[tuple[str, yaml.Node, str]]:
+        """(path, node, text) of each text in a list field, or of a single text."""
         node = self.node_of(name)
         if node is None:
-            return ()
+            return []
         if isinstance(node, yaml.ScalarNode):
-            return (str(node.value).strip(),)
+            return [(self.where(name), node, str(node.value).strip())]
         values = []
         for path, item in self.items(name):
             if isinstance(item, yaml.ScalarNode):
-                values.append(str(item.value).strip())
+                values.append((path, item, str(item.value).strip()))
             else:
                 self.problems.add(item, path, f"expected text, got {describe(item)}")
-        return tuple(values)
+        return values
 
     def choice(self, name: str, options: tuple[str, ...], default: str) -> str:
         """A text field that must be one of `options`."""
@@ -176,6 +257,8 @@ class Fields:
         for key, _ in self.node.value:
             name = str(key.value)
             if name not in self.read:
-                close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
+                # past a screenful of problems nobody reads the suggestions: skip their cost
+                many = len(self.problems.items) > 100
+                close = [] if many else difflib.get_close_matches(name, known, n=1, cutoff=0.6)
                 hint = f"; did you mean {close[0]!r}?" if close else ""
                 self.problems.add(key, self.where(name), f"unknown field{hint}")

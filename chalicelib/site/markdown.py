@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 # What content may use: the seed's paper-box divs, citation spans, images, and ordinary markup.
@@ -21,21 +22,37 @@ ALLOWED_ATTRIBUTES = {
     "ol": {"start"},
 }
 URL_SCHEMES = {"http", "https", "mailto"}
+# The sanitizer's HTML parser slows down with the square of the nesting depth (200,000 unclosed
+# <div>s took minutes); real content nests a few levels, tables and lists inside divs a dozen.
+MAX_HTML_DEPTH = 100
+_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)")
+# Elements that never hold others, or that the next sibling closes: they add no depth.
+_FLAT_ELEMENTS = {
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track",
+    "wbr", "p", "li", "dt", "dd", "tr", "td", "th", "option", "optgroup", "rt", "rp",
+}  # fmt: skip
+
+
+class HtmlTooDeep(ValueError):
+    """Markdown whose HTML nests more than MAX_HTML_DEPTH elements deep."""
 
 
 @lru_cache(maxsize=1)
 def _parser():
     from markdown_it import MarkdownIt  # imported on first render, not on the warm page path
 
-    return MarkdownIt("commonmark", {"html": True}).enable("table").enable("strikethrough")
+    # maxNesting 10, not 20: each unclosed `[` costs the parser a scan per nesting level, and
+    # content nests lists, quotes and emphasis a few levels deep at most.
+    options = {"html": True, "maxNesting": 10}
+    return MarkdownIt("commonmark", options).enable("table").enable("strikethrough")
 
 
-def sanitize_html(html: str) -> str:
-    """HTML with scripts, event handlers and javascript: URLs removed."""
-    import nh3
+@lru_cache(maxsize=1)
+def _cleaner():
+    import nh3  # as the parser: loaded with the first content file
 
-    return nh3.clean(
-        html,
+    # One cleaner for every field: building its rules took most of a short field's time.
+    return nh3.Cleaner(
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
         url_schemes=URL_SCHEMES,
@@ -44,11 +61,35 @@ def sanitize_html(html: str) -> str:
     )
 
 
+def sanitize_html(html: str) -> str:
+    """HTML with scripts, event handlers and javascript: URLs removed."""
+    return _cleaner().clean(html)
+
+
+def html_depth(html: str) -> int:
+    """How deep elements nest in `html`, counted from its tags without parsing it."""
+    depth = deepest = 0
+    for closing, name in _TAG.findall(html):
+        if name.lower() in _FLAT_ELEMENTS:
+            continue
+        depth = max(depth - 1, 0) if closing else depth + 1
+        deepest = max(deepest, depth)
+    return deepest
+
+
+def _bounded(html: str) -> str:
+    """Sanitized `html`; raises HtmlTooDeep before the sanitizer meets deep nesting."""
+    depth = html_depth(html)
+    if depth > MAX_HTML_DEPTH:
+        raise HtmlTooDeep(f"its HTML nests {depth:,} elements deep; the limit is {MAX_HTML_DEPTH}")
+    return sanitize_html(html)
+
+
 def markdown_block(text: str) -> str:
     """Sanitized HTML for a markdown document (paragraphs, lists, raw HTML blocks)."""
-    return sanitize_html(_parser().render(text)) if text.strip() else ""
+    return _bounded(_parser().render(text)) if text.strip() else ""
 
 
 def markdown_inline(text: str) -> str:
     """Sanitized HTML for one line of markdown, without a wrapping paragraph."""
-    return sanitize_html(_parser().renderInline(text.strip())) if text.strip() else ""
+    return _bounded(_parser().renderInline(text.strip())) if text.strip() else ""

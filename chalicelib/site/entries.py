@@ -1,0 +1,131 @@
+"""The entries of a section: dated lines and publications, each read from its mapping (pure)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import yaml
+
+from chalicelib.site.fields import LINK_EXPECTED, Fields, describe, is_link
+
+PAPER_ID = re.compile(r"^[A-Za-z0-9_-]{12}:[A-Za-z0-9_-]+$")
+PAPER_LINK_LABELS = {
+    "pdf": "PDF",
+    "code": "Code",
+    "project": "Project",
+    "video": "Video",
+    "slides": "Slides",
+    "poster": "Poster",
+    "arxiv": "arXiv",
+    "doi": "DOI",
+    "bibtex": "BibTeX",
+}
+
+
+@dataclass(frozen=True)
+class DatedEntry:
+    """A news item, award, degree, talk or internship: a date and one line of markdown."""
+
+    date: str
+    html: str
+
+
+@dataclass(frozen=True)
+class PaperLink:
+    """A link under a publication: pdf, code, project, video, slides..."""
+
+    label: str
+    url: str
+
+
+@dataclass(frozen=True)
+class Author:
+    """One author of a publication; `is_owner` is highlighted."""
+
+    name: str
+    is_owner: bool
+
+
+@dataclass(frozen=True)
+class Publication:
+    """One paper; featured ones get the image paper box, the rest a compact line."""
+
+    title: str
+    authors: tuple[Author, ...]
+    venue: str = ""
+    year: int | None = None
+    link: str = ""
+    image: str = ""
+    featured: bool = False
+    scholar_id: str = ""  # USER:PUBID, for the per-paper citation count
+    links: tuple[PaperLink, ...] = ()
+    description_html: tuple[str, ...] = ()
+
+
+def read_dated(fields: Fields) -> DatedEntry:
+    """One dated entry: `date` as written and `text` as one line of markdown."""
+    entry = DatedEntry(date=fields.text("date"), html=fields.markdown("text", required=True))
+    fields.done()
+    return entry
+
+
+def read_publication(fields: Fields, owners: frozenset[str]) -> Publication:
+    """One publication; authors whose casefolded name is in `owners` are the owner."""
+    year = fields.integer("year")
+    if year is not None and not 1000 <= year <= 9999:
+        fields.expect("year", fields.values["year"], "a four-digit year")
+    scholar_id = fields.text("scholar_id")
+    if scholar_id and not PAPER_ID.fullmatch(scholar_id):
+        fields.expect(
+            "scholar_id",
+            fields.values["scholar_id"],
+            "'USER:PUBID' as in Scholar's citation_for_view",
+        )
+        scholar_id = ""
+    authors = tuple(Author(name, name.casefold() in owners) for name in fields.texts("authors"))
+    publication = Publication(
+        title=fields.text("title", required=True),
+        authors=authors,
+        venue=fields.text("venue"),
+        year=year,
+        link=fields.link("link"),
+        image=fields.media("image"),
+        featured=fields.boolean("featured"),
+        scholar_id=scholar_id,
+        links=_read_paper_links(fields),
+        description_html=fields.markdown_lines("description"),
+    )
+    fields.done()
+    return publication
+
+
+def _read_paper_links(fields: Fields) -> tuple[PaperLink, ...]:
+    """`links:` as a mapping (`pdf: URL`) or a list of {label, url}."""
+    node = fields.node_of("links")
+    if node is None:
+        return ()
+    path = fields.where("links")
+    links = []
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            url = str(value.value).strip() if isinstance(value, yaml.ScalarNode) else ""
+            if not is_link(url):
+                fields.problems.add(
+                    value, f"{path}.{key.value}", f"expected {LINK_EXPECTED}, got {describe(value)}"
+                )
+                continue
+            label = PAPER_LINK_LABELS.get(str(key.value).lower(), str(key.value))
+            links.append(PaperLink(label, url))
+    elif isinstance(node, yaml.SequenceNode):
+        for i, item in enumerate(node.value):
+            link = Fields(item, f"{path}[{i}]", fields.problems)
+            label, url = link.text("label", required=True), link.link("url", required=True)
+            link.done()
+            if label and url:
+                links.append(PaperLink(label, url))
+    else:
+        fields.expect(
+            "links", node, "a mapping such as 'pdf: https://...' or a list of {label, url}"
+        )
+    return tuple(links)
