@@ -9,6 +9,7 @@ import yaml
 
 from chalicelib.errors import UserError
 from chalicelib.settings import SCHOLAR_ID
+from chalicelib.site.authors import Author, read_authors
 from chalicelib.site.fields import Fields, Problems, describe, is_url
 from chalicelib.site.markdown import markdown_block, markdown_inline
 from chalicelib.site.profile_links import LINK_KINDS, ProfileLink, link_url
@@ -70,6 +71,7 @@ class DatedEntry:
 
     date: str
     html: str
+    details_html: tuple[str, ...] = ()  # bullets under the entry (an internship's tasks)
 
 
 @dataclass(frozen=True)
@@ -78,14 +80,6 @@ class PaperLink:
 
     label: str
     url: str
-
-
-@dataclass(frozen=True)
-class Author:
-    """One author of a publication; `is_owner` is highlighted."""
-
-    name: str
-    is_owner: bool
 
 
 @dataclass(frozen=True)
@@ -102,6 +96,8 @@ class Publication:
     scholar_id: str = ""  # USER:PUBID, for the per-paper citation count
     links: tuple[PaperLink, ...] = ()
     description_html: tuple[str, ...] = ()
+    group: str = ""  # a sub-heading over this paper and the next ones of the same group
+    badge: str = ""  # the image's badge when it is not the venue ("VLA model")
 
 
 @dataclass(frozen=True)
@@ -135,8 +131,9 @@ SECTION_KINDS: dict[str, tuple[str, str, str]] = {
     "education": ("Educations", "📖", "educations"),
     "talks": ("Invited Talks", "💬", "invited-talks"),
     "internships": ("Internships", "💻", "internships"),
+    "service": ("Academic Service", "📫", "academic-service"),
 }
-DATED_KINDS = ("news", "awards", "education", "talks", "internships")
+DATED_KINDS = ("news", "awards", "education", "talks", "internships", "service")
 PAPER_LINK_LABELS = {
     "pdf": "PDF",
     "code": "Code",
@@ -331,7 +328,9 @@ def _with_content(section: Section, **content) -> Section:
 
 def _read_dated(fields: Fields) -> DatedEntry:
     entry = DatedEntry(
-        date=fields.text("date"), html=markdown_inline(fields.text("text", required=True))
+        date=fields.text("date"),
+        html=markdown_inline(fields.text("text", required=True)),
+        details_html=tuple(markdown_inline(line) for line in fields.texts("details")),
     )
     fields.done()
     return entry
@@ -349,8 +348,7 @@ def _read_publication(fields: Fields, owner_names: tuple[str, ...]) -> Publicati
             "'USER:PUBID' as in Scholar's citation_for_view",
         )
         scholar_id = ""
-    owners = {name.casefold() for name in owner_names}
-    authors = tuple(Author(name, name.casefold() in owners) for name in fields.texts("authors"))
+    authors = read_authors(fields.texts("authors"), owner_names)
     publication = Publication(
         title=fields.text("title", required=True),
         authors=authors,
@@ -362,6 +360,8 @@ def _read_publication(fields: Fields, owner_names: tuple[str, ...]) -> Publicati
         scholar_id=scholar_id,
         links=_read_paper_links(fields),
         description_html=tuple(markdown_inline(line) for line in fields.texts("description")),
+        group=fields.text("group"),
+        badge=fields.text("badge"),
     )
     fields.done()
     return publication

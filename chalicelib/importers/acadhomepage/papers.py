@@ -1,0 +1,356 @@
+"""Papers of an about page -> structured publications (pure).
+
+A paper is a box (`paper-box`, `paper-box-top`, `paper-box-bottom`, or a bare `paper-box-text`
+div, its inside written in markdown or in HTML) or a list item (one line, `- [Title](url), A, **B**,
+**Venue**`, or several: title, authors, venue and links on their own lines). Sub-headings group
+the papers under them.
+"""
+
+from __future__ import annotations
+
+import re
+
+from chalicelib.importers.acadhomepage.dated import BULLET, HTML_ONLY, SUB_HEADING
+from chalicelib.importers.acadhomepage.page import PageReading, media_key, plain, strip_tags
+from chalicelib.importers.acadhomepage.source import Line
+from chalicelib.site.content import PAPER_ID, PAPER_LINK_LABELS
+from chalicelib.site.fields import is_url
+
+PAPER_BOX = re.compile(r"class=['\"]paper-box[\w-]*['\"]")
+BOX_TEXT = re.compile(r"class=['\"]paper-box-text['\"]")
+BADGE = re.compile(r"<(?P<tag>div|span)\s+class=['\"]badge['\"]\s*>(?P<venue>.*?)</(?P=tag)>", re.S)
+IMAGE = re.compile(r"<img\s[^>]*?src=['\"](?P<src>[^'\"]+)['\"][^>]*>", re.S)
+MD_IMAGE = re.compile(r"!\[(?P<alt>[^\]]*)\]\((?P<src>[^)\s]+)[^)]*\)")
+CITATION_SPAN = re.compile(
+    r"(?:<(?:strong|b)>\s*)?<span\s+class=['\"]show_paper_citations['\"]\s+data=['\"]"
+    r"(?P<id>[^'\"]+)['\"]\s*>\s*</span>(?:\s*</(?:strong|b)>)?"
+)
+MD_LINK = re.compile(r"\[(?P<label>(?:[^\[\]]|\\\[|\\\]|\[[^\]]*\])*)\]\((?P<url>[^)\s]+)\)")
+LEADING_LINK = re.compile(r"^\[(?P<title>(?:[^\[\]]|\[[^\]]*\])+?)\]\((?P<url>[^)\s]+)\)")
+LEADING_BOLD = re.compile(r"^(\*{2,3}|__)(?P<title>.+?)\1")
+YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
+MARKS = re.compile(
+    r"(?:\s*(?:\\\*|\*|†|‡|#|\$\^?\{?(?:\\dagger|\\ddagger|\*|\\ast|#)\}?\$|\^\*|\^†))+$"
+)
+BUTTON_WORDS = re.compile(
+    r"^(?:(?:paper|pdf|code|project|page|video|slides?|poster|arxiv|doi|bibtex|bib|html|demo|"
+    r"website|data(?:set)?|blog|talk|github|supp\w*|abs|link|openreview|model|media|press|"
+    r"huggingface|hf|colab)\b|\W)+",
+    re.I,
+)
+STATUS_WORDS = re.compile(
+    r"^(?:accepted|published|to appear|in press|oral|spotlight|poster|under review|submitted)", re.I
+)
+VENUE_WORDS = re.compile(
+    r"arxiv|preprint|journal|conference|proceedings|transactions|workshop|symposium|letters|"
+    r"under review|accepted|submitted|in press",
+    re.I,
+)
+
+
+def is_paper_start(text: str) -> bool:
+    """True for the line that opens a paper box."""
+    return bool(PAPER_BOX.search(text))
+
+
+def box_end(lines: list[Line], start: int) -> int:
+    """The index after the line that closes the box opened at `start`."""
+    depth = 0
+    for index in range(start, len(lines)):
+        text = lines[index].text
+        depth += len(re.findall(r"<div\b", text)) - len(re.findall(r"</div>", text))
+        if depth <= 0:
+            return index + 1
+    return len(lines)
+
+
+def read_papers(lines: list[Line], page: PageReading) -> tuple[list[dict], list[Line]]:
+    """(publications, lines that are not papers) of a publications section."""
+    papers: list[dict] = []
+    raw: list[Line] = []
+    group = ""
+    index = 0
+    while index < len(lines):
+        line = lines[index]
+        stripped = line.text.strip()
+        if is_paper_start(stripped):
+            end = box_end(lines, index)
+            paper = paper_from_box(lines[index:end], page)
+            if paper:
+                papers.append({**paper, **({"group": group} if group else {})})
+            else:
+                raw.extend(lines[index:end])
+            index = end
+            continue
+        heading = SUB_HEADING.match(line.text)
+        bullet = BULLET.match(line.text)
+        if heading:
+            group = plain(strip_tags(heading.group("text")))
+            index += 1
+        elif bullet and not bullet.group("indent"):
+            end = _item_end(lines, index)
+            paper = paper_from_item(lines[index:end], page)
+            if paper:
+                papers.append({**paper, **({"group": group} if group else {})})
+            else:
+                raw.extend(lines[index:end])
+            index = end
+        else:
+            if stripped and not HTML_ONLY.match(stripped):
+                raw.append(line)
+            index += 1
+    return papers, raw
+
+
+def _item_end(lines: list[Line], start: int) -> int:
+    """The index after a list item: its lazy continuation lines and indented sub-bullets."""
+    index = start + 1
+    while index < len(lines):
+        text = lines[index].text
+        bullet = BULLET.match(text)
+        if not text.strip() or (bullet and not bullet.group("indent")):
+            break
+        if SUB_HEADING.match(text) or is_paper_start(text):
+            break
+        index += 1
+    return index
+
+
+def paper_from_item(lines: list[Line], page: PageReading) -> dict | None:
+    """A paper from a list item, or None when the item is not one."""
+    first = BULLET.match(lines[0].text).group("text")
+    texts = [first, *(line.text.strip() for line in lines[1:])]
+    texts = [text for text in texts if text]
+    if len(texts) == 1 or all(BULLET.match(text) for text in texts[1:]):
+        paper = _compact(texts[0], page)
+        if paper and len(texts) > 1:
+            paper["description"] = [BULLET.match(t).group("text").strip() for t in texts[1:]]
+        return paper
+    if not (LEADING_LINK.match(first) or LEADING_BOLD.match(first)):
+        return None
+    return _from_lines(texts, page, lines[0].place)
+
+
+def paper_from_box(lines: list[Line], page: PageReading) -> dict | None:
+    """A featured paper from a paper box; None (the box is kept raw) when it has no title."""
+    html = "\n".join(line.text for line in lines)
+    start = BOX_TEXT.search(html)
+    inside = html[start.end() :] if start else html
+    inside = inside.split(">", 1)[1] if start and ">" in inside else inside
+    texts = [text.strip() for text in _html_as_lines(inside).split("\n")]
+    texts = [t for t in texts if _shows_something(t)]
+    if not texts:
+        page.unread.append(f"{lines[0].place}: a paper box without a title; kept as it is")
+        return None
+    paper = _from_lines(texts, page, lines[0].place)
+    badge = BADGE.search(html)
+    if badge:
+        label = plain(strip_tags(badge.group("venue")))
+        if label and "venue" not in paper:
+            _set_venue(paper, label)
+        elif label and label != paper.get("venue"):
+            paper["badge"] = label
+    image = IMAGE.search(html[: start.start()] if start else html)
+    if image:
+        media = media_key(image.group("src"), lines[0].place, page)
+        if media:
+            paper["image"] = media
+    paper["featured"] = True
+    return _ordered(paper)
+
+
+def _shows_something(text: str) -> bool:
+    return bool(text) and (bool(MD_LINK.search(text)) or not HTML_ONLY.match(text))
+
+
+def _html_as_lines(html: str) -> str:
+    """Hand-written HTML inside a box as markdown-like lines: links, bold, line breaks."""
+    html = re.sub(r"<br\s*/?>|</p>|<p\b[^>]*>|</?div\b[^>]*>", "\n", html, flags=re.I)
+    html = re.sub(
+        r"<a\s[^>]*?href=['\"](?P<url>[^'\"]+)['\"][^>]*>(?P<label>.*?)</a>",
+        lambda m: f"[{m.group('label')}]({m.group('url')})",
+        html,
+        flags=re.S | re.I,
+    )
+    html = re.sub(r"<li\b[^>]*>", "\n- ", html, flags=re.I)
+    return re.sub(r"</?(?:ul|ol|li)\b[^>]*>", "\n", html, flags=re.I)
+
+
+def _from_lines(texts: list[str], page: PageReading, place: str) -> dict:
+    """A paper from its lines: the title first, then authors, venue, links and bullets."""
+    paper: dict = {}
+    links: dict = {}
+    description: list[str] = []
+    title_line = texts[0]
+    rest = _set_title(paper, title_line)
+    todo = ([rest] if rest.strip(" ,.|\\") else []) + texts[1:]
+    for text in todo:
+        bullet = BULLET.match(text)
+        if bullet:
+            description.append(bullet.group("text").strip())
+            continue
+        citation = CITATION_SPAN.search(text)
+        if citation and PAPER_ID.match(citation.group("id")):
+            paper["scholar_id"] = citation.group("id")
+        _add_links(links, text)
+        remaining = _without_links(text)
+        if not remaining:
+            continue
+        if "authors" not in paper and not _looks_like_venue(remaining):
+            paper["authors"] = authors(remaining, page)
+        elif "venue" not in paper:
+            _set_venue(paper, _venue_text(remaining))
+        else:
+            description.append(remaining)
+    if links:
+        paper["links"] = {k: v for k, v in links.items() if v != paper.get("link")} or None
+    if description:
+        paper["description"] = description
+    return _ordered(paper)
+
+
+def _ordered(paper: dict) -> dict:
+    order = ("title", "link", "authors", "venue", "year", "badge", "image", "featured")
+    keys = [*order, *(key for key in paper if key not in order)]
+    return {key: paper[key] for key in keys if paper.get(key) not in (None, "", [], {})}
+
+
+def _set_title(paper: dict, line: str) -> str:
+    """Set the title (and its link) from the title line; return what follows it."""
+    line = MD_IMAGE.sub("", line).strip()
+    found = LEADING_LINK.match(line)
+    if found:
+        paper["title"] = plain(strip_tags(found.group("title")))
+        paper["link"] = found.group("url")
+        return line[found.end() :]
+    bold = LEADING_BOLD.match(line)
+    if bold:
+        inner = bold.group("title")
+        linked = LEADING_LINK.match(inner.strip())
+        if linked:
+            paper["link"] = linked.group("url")
+            inner = linked.group("title")
+        paper["title"] = plain(strip_tags(inner))
+        return line[bold.end() :]
+    paper["title"] = plain(strip_tags(_without_links(line) or line))
+    return ""
+
+
+def _compact(text: str, page: PageReading) -> dict | None:
+    """A paper from `[title](url), A, **B**, **CVPR 2020**` (a leading `VENUE` in backticks too)."""
+    paper: dict = {}
+    venue = ""
+    code = re.match(r"^`(?P<venue>[^`]+)`\s*", text)
+    if code:
+        venue, text = code.group("venue").strip(), text[code.end() :]
+    text = MD_IMAGE.sub("", text).strip()
+    if not (LEADING_LINK.match(text) or LEADING_BOLD.match(text)):
+        return None
+    rest = _set_title(paper, text)
+    links: dict = {}
+    _add_links(links, rest)
+    citation = CITATION_SPAN.search(rest)
+    if citation and PAPER_ID.match(citation.group("id")):
+        paper["scholar_id"] = citation.group("id")
+    parts = [part.strip() for part in _without_links(rest, keep_bold=True).split(",")]
+    parts = [part for part in parts if part.strip(" .")]
+    if parts and not venue and _looks_like_venue(parts[-1], end=True):
+        venue = _venue_text(parts.pop())
+    if not parts and not venue and not links and "link" not in paper:
+        return None
+    if parts:
+        paper["authors"] = authors(", ".join(parts), page)
+    if venue:
+        _set_venue(paper, venue)
+    if links:
+        paper["links"] = {k: v for k, v in links.items() if v != paper.get("link")}
+    return _ordered(paper)
+
+
+def _looks_like_venue(text: str, end: bool = False) -> bool:
+    """A venue line: one emphasised span (then perhaps `, 2026, Accepted`), or a `<font>` one."""
+    inner = re.sub(r"<[^<>]+>", "", text).strip()
+    whole = re.fullmatch(r"(\*{1,3}|_{1,3})(?P<v>[^*_]+)\1(?P<after>[\s,.\w()-]*)", inner)
+    if whole:
+        after = whole.group("after").strip(" ,.")
+        if after and not (YEAR.search(after) or STATUS_WORDS.search(after)):
+            return False
+        venue = whole.group("v")
+        return not end or bool(
+            YEAR.search(inner) or VENUE_WORDS.search(inner) or re.search(r"[A-Z]{2,}", venue)
+        )
+    return bool(re.match(r"^(?:\*{1,3})?<font\b", text.strip()))
+
+
+def _venue_text(text: str) -> str:
+    return plain(strip_tags(text)).strip(" ,.|") or text
+
+
+def _set_venue(paper: dict, venue: str) -> None:
+    paper["venue"] = venue
+    year = YEAR.search(venue)
+    if year:
+        paper["year"] = int(year.group())
+
+
+def authors(line: str, page: PageReading) -> list[str]:
+    """Author names as written, marks (`*`, `†`) kept; the owner's (bold, underlined) noted."""
+    marked = re.sub(r"</?(?:strong|b|u)>|<span\b[^>]*>|</span>|<font\b[^>]*>|</font>", "**", line)
+    marked = strip_tags(marked)
+    marked = re.sub(r"\\\*", "⁎", marked)  # an escaped star is a mark, not emphasis
+    parts = re.split(r",|;|\s+and\s+|\s+&\s+|、|，", marked)
+    names = []
+    for part in parts:
+        bold = "**" in part or "__" in part
+        name = re.sub(r"\*\*|__", "", part).replace("⁎", "*").strip()
+        name = re.sub(r"^and\s+", "", name).strip()
+        name = name.replace("$^\\dagger$", "†").replace("$^\\ddagger$", "‡").replace("$^*$", "*")
+        if not name:
+            continue
+        mark = MARKS.search(name)
+        bare = name[: mark.start()].strip() if mark else name
+        if mark:
+            name = bare + re.sub(r"[\s\\$^{}]", "", mark.group()).replace("ast", "*")
+        names.append(name)
+        if bold and bare and bare not in page.owner_names and bare.strip("."):
+            page.owner_names.append(bare)
+    return names
+
+
+def _add_links(links: dict, line: str) -> None:
+    """Paper links (`[**Code**](url)`) by label; known labels become the content's keys."""
+    for found in MD_LINK.finditer(line):
+        label_text = found.group("label")
+        image = MD_IMAGE.search(label_text)
+        url = found.group("url")
+        if not (is_url(url) or url.startswith("/")) or url in links.values():
+            continue
+        label = re.sub(r"[*\\\[\]]", "", MD_IMAGE.sub("", label_text)).strip()
+        if not label:
+            alt = image.group("alt").strip() if image else ""
+            label = alt or ("GitHub" if "github.com" in url else "Link")
+        key = label.casefold() if label.casefold() in PAPER_LINK_LABELS else label
+        while key in links:
+            key = f"{key} +"
+        links[key] = url
+
+
+def _without_links(line: str, keep_bold: bool = False) -> str:
+    """The line's text once its links, images, citation spans and separators are taken out."""
+    text = CITATION_SPAN.sub("", line)
+    text = MD_LINK.sub(lambda m: "" if _is_link_label(m) else m.group(), text)
+    text = MD_IMAGE.sub("", text)
+    text = re.sub(r"\\\||\s\|\s|\[\s*\]|&nbsp;", " ", text)
+    text = re.sub(r"\s+", " ", text).strip(" |,")
+    if not keep_bold and not re.sub(r"<[^<>]+>|[*_\s]", "", text):
+        return ""
+    return text
+
+
+def _is_link_label(found: re.Match) -> bool:
+    """True for a button-like link (`[Paper]`, `[**Code**]`, a picture); False for a name."""
+    label = found.group("label")
+    if MD_IMAGE.search(label) or not label.strip():
+        return True
+    words = re.sub(r"[*\\\[\]_]", "", label).strip()
+    return bool(BUTTON_WORDS.search(words)) or label.strip().startswith(("[", "*"))
