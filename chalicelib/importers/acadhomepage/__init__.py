@@ -95,7 +95,7 @@ def _read_block(block: Block, page: PageReading) -> None:
             _add_typed(page, "about", title, icon, block.anchor, block.place)
             page.content["about"] = about
         return
-    if kind == "markdown" and _holds_papers(block.lines) and _papers_belong(title, page):
+    if kind == "markdown" and _papers_belong(title, block.lines):
         kind = "publications"
     if kind == "publications":
         papers, raw = read_papers(block.lines, page)
@@ -133,9 +133,10 @@ def _holds_papers(lines: list[Line]) -> bool:
     return any(is_paper_start(line.text) for line in lines)
 
 
-def _papers_belong(title: str, page: PageReading) -> bool:
-    """Paper boxes under "Highlights" (or a second publications heading) are publications too."""
-    return is_highlights(title) or section_kind(title, set()) == "publications"
+def _papers_belong(title: str, lines: list[Line]) -> bool:
+    """Papers under a second publications heading, or boxes under "Highlights", are papers too."""
+    meaning = section_kind(title, set())
+    return meaning == "publications" or (is_highlights(title) and _holds_papers(lines))
 
 
 def _merge_papers(page: PageReading, papers: list[dict], title: str) -> None:

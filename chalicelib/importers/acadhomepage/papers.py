@@ -116,8 +116,17 @@ def _item_end(lines: list[Line], start: int) -> int:
     return index
 
 
+def _note_remote_images(lines: list[Line], page: PageReading) -> None:
+    """Pictures on other hosts (star badges) are left out of papers; the report lists them."""
+    for line in lines:
+        for found in (*MD_IMAGE.finditer(line.text), *IMAGE.finditer(line.text)):
+            if is_url(found.group("src")):
+                media_key(found.group("src"), line.place, page)
+
+
 def paper_from_item(lines: list[Line], page: PageReading) -> dict | None:
     """A paper from a list item, or None when the item is not one."""
+    _note_remote_images(lines, page)
     first = BULLET.match(lines[0].text).group("text")
     texts = [first, *(line.text.strip() for line in lines[1:])]
     texts = [text for text in texts if text]
@@ -133,6 +142,7 @@ def paper_from_item(lines: list[Line], page: PageReading) -> dict | None:
 
 def paper_from_box(lines: list[Line], page: PageReading) -> dict | None:
     """A featured paper from a paper box; None (the box is kept raw) when it has no title."""
+    _note_remote_images(lines, page)
     html = "\n".join(line.text for line in lines)
     start = BOX_TEXT.search(html)
     inside = html[start.end() :] if start else html
