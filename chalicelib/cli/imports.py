@@ -44,7 +44,13 @@ def register(subparsers) -> None:
         "authors as 'First Last', venue from journal or booktitle, links from url, doi, pdf, "
         "code and arxiv fields.",
     )
-    bib.add_argument("bibtex", type=Path, metavar="BIB", help="the BibTeX file, e.g. refs.bib")
+    bib.add_argument(
+        "bibtex",
+        type=Path,
+        metavar="BIB",
+        help="the BibTeX file (e.g. refs.bib), or a folder of them such as Hugo Blox's "
+        "content/publication/ with one cite.bib per paper",
+    )
     bib.add_argument("-o", "--output", type=Path, required=True, help="the YAML file to write")
     bib.add_argument("--force", action="store_true", help="replace the output file if it exists")
     bib.set_defaults(handler=import_bibtex_command)
@@ -134,16 +140,26 @@ def _print_group(title: str, lines: tuple[str, ...]) -> None:
 
 def import_bibtex_command(args) -> int:
     """Write the converted publications list; print how many and what to do by hand."""
-    from chalicelib.importers.bibtex import import_bibtex
+    from chalicelib.importers.bibtex import import_bibtex_files
 
     _refuse_overwrite(args.output, args.force)
-    imported = import_bibtex(read_text(args.bibtex), args.bibtex.name)
+    imported = import_bibtex_files(_bibtex_files(args.bibtex), args.bibtex.name)
     site = _checked(_MINIMAL_SITE + imported.text, args.output.name)
     _write(args.output, imported.text)
     papers = sum(len(section.publications) for section in site.sections)
     print(f"wrote {args.output}: {papers} publications")
     _print_notes(imported.notes)
     return 0
+
+
+def _bibtex_files(given: Path) -> list[tuple[str, str]]:
+    """(name, text) of the BibTeX file, or of every .bib file below the folder, in path order."""
+    if not given.is_dir():
+        return [(given.name, read_text(given))]
+    paths = sorted(path for path in given.rglob("*.bib") if path.is_file())
+    if not paths:
+        raise UserError(f"{given}: no .bib files in this folder")
+    return [(path.relative_to(given).as_posix(), read_text(path)) for path in paths]
 
 
 def _refuse_overwrite(path: Path, force: bool) -> None:
