@@ -262,10 +262,12 @@ def status_lines(document: dict, profile_id: str) -> list[str]:
 
 def import_gs_data_command(args) -> int:
     """Validate a gs_data.json, then store it as the source "import"."""
-    from chalicelib.citations.gs_data import snapshot_from_gs_data
+    from chalicelib.citations.gs_data import check_gs_data_owner, snapshot_from_gs_data
 
     settings, region = stage_settings(args, os.environ)
-    snapshot = snapshot_from_gs_data(read_json(args.file), settings.profile_id)
+    document = read_json(args.file)
+    check_gs_data_owner(document, settings.scholar_id)
+    snapshot = snapshot_from_gs_data(document, settings.profile_id)
     store = _citation_store(settings, region, args.stage)
     if not store.save_snapshot(snapshot):
         raise UserError(
