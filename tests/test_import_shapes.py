@@ -48,8 +48,16 @@ def page_text(about: str, config: str = OWNER) -> str:
         "Hi. <!-- Lorem ipsum --> \n",
         "Hi.\n[//]: # (Lorem ipsum hidden line)\n",
         "Hi.\n<!-- Lorem ipsum never closed\n",
+        "Hi. {: .notice}\n",
     ],
-    ids=["multi-line-section", "three-dashes", "inline", "markdown-comment", "unclosed"],
+    ids=[
+        "multi-line-section",
+        "three-dashes",
+        "inline",
+        "markdown-comment",
+        "unclosed",
+        "kramdown-attributes",
+    ],
 )
 def test_commented_out_text_never_comes_back(about):
     converted = convert(about)
@@ -113,8 +121,34 @@ def test_an_include_that_cannot_be_read_is_reported_with_its_line():
                 "links": {"Paper": "https://x.org/p.pdf"},
             },
         ),
+        (
+            "1. [Owls](https://x.org/o), Ann Lee, Bo Chen, *ICML 2023*",
+            {
+                "title": "Owls",
+                "link": "https://x.org/o",
+                "authors": ["Ann Lee", "Bo Chen"],
+                "venue": "ICML 2023",
+                "year": 2023,
+            },
+        ),
+        (
+            "- **Owls**, Ann Lee, Bo Chen. CVPR 2023. [[paper](https://x.org/p)]",
+            {
+                "title": "Owls",
+                "authors": ["Ann Lee", "Bo Chen"],
+                "venue": "CVPR 2023",
+                "year": 2023,
+                "links": {"paper": "https://x.org/p"},
+            },
+        ),
     ],
-    ids=["venue-in-backticks", "venue-last-in-bold", "multi-line-item"],
+    ids=[
+        "venue-in-backticks",
+        "venue-last-in-bold",
+        "multi-line-item",
+        "numbered",
+        "venue-after-a-full-stop",
+    ],
 )
 def test_papers_as_list_items(item, paper):
     assert convert(f"# 📝 Publications\n{item}\n")["publications"] == [paper]
@@ -293,8 +327,11 @@ def test_what_a_section_cannot_structure_is_kept_in_a_section_of_its_own():
         ("- 2023.05: Paper accepted", {"date": "2023.05", "text": "Paper accepted"}),
         ("- 2022.09 - 2025.06, MSc, UCAS", {"date": "2022.09 - 2025.06", "text": "MSc, UCAS"}),
         ("- [2024.02] Talk at MIT", {"date": "2024.02", "text": "Talk at MIT"}),
+        ("- **[2024.02]** Talk at MIT", {"date": "2024.02", "text": "Talk at MIT"}),
+        ("- <span style='color:red'>[2024.02]</span> Talk", {"date": "2024.02", "text": "Talk"}),
+        ("- Jan 2024: Talk at MIT", {"date": "Jan 2024", "text": "Talk at MIT"}),
     ],
-    ids=["tab", "dash", "colon", "range", "brackets"],
+    ids=["tab", "dash", "colon", "range", "brackets", "bold-brackets", "span", "month-name"],
 )
 def test_dated_entries_with_any_separator(line, entry):
     assert convert(f"# 🔥 News\n{line}\n")["news"] == [entry]

@@ -26,13 +26,13 @@ EMPHASIS_DATE = re.compile(
     r"^(\*{1,2}|_{1,2})(?P<date>[^*_]*\d[^*_]*)\1\s*[:：,，]?\s*(?P<text>.*)$"
 )
 BRACKET_DATE = re.compile(
-    rf"^(?:<(?:strong|b|em|i)>\s*)?[\[(（【](?P<date>{DATE})[\])）】](?:\s*</(?:strong|b|em|i)>)?"
+    rf"^(?:<[a-z]+\b[^>]*>\s*)?[\[(（【](?P<date>{DATE})[\])）】](?:\s*</[a-z]+>)?"
     r"\s*[:：,，-]?\s*(?P<text>.*)$"
 )
 TAG_DATE = re.compile(
     rf"^<(?P<tag>strong|b|em|i)>\s*(?P<date>{DATE})\s*[:：]?\s*</(?P=tag)>\s*[:：,，-]?\s*(?P<text>.*)$"
 )
-BULLET = re.compile(r"^(?P<indent>\s*)[-*+]\s+(?P<text>.*)$")
+BULLET = re.compile(r"^(?P<indent>\s*)(?:[-*+]|\d{1,3}[.)])\s+(?P<text>.*)$")
 SUB_HEADING = re.compile(r"^\s*#{1,6}\s+(?P<text>.+?)\s*#*\s*$")
 BOLD_LINE = re.compile(r"^\s*(?P<mark>\*{2,3}|__)(?P<text>.+)(?P=mark)\s*$")
 HTML_ONLY = re.compile(r"^\s*(</?[a-zA-Z][^>]*>\s*)+$")
@@ -45,7 +45,8 @@ def split_date(text: str) -> dict:
     for pattern in (EMPHASIS_DATE, BRACKET_DATE, TAG_DATE, BARE_DATE, SPACED_DATE):
         found = pattern.match(text)
         if found and found.group("text").strip():
-            return {"date": found.group("date").strip(), "text": found.group("text").strip()}
+            date = found.group("date").strip().strip("[]()【】（）").strip()
+            return {"date": date, "text": found.group("text").strip()}
     return {"text": text}
 
 
@@ -66,6 +67,7 @@ def _markdown_entries(lines: list[Line]) -> tuple[list[dict], list[Line]]:
         stripped = text.strip()
         if not stripped:
             last = None
+            keep_raw(raw, line)
             continue
         if HTML_ONLY.match(stripped):
             continue
@@ -92,9 +94,21 @@ def _markdown_entries(lines: list[Line]) -> tuple[list[dict], list[Line]]:
         elif last is not None:
             _continue(last, stripped)
         else:
-            raw.append(line)
+            keep_raw(raw, line)
             header = None
-    return [entry for entry in entries if entry.get("text")], raw
+    return [entry for entry in entries if entry.get("text")], _trimmed(raw)
+
+
+def keep_raw(raw: list[Line], line: Line) -> None:
+    """Keep a line for the raw section; blank lines only between kept ones (they end blocks)."""
+    if line.text.strip() or (raw and raw[-1].text.strip()):
+        raw.append(line)
+
+
+def _trimmed(raw: list[Line]) -> list[Line]:
+    while raw and not raw[-1].text.strip():
+        raw.pop()
+    return raw
 
 
 def _continue(entry: dict, text: str) -> None:

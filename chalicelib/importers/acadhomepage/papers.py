@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from chalicelib.importers.acadhomepage.dated import BULLET, HTML_ONLY, SUB_HEADING
+from chalicelib.importers.acadhomepage.dated import BULLET, HTML_ONLY, SUB_HEADING, keep_raw
 from chalicelib.importers.acadhomepage.page import PageReading, media_key, plain, strip_tags
 from chalicelib.importers.acadhomepage.source import Line
 from chalicelib.site.content import PAPER_ID, PAPER_LINK_LABELS
@@ -37,6 +37,9 @@ BUTTON_WORDS = re.compile(
     r"website|data(?:set)?|blog|talk|github|supp\w*|abs|link|openreview|model|media|press|"
     r"huggingface|hf|colab)\b|\W)+",
     re.I,
+)
+TRAILING_VENUE = re.compile(
+    r"^(?P<name>[^.]{2,}?)\.\s+(?P<venue>[^,]*\b(?:19|20)\d{2}\b[^,]*?)\.?$"
 )
 STATUS_WORDS = re.compile(
     r"^(?:accepted|published|to appear|in press|oral|spotlight|poster|under review|submitted)", re.I
@@ -93,11 +96,12 @@ def read_papers(lines: list[Line], page: PageReading) -> tuple[list[dict], list[
             if paper:
                 papers.append({**paper, **({"group": group} if group else {})})
             else:
-                raw.extend(lines[index:end])
+                for kept in lines[index:end]:
+                    keep_raw(raw, kept)
             index = end
         else:
-            if stripped and not HTML_ONLY.match(stripped):
-                raw.append(line)
+            if not HTML_ONLY.match(stripped):
+                keep_raw(raw, line)
             index += 1
     return papers, raw
 
@@ -250,7 +254,7 @@ def _compact(text: str, page: PageReading) -> dict | None:
     """A paper from `[title](url), A, **B**, **CVPR 2020**` (a leading `VENUE` in backticks too)."""
     paper: dict = {}
     venue = ""
-    code = re.match(r"^`(?P<venue>[^`]+)`\s*", text)
+    code = re.match(r"^`+(?P<venue>[^`]+)`+\s*", text)
     if code:
         venue, text = code.group("venue").strip(), text[code.end() :]
     text = MD_IMAGE.sub("", text).strip()
@@ -266,6 +270,9 @@ def _compact(text: str, page: PageReading) -> dict | None:
     parts = [part for part in parts if part.strip(" .")]
     if parts and not venue and _looks_like_venue(parts[-1], end=True):
         venue = _venue_text(parts.pop())
+    trailing = TRAILING_VENUE.match(parts[-1]) if parts and not venue else None
+    if trailing:  # "..., Bo Chen. CVPR 2023."
+        parts[-1], venue = trailing.group("name"), _venue_text(trailing.group("venue"))
     if not parts and not venue and not links and "link" not in paper:
         return None
     if parts:

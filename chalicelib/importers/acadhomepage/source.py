@@ -25,6 +25,7 @@ MD_COMMENT = re.compile(r"^\s*\[//\]:\s*#.*$")
 LIQUID_TAG = re.compile(r"\{%.*?%\}", re.S)
 OTHER_LIQUID_TAG = re.compile(r"\{%(?!-?\s*include_relative\s).*?%\}", re.S)
 LIQUID_OUTPUT = re.compile(r"\{\{.*?\}\}", re.S)
+KRAMDOWN_ATTRIBUTES = re.compile(r"\{:[^{}\n]*\}|\s*\{#[A-Za-z][\w-]*\}\s*$")  # `{:target=...}`
 MAX_INCLUDE_DEPTH = 5
 
 
@@ -108,7 +109,7 @@ def _joined(filename: str, path: str) -> str:
 
 def _visible(line: str, place: str, notes: list[str]) -> str:
     """The line without Liquid: tags go, and so does the HTML that holds a Liquid output."""
-    line = LIQUID_TAG.sub("", line)
+    line = KRAMDOWN_ATTRIBUTES.sub("", LIQUID_TAG.sub("", line))
     if LIQUID_OUTPUT.search(line):
         notes.append(f"{place}: removed HTML that needs Jekyll (a Liquid {{{{ }}}})")
         line = re.sub(r"\s*\([^()]*\{\{[^()]*\)", "", line)
