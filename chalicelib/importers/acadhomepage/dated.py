@@ -45,7 +45,9 @@ def split_date(text: str) -> dict:
     for pattern in (EMPHASIS_DATE, BRACKET_DATE, TAG_DATE, BARE_DATE, SPACED_DATE):
         found = pattern.match(text)
         if found and found.group("text").strip():
-            date = found.group("date").strip().strip("[]()【】（）").strip()
+            date = found.group("date").strip()
+            if date[:1] in "[(【（" and date[-1:] in "])】）":
+                date = date[1:-1].strip()
             return {"date": date, "text": found.group("text").strip()}
     return {"text": text}
 
