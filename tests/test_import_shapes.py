@@ -122,6 +122,26 @@ def test_an_include_that_cannot_be_read_is_reported_with_its_line():
             },
         ),
         (
+            "- **[CVPR 2024]** [Owls](https://x.org/o), Ann Lee",
+            {
+                "title": "Owls",
+                "link": "https://x.org/o",
+                "authors": ["Ann Lee"],
+                "venue": "CVPR 2024",
+                "year": 2024,
+            },
+        ),
+        (
+            "- [ICLR 2023] [Owls](https://x.org/o), Ann Lee",
+            {
+                "title": "Owls",
+                "link": "https://x.org/o",
+                "authors": ["Ann Lee"],
+                "venue": "ICLR 2023",
+                "year": 2023,
+            },
+        ),
+        (
             "1. [Owls](https://x.org/o), Ann Lee, Bo Chen, *ICML 2023*",
             {
                 "title": "Owls",
@@ -146,6 +166,8 @@ def test_an_include_that_cannot_be_read_is_reported_with_its_line():
         "venue-in-backticks",
         "venue-last-in-bold",
         "multi-line-item",
+        "venue-first-in-bold-brackets",
+        "venue-first-in-brackets",
         "numbered",
         "venue-after-a-full-stop",
     ],

@@ -38,6 +38,11 @@ BUTTON_WORDS = re.compile(
     r"huggingface|hf|colab)\b|\W)+",
     re.I,
 )
+# A venue before the title: `CVPR 2024`, **[CVPR 2024]**, [CVPR 2024], <b>CVPR 2024</b>
+VENUE_PREFIX = re.compile(
+    r"^(?:`+(?P<code>[^`]+)`+|(?:\*\*|<b>|<strong>)\[?(?P<venue>[^*\]<]+)\]?(?:\*\*|</b>|</strong>)"
+    r"|\[(?P<bracket>[^\]]+)\](?!\())\s*[:：-]?\s*(?=\[|\*\*)"
+)
 TRAILING_VENUE = re.compile(
     r"^(?P<name>[^.]{2,}?)\.\s+(?P<venue>[^,]*\b(?:19|20)\d{2}\b[^,]*?)\.?$"
 )
@@ -141,7 +146,8 @@ def paper_from_item(lines: list[Line], page: PageReading) -> dict | None:
         return paper
     if not (LEADING_LINK.match(first) or LEADING_BOLD.match(first)):
         return None
-    return _from_lines(texts, page, lines[0].place)
+    paper = _from_lines(texts, page, lines[0].place)
+    return paper if paper.get("title") else None
 
 
 def paper_from_box(lines: list[Line], page: PageReading) -> dict | None:
@@ -157,6 +163,9 @@ def paper_from_box(lines: list[Line], page: PageReading) -> dict | None:
         page.unread.append(f"{lines[0].place}: a paper box without a title; kept as it is")
         return None
     paper = _from_lines(texts, page, lines[0].place)
+    if not paper.get("title"):
+        page.unread.append(f"{lines[0].place}: a paper box without a title; kept as it is")
+        return None
     badge = BADGE.search(html)
     if badge:
         label = plain(strip_tags(badge.group("venue")))
@@ -224,9 +233,19 @@ def _from_lines(texts: list[str], page: PageReading, place: str) -> dict:
 
 
 def _ordered(paper: dict) -> dict:
+    """The paper's fields in the content's order; links the page would refuse are left out."""
+    if paper.get("link") and not _followable(paper["link"]):
+        del paper["link"]
+    if paper.get("links"):
+        paper["links"] = {k: v for k, v in paper["links"].items() if _followable(v)}
     order = ("title", "link", "authors", "venue", "year", "badge", "image", "featured")
     keys = [*order, *(key for key in paper if key not in order)]
     return {key: paper[key] for key in keys if paper.get(key) not in (None, "", [], {})}
+
+
+def _followable(url: str) -> bool:
+    """An http(s) or mailto URL, or a path on the site (what the content accepts)."""
+    return is_url(url) or not re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", url)
 
 
 def _set_title(paper: dict, line: str) -> str:
@@ -254,13 +273,17 @@ def _compact(text: str, page: PageReading) -> dict | None:
     """A paper from `[title](url), A, **B**, **CVPR 2020**` (a leading `VENUE` in backticks too)."""
     paper: dict = {}
     venue = ""
-    code = re.match(r"^`+(?P<venue>[^`]+)`+\s*", text)
-    if code:
-        venue, text = code.group("venue").strip(), text[code.end() :]
+    prefix = VENUE_PREFIX.match(text)
+    named = prefix and (prefix.group("venue") or prefix.group("bracket") or "")
+    if prefix and (prefix.group("code") or _looks_like_venue(f"**{named}**", end=True)):
+        venue = (prefix.group("code") or named).strip()
+        text = text[prefix.end() :]
     text = MD_IMAGE.sub("", text).strip()
     if not (LEADING_LINK.match(text) or LEADING_BOLD.match(text)):
         return None
     rest = _set_title(paper, text)
+    if not paper["title"]:
+        return None
     links: dict = {}
     _add_links(links, rest)
     citation = CITATION_SPAN.search(rest)

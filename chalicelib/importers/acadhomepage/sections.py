@@ -22,6 +22,7 @@ ANCHOR_ID = re.compile(r"\bid=['\"]?(?P<id>[A-Za-z][A-Za-z0-9_-]*)")
 
 # Words in a heading -> the section kind they mean (first match wins), in the languages seen.
 HEADING_KINDS = (
+    ("markdown", ("teach", "教学", "授课")),  # "Teaching Experience" is no internship
     ("about", ("about", "关于", "簡介", "简介", "个人", "自我介绍", "自己紹介", "소개")),
     ("news", ("news", "update", "新闻", "动态", "最新", "消息", "新聞", "ニュース", "뉴스")),
     (
