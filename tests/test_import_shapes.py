@@ -243,6 +243,16 @@ def test_venue_lines(venue_line, venue):
     assert paper["links"] == {"Paper": "https://x.org/p"}
 
 
+def test_empty_links_and_bracketed_remarks_keep_their_words():
+    box = (
+        "<div class='paper-box-text'>\n\n[Owls]()\n\nAnn Lee, Bo Chen\n\n"
+        "[[**Code-TBD**]]() [Oral (3.97%)]\n</div>\n"
+    )
+    paper = convert(f"# 📝 Publications\n{box}")["publications"][0]
+    assert (paper["title"], paper["description"]) == ("Owls", ["[**Code-TBD**] [Oral (3.97%)]"])
+    assert "link" not in paper and "venue" not in paper
+
+
 def test_a_badge_that_is_not_the_venue_stays_as_the_badge():
     box = (
         "<div class='paper-box'><div class='paper-box-image'><div class=\"badge\">Pose tracking"
@@ -266,8 +276,9 @@ def test_a_badge_that_is_not_the_venue_stays_as_the_badge():
         ),
         ("Bo Chen$^\\dagger$, <u>Ann Lee</u>†", ["Bo Chen†", "Ann Lee†"], "Ann Lee"),
         ("Bo Chen*, Cy Dee and <u>Ann Lee</u>", ["Bo Chen*", "Cy Dee", "Ann Lee"], "Ann Lee"),
+        ("**Ann Lee** [*the corresponding author*], Bo Chen", ["Ann Lee†", "Bo Chen"], "Ann Lee"),
     ],
-    ids=["underline", "strong", "bold", "coloured-span", "dagger", "and-before-last"],
+    ids=["underline", "strong", "bold", "coloured-span", "dagger", "and-before-last", "remark"],
 )
 def test_owner_and_contribution_marks(authors, names, owner):
     about = f"# 📝 Publications\n\n<div class='paper-box-text'>\n\n**Owls**\n\n{authors}\n</div>\n"

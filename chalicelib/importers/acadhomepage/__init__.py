@@ -32,6 +32,9 @@ from chalicelib.importers.acadhomepage.sections import (
 from chalicelib.importers.acadhomepage.source import Line, ReadRelative, page_lines
 from chalicelib.site.content import ANCHOR, DATED_KINDS, SECTION_KINDS
 
+# Boxes under these headings are not papers: they stay as the page wrote them.
+NOT_PAPERS = re.compile(r"project|software|tool|demo|dataset|code|项目|開発|프로젝트", re.I)
+
 
 def import_acadhomepage(
     about_md: str,
@@ -95,7 +98,7 @@ def _read_block(block: Block, page: PageReading) -> None:
             _add_typed(page, "about", title, icon, block.anchor, block.place)
             page.content["about"] = about
         return
-    if kind == "markdown" and _papers_belong(title, block.lines):
+    if kind == "markdown" and _papers_belong(title, block.lines, _taken(page)):
         kind = "publications"
     if kind == "publications":
         papers, raw = read_papers(block.lines, page)
@@ -133,10 +136,15 @@ def _holds_papers(lines: list[Line]) -> bool:
     return any(is_paper_start(line.text) for line in lines)
 
 
-def _papers_belong(title: str, lines: list[Line]) -> bool:
-    """Papers under a second publications heading, or boxes under "Highlights", are papers too."""
+def _papers_belong(title: str, lines: list[Line], taken: set[str]) -> bool:
+    """Papers under a second publications heading, boxes under "Highlights", or boxes in a
+    topic's section after the publications (`# Continual Learning`) are papers too."""
     meaning = section_kind(title, set())
-    return meaning == "publications" or (is_highlights(title) and _holds_papers(lines))
+    if meaning == "publications":
+        return True
+    if not _holds_papers(lines) or NOT_PAPERS.search(title):
+        return False
+    return is_highlights(title) or "publications" in taken
 
 
 def _merge_papers(page: PageReading, papers: list[dict], title: str) -> None:

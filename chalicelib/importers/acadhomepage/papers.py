@@ -43,6 +43,15 @@ VENUE_PREFIX = re.compile(
     r"^(?:`+(?P<code>[^`]+)`+|(?:\*\*|<b>|<strong>)\[?(?P<venue>[^*\]<]+)\]?(?:\*\*|</b>|</strong>)"
     r"|\[(?P<bracket>[^\]]+)\](?!\())\s*[:：-]?\s*(?=\[|\*\*)"
 )
+# After a venue prefix, a title without a link: "Title. A, **B**"
+PLAIN_TITLE = re.compile(r"^(?P<title>[^\[\]*]{8,}?)\.\s+(?=\S)")
+EMPTY_LINK = re.compile(r"\[(?P<label>(?:[^\[\]]|\[[^\]]*\])*)\]\(\s*\)")
+BRACKETED = re.compile(r"\[.*\]")
+AUTHOR_REMARK = re.compile(
+    r"\s*\[(?P<remark>\s*[*_]*(?:the\s+)?(?:co-?)?(?:corresponding|equal|first|senior|"
+    r"joint)[^\]]*)\](?P<after>\s*(?:,|$|\s+and\s))",
+    re.I,
+)
 TRAILING_VENUE = re.compile(
     r"^(?P<name>[^.]{2,}?)\.\s+(?P<venue>[^,]*\b(?:19|20)\d{2}\b[^,]*?)\.?$"
 )
@@ -201,11 +210,14 @@ def _html_as_lines(html: str) -> str:
 
 def _from_lines(texts: list[str], page: PageReading, place: str) -> dict:
     """A paper from its lines: the title first, then authors, venue, links and bullets."""
+    texts = [EMPTY_LINK.sub(r"\g<label>", text) for text in texts]
     paper: dict = {}
     links: dict = {}
     description: list[str] = []
     title_line = texts[0]
     rest = _set_title(paper, title_line)
+    if not rest:  # a plain title: links on its line are the paper's
+        _add_links(links, title_line)
     todo = ([rest] if rest.strip(" ,.|\\") else []) + texts[1:]
     for text in todo:
         bullet = BULLET.match(text)
@@ -220,8 +232,10 @@ def _from_lines(texts: list[str], page: PageReading, place: str) -> dict:
         if not remaining:
             continue
         if "authors" not in paper and not _looks_like_venue(remaining):
-            paper["authors"] = authors(remaining, page)
-        elif "venue" not in paper:
+            remaining, note = _split_note(remaining)
+            paper["authors"] = authors(remaining, page, description)
+            description.extend([note] if note else [])
+        elif "venue" not in paper and not BRACKETED.fullmatch(remaining):
             _set_venue(paper, _venue_text(remaining))
         else:
             description.append(remaining)
@@ -271,6 +285,7 @@ def _set_title(paper: dict, line: str) -> str:
 
 def _compact(text: str, page: PageReading) -> dict | None:
     """A paper from `[title](url), A, **B**, **CVPR 2020**` (a leading `VENUE` in backticks too)."""
+    text = EMPTY_LINK.sub(r"\g<label>", text)
     paper: dict = {}
     venue = ""
     prefix = VENUE_PREFIX.match(text)
@@ -279,9 +294,14 @@ def _compact(text: str, page: PageReading) -> dict | None:
         venue = (prefix.group("code") or named).strip()
         text = text[prefix.end() :]
     text = MD_IMAGE.sub("", text).strip()
-    if not (LEADING_LINK.match(text) or LEADING_BOLD.match(text)):
+    plain_title = PLAIN_TITLE.match(text) if venue else None
+    if plain_title and not (LEADING_LINK.match(text) or LEADING_BOLD.match(text)):
+        paper["title"] = plain(strip_tags(plain_title.group("title")))
+        rest = text[plain_title.end() :]
+    elif not (LEADING_LINK.match(text) or LEADING_BOLD.match(text)):
         return None
-    rest = _set_title(paper, text)
+    else:
+        rest = _set_title(paper, text)
     if not paper["title"]:
         return None
     links: dict = {}
@@ -322,6 +342,15 @@ def _looks_like_venue(text: str, end: bool = False) -> bool:
     return bool(re.match(r"^(?:\*{1,3})?<font\b", text.strip()))
 
 
+def _split_note(line: str) -> tuple[str, str]:
+    """An author line and its closing remark in parentheses, `(* Corresponding Author)`."""
+    found = re.search(r"\s*\((?P<note>[^()]*[A-Za-z]{3}[^()]*)\)\s*\.?$", line)
+    if not found or "," in found.group("note"):
+        return line, ""
+    note = found.group("note").replace("\\*", "*").strip()
+    return line[: found.start()], f"({note})"
+
+
 def _venue_text(text: str) -> str:
     return plain(strip_tags(text)).strip(" ,.|") or text
 
@@ -333,8 +362,12 @@ def _set_venue(paper: dict, venue: str) -> None:
         paper["year"] = int(year.group())
 
 
-def authors(line: str, page: PageReading) -> list[str]:
-    """Author names as written, marks (`*`, `†`) kept; the owner's (bold, underlined) noted."""
+def authors(line: str, page: PageReading, notes: list[str] | None = None) -> list[str]:
+    """Author names as written, marks (`*`, `†`) kept; the owner's (bold, underlined) noted.
+
+    A remark after a name (`**Me** [*the corresponding author*]`) becomes a mark on the name
+    and, once, a line in `notes`."""
+    line = AUTHOR_REMARK.sub(lambda m: _remark_mark(m, notes), line)
     marked = re.sub(r"</?(?:strong|b|u)>|<span\b[^>]*>|</span>|<font\b[^>]*>|</font>", "**", line)
     marked = strip_tags(marked)
     marked = re.sub(r"\\\*", "⁎", marked)  # an escaped star is a mark, not emphasis
@@ -343,7 +376,8 @@ def authors(line: str, page: PageReading) -> list[str]:
     for part in parts:
         bold = "**" in part or "__" in part
         name = re.sub(r"\*\*|__", "", part).replace("⁎", "*").strip()
-        name = re.sub(r"^and\s+", "", name).strip()
+        name = re.sub(r"^and\s+", "", name).strip().lstrip(".;: ").rstrip(";: ")
+        name = re.sub(r"(?<=[a-z]{2})\.$", "", name) if not name.endswith("al.") else name
         name = name.replace("$^\\dagger$", "†").replace("$^\\ddagger$", "‡").replace("$^*$", "*")
         if not name:
             continue
@@ -355,6 +389,15 @@ def authors(line: str, page: PageReading) -> list[str]:
         if bold and bare and bare not in page.owner_names and bare.strip("."):
             page.owner_names.append(bare)
     return names
+
+
+def _remark_mark(found: re.Match, notes: list[str] | None) -> str:
+    remark = plain(strip_tags(found.group("remark")))
+    mark = "*" if re.search(r"equal|共同|同等", remark, re.I) else "†"
+    line = f"{mark} {remark}"
+    if notes is not None and line not in notes:
+        notes.append(line)
+    return mark + found.group("after")
 
 
 def _add_links(links: dict, line: str) -> None:
