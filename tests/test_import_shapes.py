@@ -216,6 +216,35 @@ def test_paper_boxes_of_every_variant(box, paper):
     assert convert(f"# 📝 Publications\n\n{box}")["publications"] == [paper]
 
 
+def test_papers_written_as_paragraphs():
+    about = (
+        "# 📝 Publications\n(*: equal contribution)\n\n**Owls at Night and Day**\n\n"
+        "Bo Chen<sup>*</sup>, **Ann Lee**<sup>*</sup>\n\nICML 2019\n\n"
+        "[Paper](https://x.org/p) | [Code](https://github.com/a/o) | [OwlData](https://x.org/d)\n\n"
+        "[Bats at Dawn and Dusk](https://x.org/b)\n\nAnn Lee, Bo Chen\n"
+    )
+    converted = convert(about)
+    assert converted["publications"] == [
+        {
+            "title": "Owls at Night and Day",
+            "authors": ["Bo Chen*", "Ann Lee*"],
+            "venue": "ICML 2019",
+            "year": 2019,
+            "links": {
+                "Paper": "https://x.org/p",
+                "code": "https://github.com/a/o",
+                "OwlData": "https://x.org/d",
+            },
+        },
+        {
+            "title": "Bats at Dawn and Dusk",
+            "link": "https://x.org/b",
+            "authors": ["Ann Lee", "Bo Chen"],
+        },
+    ]
+    assert converted["sections"][1]["markdown"] == "(*: equal contribution)"
+
+
 def test_highlight_boxes_outside_the_publications_section_are_papers_once():
     about = (
         f"# ✨ Highlights\n\n{BOX_TEXT}\n# 📝 Publications\n- [Owls](https://x.org/o), Ann Lee\n"

@@ -113,11 +113,57 @@ def read_papers(lines: list[Line], page: PageReading) -> tuple[list[dict], list[
                 for kept in lines[index:end]:
                     keep_raw(raw, kept)
             index = end
+        elif _is_title_line(stripped):
+            end = _paragraph_end(lines, index)
+            paper = paper_from_paragraphs(lines[index:end], page)
+            if paper:
+                papers.append({**paper, **({"group": group} if group else {})})
+                index = end
+            else:
+                keep_raw(raw, line)
+                index += 1
         else:
             if not HTML_ONLY.match(stripped):
                 keep_raw(raw, line)
             index += 1
     return papers, raw
+
+
+def _is_title_line(text: str) -> bool:
+    """A whole line in bold, or a link leading its line: how a paper written as paragraphs opens."""
+    bold = LEADING_BOLD.match(text)
+    if bold and bold.end() >= len(text.rstrip(" \\")):
+        return True
+    link = MD_LINK.match(text)
+    return bool(link) and not _is_link_label(link) and len(link.group("label").split()) >= 3
+
+
+def _paragraph_end(lines: list[Line], start: int) -> int:
+    """The index after a paper written as short paragraphs, up to the next paper or heading."""
+    index = start + 1
+    while index < len(lines):
+        text = lines[index].text.strip()
+        if SUB_HEADING.match(text) or is_paper_start(text) or BULLET.match(lines[index].text):
+            break
+        if _is_title_line(text):
+            break
+        index += 1
+    return index
+
+
+def paper_from_paragraphs(lines: list[Line], page: PageReading) -> dict | None:
+    """A paper as paragraphs (title, authors, venue, links), or None when it is not one."""
+    texts = [line.text.strip() for line in lines if line.text.strip()]
+    if len(texts) < 2 or not re.search(r",|\band\b|\*\*|<u>", _without_links(texts[1])):
+        return None
+    _note_remote_images(lines, page)
+    paper = _from_lines(texts, page, lines[0].place)
+    return paper if paper.get("title") and paper.get("authors") else None
+
+
+def _has_links_only(text: str) -> bool:
+    without = MD_IMAGE.sub("", MD_LINK.sub("", CITATION_SPAN.sub("", text)))
+    return not re.sub(r"[\s|\\,\[\]]", "", without)
 
 
 def _item_end(lines: list[Line], start: int) -> int:
@@ -228,7 +274,7 @@ def _from_lines(texts: list[str], page: PageReading, place: str) -> dict:
         if citation and PAPER_ID.match(citation.group("id")):
             paper["scholar_id"] = citation.group("id")
         _add_links(links, text)
-        remaining = _without_links(text)
+        remaining = "" if _has_links_only(text) else _without_links(text)
         if not remaining:
             continue
         if "authors" not in paper and not _looks_like_venue(remaining):
