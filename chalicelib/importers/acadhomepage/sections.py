@@ -22,12 +22,24 @@ ANCHOR_ID = re.compile(r"\bid=['\"]?(?P<id>[A-Za-z][A-Za-z0-9_-]*)")
 
 # Words in a heading -> the section kind they mean (first match wins), in the languages seen.
 HEADING_KINDS = (
-    ("markdown", ("teach", "教学", "授课")),  # "Teaching Experience" is no internship
+    # "Teaching Experience" and "Project Experience" are no internships
+    ("markdown", ("teach", "教学", "授课", "project", "项目")),
     ("about", ("about", "关于", "簡介", "简介", "个人", "自我介绍", "自己紹介", "소개")),
     ("news", ("news", "update", "新闻", "动态", "最新", "消息", "新聞", "ニュース", "뉴스")),
     (
         "publications",
-        ("publication", "paper", "論文", "论文", "发表", "出版", "著作", "研究成果", "논문"),
+        (
+            "publication",
+            "paper",
+            "論文",
+            "论文",
+            "发表",
+            "出版",
+            "著作",
+            "研究成果",
+            "業績",
+            "논문",
+        ),
     ),
     ("awards", ("honor", "honour", "award", "prize", "荣誉", "奖", "獎", "榮譽", "受賞", "수상")),
     ("education", ("education", "教育", "学历", "學歷", "学歴", "학력")),
