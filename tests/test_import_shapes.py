@@ -66,6 +66,12 @@ def test_commented_out_text_never_comes_back(about):
     assert "-->" not in page_text(about)
 
 
+def test_a_stray_comment_closer_never_shows():
+    about = "Hi.\n<!-- Lorem --> ipsum -->\n"
+    assert convert(about)["about"] == "Hi.\n ipsum"
+    assert "-->" not in page_text(about)
+
+
 def test_included_files_are_read_next_to_the_page_and_other_liquid_goes():
     about = (
         "{% if site.x %}\n{% assign u = 'a' |\n  append: 'b' %}\n{% endif %}\nHi.\n\n"

@@ -71,6 +71,7 @@ def _lines(
 ) -> list[Line]:
     text = _blank_out(COMMENT, text)
     text = _blank_out(UNCLOSED_COMMENT, text)
+    text = text.replace("--!>", "").replace("-->", "")  # a closer whose opener was removed above
     text = _blank_out(OTHER_LIQUID_TAG, text)
     lines: list[Line] = []
     for offset, raw in enumerate(text.split("\n")):
