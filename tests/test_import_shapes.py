@@ -368,6 +368,14 @@ def test_anchors_before_or_after_a_heading_name_its_section(about):
     assert convert(about)["sections"] == [{"type": "news", "id": "latest"}]
 
 
+def test_an_anchor_taken_by_an_earlier_section_is_never_used_twice():
+    about = (
+        "# Latest\n<span class='anchor' id='news'></span>\nSome text.\n\n# 🔥 News\n- *2020*: x\n"
+    )
+    sections = convert(about)["sections"]
+    assert [s["id"] for s in sections] == ["news", "news-2"]
+
+
 def test_a_page_written_in_chinese_sets_the_site_language():
     converted = convert("# 新闻\n- *2020.01*: 论文被接收\n\n# 教育经历\n- *2019*: 清华大学\n")
     assert converted["site"]["language"] == "zh"

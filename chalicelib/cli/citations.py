@@ -56,7 +56,9 @@ def register(subparsers) -> None:
         "import-gs-data",
         help="load an AcadHomepage gs_data.json into the citation table",
         description="Validate a gs_data.json (as AcadHomepage's crawler writes it) and store it as "
-        "the source 'import', shown while it is fresher than the other sources' numbers.",
+        "the source 'import', shown while it is fresher than the other sources' numbers. A file "
+        "of another Scholar user than the site's profile is refused; --scholar-id names the "
+        "profile to import under.",
     )
     import_gs_data.add_argument("file", type=Path, help="the gs_data.json file")
     _stage_options(import_gs_data)

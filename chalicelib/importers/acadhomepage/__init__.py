@@ -163,9 +163,19 @@ def _add_typed(page: PageReading, kind: str, title: str, icon: str, anchor: str,
     entry: dict = {"type": kind}
     if title and (title != default_title or icon != default_icon):
         entry.update(title=title or default_title, icon=icon)
-    if anchor and anchor != default_id and ANCHOR.fullmatch(anchor) and anchor not in _ids(page):
+    taken = _ids(page)
+    if anchor and anchor != default_id and ANCHOR.fullmatch(anchor) and anchor not in taken:
         entry["id"] = anchor
+    elif default_id in taken:  # a section before it already has this anchor
+        entry["id"] = _unique(default_id, taken)
     page.sections.append(kind if len(entry) == 1 else entry)
+
+
+def _unique(anchor: str, taken: set[str]) -> str:
+    base, number = anchor, 2
+    while anchor in taken:
+        anchor, number = f"{base}-{number}", number + 1
+    return anchor
 
 
 def _add_markdown(page, title, icon, anchor, lines, place) -> None:
@@ -173,10 +183,7 @@ def _add_markdown(page, title, icon, anchor, lines, place) -> None:
     markdown = raw_markdown(lines, page)
     if not markdown:
         return
-    anchor = anchor if anchor and ANCHOR.fullmatch(anchor) else _slug(title)
-    base, number = anchor, 2
-    while anchor in _ids(page):
-        anchor, number = f"{base}-{number}", number + 1
+    anchor = _unique(anchor if anchor and ANCHOR.fullmatch(anchor) else _slug(title), _ids(page))
     entry = {"id": anchor, "title": title or anchor, **({"icon": icon} if icon else {})}
     entry["markdown"] = markdown
     page.sections.append(entry)
