@@ -28,6 +28,7 @@ NOT_LINKS = {"name", "avatar", "bio", "location", "employer", "email", "uri"}
 
 
 def read_config(text: str, filename: str) -> dict:
+    """The settings of a _config.yml; ImportProblem names the line of a syntax error."""
     try:
         config = yaml.safe_load(text)
     except yaml.MarkedYAMLError as error:
@@ -46,6 +47,7 @@ def read_config(text: str, filename: str) -> dict:
 
 
 def read_profile(config: dict, filename: str, page: PageReading) -> dict:
+    """The profile: the author block, a real Scholar id only, usable links only."""
     author = config.get("author") or {}
     if not isinstance(author, dict):
         raise ImportProblem(f"{filename}: author: expected a mapping of author settings")
@@ -155,6 +157,7 @@ def extra_links(config: dict, filename: str, page: PageReading) -> list[tuple[st
 
 
 def read_site(config: dict, front: dict, owner: str) -> dict:
+    """The site settings: title, description, language, address and verification keys."""
     site: dict = {"title": _one_line(config_text(config.get("title"))) or owner or "Homepage"}
     description = _one_line(config_text(config.get("description")))
     if description:

@@ -44,6 +44,7 @@ VENUE_WORDS = re.compile(
 
 
 def has_links_only(text: str) -> bool:
+    """True for a line of links and separators only (`[Paper](u) | [Code](v)`)."""
     without = MD_IMAGE.sub("", MD_LINK.sub("", CITATION_SPAN.sub("", text)))
     return not re.sub(r"[\s|\\,\[\]]", "", without)
 
@@ -110,10 +111,12 @@ def split_note(line: str) -> tuple[str, str]:
 
 
 def venue_text(text: str) -> str:
+    """A venue as plain text, its markup and separators removed."""
     return plain(strip_tags(text)).strip(" ,.|") or text
 
 
 def set_venue(paper: dict, venue: str) -> None:
+    """Set the venue, and the year it names."""
     paper["venue"] = venue
     year = YEAR.search(venue)
     if year:

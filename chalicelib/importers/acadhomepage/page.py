@@ -49,6 +49,7 @@ def config_text(raw) -> str:
 
 
 def strip_tags(text: str, keep_bold: bool = False) -> str:
+    """The text without HTML tags (bold ones turned into `**` when asked)."""
     if keep_bold:
         text = re.sub(r"</?(strong|b)>", "**", text)
     return re.sub(r"<[^<>]+>", "", text).strip()
