@@ -46,7 +46,7 @@ def import_acadhomepage(
     """Content YAML for an AcadHomepage about page and site config, with the import's report."""
     page = PageReading()
     config = _config_or_nothing(config_yml, config_name, page)
-    lines, front = page_lines(about_md, about_name, read_relative, page.notes)
+    lines, front = page_lines(about_md, about_name, read_relative, page.notes, page.unread)
     blocks = split_sections(lines)
     intro = blocks.pop(0)
     about = raw_markdown(intro.lines, page)

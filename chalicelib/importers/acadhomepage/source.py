@@ -38,11 +38,15 @@ class Line:
 
 
 def page_lines(
-    text: str, filename: str, read_relative: ReadRelative | None, notes: list[str]
+    text: str,
+    filename: str,
+    read_relative: ReadRelative | None,
+    notes: list[str],
+    unread: list[str],
 ) -> tuple[list[Line], dict]:
     """The page's visible lines (includes inlined) and its front matter."""
     body, first_line, front = _split_front_matter(text.replace("\r\n", "\n"), filename)
-    return _lines(body, filename, first_line, read_relative, notes, 0), front
+    return _lines(body, filename, first_line, read_relative, (notes, unread), 0), front
 
 
 def _split_front_matter(text: str, filename: str) -> tuple[str, int, dict]:
@@ -66,7 +70,7 @@ def _lines(
     filename: str,
     first: int,
     read_relative: ReadRelative | None,
-    notes: list[str],
+    notes: tuple[list[str], list[str]],
     depth: int,
 ) -> list[Line]:
     text = _blank_out(COMMENT, text)
@@ -86,18 +90,18 @@ def _expand_includes(raw, place, filename, read_relative, notes, depth) -> list[
     """The line, or the lines of the files its include_relative tags name."""
     found = INCLUDE.search(raw)
     if not found:
-        return [Line(place, _visible(raw, place, notes))]
+        return [Line(place, _visible(raw, place, notes[0]))]
     before, after = raw[: found.start()], raw[found.end() :]
     path = found.group("path").strip("'\"")
     included = read_relative(_joined(filename, path)) if read_relative else None
     if included is None or depth >= MAX_INCLUDE_DEPTH:
         why = "not found next to the page" if read_relative else "give the site's folder to read it"
-        notes.append(f"{place}: could not read the included file {path!r} ({why})")
+        notes[1].append(f"{place}: the included file {path!r} ({why})")
         inner: list[Line] = []
     else:
         body, first, _ = _split_front_matter(included.replace("\r\n", "\n"), path)
         inner = _lines(body, _joined(filename, path), first, read_relative, notes, depth + 1)
-    head = [Line(place, _visible(before, place, notes))] if before.strip() else []
+    head = [Line(place, _visible(before, place, notes[0]))] if before.strip() else []
     tail = _expand_includes(after, place, filename, read_relative, notes, depth) if after else []
     return [*head, *inner, *[line for line in tail if line.text.strip()]]
 
