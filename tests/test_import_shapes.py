@@ -520,6 +520,7 @@ def test_the_site_folder_is_imported_with_its_includes_and_images(tmp_path, caps
     assert report.startswith(
         f"wrote {out}: 4 sections, 1 publications\n"
         "structured:\n"
+        "  about.md:13: about\n"
         "  includes/news.md:1: news (1 entries, News)\n"
         "  about.md:17: publications (1, Publications)\n"
         "kept as markdown:\n"

@@ -149,7 +149,8 @@ def test_import_then_preview_shows_everything_the_seed_shows(tmp_path, capsys):
     argv = ["import-acadhomepage", tmp_path / "about.md", "--config", tmp_path / "_config.yml"]
     assert main([str(arg) for arg in [*argv, "-o", site]]) == 0
     assert capsys.readouterr().out.startswith(
-        f"wrote {site}: 6 sections, 2 publications\nstructured:\n  about.md:29: news (2 entries"
+        f"wrote {site}: 6 sections, 2 publications\nstructured:\n  about.md:22: about\n"
+        "  about.md:29: news (2 entries"
     )
     assert main(["validate", str(site)]) == 0
     assert main(["preview", str(site), "-o", str(tmp_path / "page.html")]) == 0

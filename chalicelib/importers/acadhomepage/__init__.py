@@ -53,6 +53,8 @@ def import_acadhomepage(
     if about:
         _add_typed(page, "about", "", "", intro.anchor, intro.place)
         page.content["about"] = about
+        first = next((line.place for line in intro.lines if line.text.strip()), intro.place)
+        page.structured.append(f"{first}: about")
     for block in blocks:
         _read_block(block, page)
     profile = read_profile(config, config_name, page)
@@ -97,6 +99,7 @@ def _read_block(block: Block, page: PageReading) -> None:
         if about:
             _add_typed(page, "about", title, icon, block.anchor, block.place)
             page.content["about"] = about
+            page.structured.append(f"{block.place}: about ({title})")
         return
     if kind == "markdown" and _papers_belong(title, block.lines, _taken(page)):
         kind = "publications"
