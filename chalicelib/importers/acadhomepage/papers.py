@@ -208,7 +208,7 @@ def paper_from_box(lines: list[Line], page: PageReading) -> dict | None:
         label = plain(strip_tags(badge.group("venue")))
         if label and "venue" not in paper:
             set_venue(paper, label)
-        elif label and label != paper.get("venue"):
+        elif label and label.casefold() not in paper.get("venue", "").casefold():
             paper["badge"] = label
     image = IMAGE.search(html[: start.start()] if start else html)
     if image:
