@@ -214,8 +214,24 @@ OWLS = {
             "<b>Owls</b></a><br><u>Ann Lee</u>, Bo Chen<br><i>CVPR 2023</i></p></div></div>\n",
             {**OWLS, "venue": "CVPR 2023", "year": 2023},
         ),
+        (
+            '<div class="paper-box paper-box--wide" id="owls">\n'
+            '  <div class="paper-box-label"><span>Owl Letters</span></div>\n'
+            '  <div class="paper-box-image"><div class="paper-badge">ICLR</div></div>\n'
+            '  <div class="paper-box-text">\n    <h3><a href="https://x.org/o" target="_blank">\n'
+            "      Owls\n    </a></h3>\n"
+            '    <div class="paper-authors"><strong>Ann Lee</strong>, Bo Chen</div>\n'
+            '    <div class="paper-venue">ICLR 2024</div>\n  </div>\n</div>\n',
+            {**OWLS, "venue": "ICLR 2024", "year": 2024, "description": ["Owl Letters"]},
+        ),
     ],
-    ids=["paper-box-top", "paper-box-bottom", "bare-paper-box-text", "hand-written-html"],
+    ids=[
+        "paper-box-top",
+        "paper-box-bottom",
+        "bare-paper-box-text",
+        "hand-written-html",
+        "nested-divs-and-more-classes",
+    ],
 )
 def test_paper_boxes_of_every_variant(box, paper):
     assert convert(f"# 📝 Publications\n\n{box}")["publications"] == [paper]

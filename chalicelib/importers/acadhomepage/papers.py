@@ -36,9 +36,12 @@ from chalicelib.importers.acadhomepage.source import Line
 from chalicelib.site.content import PAPER_ID
 from chalicelib.site.fields import is_url
 
-PAPER_BOX = re.compile(r"class=['\"]paper-box[\w-]*['\"]")
-BOX_TEXT = re.compile(r"class=['\"]paper-box-text['\"]")
-BADGE = re.compile(r"<(?P<tag>div|span)\s+class=['\"]badge['\"]\s*>(?P<venue>.*?)</(?P=tag)>", re.S)
+PAPER_BOX = re.compile(r"class=['\"](?:[^'\"]*\s)?paper-box(?:-[\w-]+)?(?:\s[^'\"]*)?['\"]")
+BOX_TEXT = re.compile(r"class=['\"](?:[^'\"]*\s)?paper-box-text(?:\s[^'\"]*)?['\"][^>]*>")
+BADGE = re.compile(
+    r"<(?P<tag>div|span)\s[^>]*?class=['\"][^'\"]*\bbadge[^'\"]*['\"][^>]*>(?P<venue>.*?)</(?P=tag)>",
+    re.S,
+)
 IMAGE = re.compile(r"<img\s[^>]*?src=['\"](?P<src>[^'\"]+)['\"][^>]*>", re.S)
 # A venue before the title: `CVPR 2024`, **[CVPR 2024]**, [CVPR 2024], <b>CVPR 2024</b>
 VENUE_PREFIX = re.compile(
@@ -193,7 +196,6 @@ def paper_from_box(lines: list[Line], page: PageReading) -> dict | None:
     html = "\n".join(line.text for line in lines)
     start = BOX_TEXT.search(html)
     inside = html[start.end() :] if start else html
-    inside = inside.split(">", 1)[1] if start and ">" in inside else inside
     texts = [text.strip() for text in _html_as_lines(inside).split("\n")]
     texts = [t for t in texts if _shows_something(t)]
     if not texts:
@@ -215,6 +217,10 @@ def paper_from_box(lines: list[Line], page: PageReading) -> dict | None:
         media = media_key(image.group("src"), lines[0].place, page)
         if media:
             paper["image"] = media
+    around = BADGE.sub("", html[: html.rfind("<", 0, start.start())]) if start else ""
+    caption = " ".join(strip_tags(around).split())
+    if caption:  # words around the picture (a journal label) stay on the page
+        paper["description"] = [caption, *paper.get("description", [])]
     paper["featured"] = True
     return ordered(paper)
 
@@ -225,12 +231,14 @@ def _shows_something(text: str) -> bool:
 
 def _html_as_lines(html: str) -> str:
     """Hand-written HTML inside a box as markdown-like lines: links, bold, line breaks."""
-    html = re.sub(r"<br\s*/?>|</p>|<p\b[^>]*>|</?div\b[^>]*>", "\n", html, flags=re.I)
     html = re.sub(
         r"<a\s[^>]*?href=['\"](?P<url>[^'\"]+)['\"][^>]*>(?P<label>.*?)</a>",
-        lambda m: f"[{m.group('label')}]({m.group('url')})",
+        lambda m: f"[{' '.join(m.group('label').split())}]({m.group('url')})",
         html,
         flags=re.S | re.I,
+    )
+    html = re.sub(
+        r"<br\s*/?>|</?p\b[^>]*>|</?div\b[^>]*>|</?h[1-6]\b[^>]*>", "\n", html, flags=re.I
     )
     html = re.sub(r"<li\b[^>]*>", "\n- ", html, flags=re.I)
     return re.sub(r"</?(?:ul|ol|li)\b[^>]*>", "\n", html, flags=re.I)
