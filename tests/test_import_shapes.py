@@ -430,6 +430,17 @@ def test_dated_entries_with_any_separator(line, entry):
     assert convert(f"# 🔥 News\n{line}\n")["news"] == [entry]
 
 
+def test_an_indented_heading_and_list_keep_their_entries_apart():
+    about = (
+        "Hi.\n\n  ## <i class='fa fa-trophy'></i> Awards\n\n"
+        "  - <span class='accent'>2023.03</span>: Evangelist\n  - 2021: Synergy\n    - a detail\n"
+    )
+    assert convert(about)["awards"] == [
+        {"date": "2023.03", "text": "Evangelist"},
+        {"date": "2021", "text": "Synergy", "details": ["a detail"]},
+    ]
+
+
 def test_news_as_an_html_list():
     about = (
         "# 📢 News\n<div style='max-height: 250px'>\n  <ul>\n"

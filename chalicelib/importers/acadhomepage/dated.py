@@ -30,7 +30,7 @@ BRACKET_DATE = re.compile(
     r"\s*[:：,，-]?\s*(?P<text>.*)$"
 )
 TAG_DATE = re.compile(
-    rf"^<(?P<tag>strong|b|em|i)>\s*(?P<date>{DATE})\s*[:：]?\s*</(?P=tag)>\s*[:：,，-]?\s*(?P<text>.*)$"
+    rf"^<(?P<tag>[a-z]+)\b[^>]*>\s*(?P<date>{DATE})\s*[:：]?\s*</(?P=tag)>\s*[:：,，-]?\s*(?P<text>.*)$"
 )
 BULLET = re.compile(r"^(?P<indent>\s*)(?:[-*+]|\d{1,3}[.)])\s+(?P<text>.*)$")
 SUB_HEADING = re.compile(r"^\s*#{1,6}\s+(?P<text>.+?)\s*#*\s*$")
@@ -64,6 +64,8 @@ def _markdown_entries(lines: list[Line]) -> tuple[list[dict], list[Line]]:
     raw: list[Line] = []
     header: dict | None = None  # an entry whose details the next top-level bullets are
     last: dict | None = None  # where a lazy continuation line belongs
+    bullets = [BULLET.match(line.text) for line in lines]
+    base = min((len(b.group("indent")) for b in bullets if b), default=0)
     for line in lines:
         text = line.text
         stripped = text.strip()
@@ -76,7 +78,7 @@ def _markdown_entries(lines: list[Line]) -> tuple[list[dict], list[Line]]:
         bullet = BULLET.match(text)
         heading = SUB_HEADING.match(text)
         bold = BOLD_LINE.match(text)
-        if bullet and (len(bullet.group("indent")) >= 2 or header) and entries:
+        if bullet and (len(bullet.group("indent")) >= base + 2 or header) and entries:
             details = entries[-1].setdefault("details", [])
             details.append(bullet.group("text").strip())
             last = {"details": details}

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from chalicelib.importers.acadhomepage.page import strip_tags
 from chalicelib.importers.acadhomepage.source import Line
 
-HEADING = re.compile(r"^(?P<level>#{1,6})\s+(?P<title>.+?)\s*#*\s*$")
+HEADING = re.compile(r"^ {0,3}(?P<level>#{1,6})\s+(?P<title>.+?)\s*#*\s*$")
 HTML_HEADING = re.compile(r"^\s*<h(?P<level>[1-6])\b[^>]*>(?P<title>.*?)</h[1-6]>\s*$", re.I)
 ANCHOR = re.compile(
     r"<(?:span|a|div)\s+(?:class=['\"]anchor['\"]\s+)?(?:id|name)=['\"](?P<id>[^'\"]*)['\"]"
