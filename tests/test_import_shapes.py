@@ -147,6 +147,25 @@ def test_an_include_that_cannot_be_read_is_reported_with_its_line():
             },
         ),
         (
+            "- A. Lee, **B. Chen**, C. Dee. Owls at night: a study. CVPR 2023. [pdf](https://x.org/p)",
+            {
+                "title": "Owls at night: a study",
+                "authors": ["A. Lee", "B. Chen", "C. Dee"],
+                "venue": "CVPR 2023",
+                "year": 2023,
+                "links": {"pdf": "https://x.org/p"},
+            },
+        ),
+        (
+            "- Owls at Dawn. **Ann Lee**, Bo Chen and Cy Dee. *NeurIPS 2022*.",
+            {
+                "title": "Owls at Dawn",
+                "authors": ["Ann Lee", "Bo Chen", "Cy Dee"],
+                "venue": "NeurIPS 2022",
+                "year": 2022,
+            },
+        ),
+        (
             "1. [Owls](https://x.org/o), Ann Lee, Bo Chen, *ICML 2023*",
             {
                 "title": "Owls",
@@ -173,6 +192,8 @@ def test_an_include_that_cannot_be_read_is_reported_with_its_line():
         "multi-line-item",
         "venue-first-in-bold-brackets",
         "venue-first-in-brackets",
+        "reference-authors-first",
+        "reference-title-first",
         "numbered",
         "venue-after-a-full-stop",
     ],

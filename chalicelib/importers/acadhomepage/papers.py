@@ -19,6 +19,7 @@ from chalicelib.importers.acadhomepage.inline import (
     LEADING_LINK,
     MD_IMAGE,
     MD_LINK,
+    YEAR,
     add_links,
     authors,
     has_links_only,
@@ -50,6 +51,8 @@ VENUE_PREFIX = re.compile(
 )
 # After a venue prefix, a title without a link: "Title. A, **B**"
 PLAIN_TITLE = re.compile(r"^(?P<title>[^\[\]*]{8,}?)\.\s+(?=\S)")
+# The end of a sentence, not of an initial ("A. Lee") or of "et al."
+SENTENCE_END = re.compile(r"(?<![A-Z])(?<!\bal)\.\s+")
 TRAILING_VENUE = re.compile(
     r"^(?P<name>[^.]{2,}?)\.\s+(?P<venue>[^,]*\b(?:19|20)\d{2}\b[^,]*?)\.?$"
 )
@@ -165,6 +168,36 @@ def _item_end(lines: list[Line], start: int) -> int:
     return index
 
 
+def _citation(text: str, page: PageReading) -> dict | None:
+    """A paper written as a reference: `A. Lee, **B. Chen**. Title. CVPR 2023. [pdf](url)`.
+
+    The part holding the owner's bold name (or several commas) is the authors, the part with a
+    year the venue, and the longest other part the title; None when no part is the authors."""
+    links: dict = {}
+    add_links(links, text)
+    sentences = SENTENCE_END.split(without_links(text, keep_bold=True))
+    parts = [part.strip() for part in sentences if part.strip(" .")]
+    named = [i for i, p in enumerate(parts) if "**" in p or "<u>" in p or p.count(",") >= 2]
+    if len(parts) < 3 or not named:
+        return None
+    who = named[0]
+    dated = [i for i, p in enumerate(parts) if i != who and YEAR.search(p)]
+    where = dated[-1] if dated else None
+    rest = [i for i in range(len(parts)) if i not in (who, where)]
+    if not rest:
+        return None
+    title = max(rest, key=lambda i: len(parts[i]))
+    paper: dict = {"title": plain(strip_tags(parts[title])), "authors": authors(parts[who], page)}
+    if where is not None:
+        set_venue(paper, venue_text(parts[where]))
+    extra = [parts[i] for i in rest if i != title]
+    if extra:
+        paper["description"] = extra
+    if links:
+        paper["links"] = links
+    return ordered(paper)
+
+
 def _note_remote_images(lines: list[Line], page: PageReading) -> None:
     """Pictures on other hosts (star badges) are left out of papers; the report lists them."""
     for line in lines:
@@ -180,7 +213,7 @@ def paper_from_item(lines: list[Line], page: PageReading) -> dict | None:
     texts = [first, *(line.text.strip() for line in lines[1:])]
     texts = [text for text in texts if text]
     if len(texts) == 1 or all(BULLET.match(text) for text in texts[1:]):
-        paper = _compact(texts[0], page)
+        paper = _compact(texts[0], page) or _citation(texts[0], page)
         if paper and len(texts) > 1:
             paper["description"] = [BULLET.match(t).group("text").strip() for t in texts[1:]]
         return paper
