@@ -417,6 +417,11 @@ def test_a_page_written_in_chinese_sets_the_site_language():
     assert converted["site"]["language"] == "zh"
 
 
+def test_the_configs_locale_sets_the_site_language():
+    assert convert("Hi.\n", "locale: zh-CN\nauthor: {name: A}\n")["site"]["language"] == "zh-CN"
+    assert "language" not in convert("Hi.\n", "locale: en-US\nauthor: {name: A}\n")["site"]
+
+
 def test_what_a_section_cannot_structure_is_kept_in_a_section_of_its_own():
     about = "# 📝 Publications\nMy full list is on Scholar.\n\n- [Owls](https://x.org/o), Ann Lee\n"
     result = imported(about)

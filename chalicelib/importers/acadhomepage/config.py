@@ -162,8 +162,8 @@ def read_site(config: dict, front: dict, owner: str) -> dict:
     description = _one_line(config_text(config.get("description")))
     if description:
         site["description"] = description
-    language = config_text(front.get("lang"))
-    if language and language != "en" and LANGUAGE.match(language):
+    language = config_text(front.get("lang")) or config_text(config.get("locale"))
+    if language and not language.startswith("en") and LANGUAGE.match(language):
         site["language"] = language
     url = config_text(config.get("url"))
     if url.startswith(("https://", "http://")):
