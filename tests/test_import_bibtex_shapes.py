@@ -66,6 +66,15 @@ def test_aas_journal_macros_become_journal_names_never_arxiv(macro, journal):
     assert papers(text)[0]["venue"] == journal
 
 
+def test_an_unknown_journal_macro_still_names_the_journal_and_dblp_eprints_link_arxiv():
+    text = (
+        "@article{k, title={T}, journal={\\owljournal}, year=2020, eprint={2001.00001},\n"
+        "  eprinttype={arXiv}}\n"
+    )
+    (paper,) = papers(text)
+    assert (paper["venue"], paper["link"]) == ("owljournal", "https://arxiv.org/abs/2001.00001")
+
+
 @pytest.mark.parametrize(
     ("title", "shown"),
     [

@@ -192,7 +192,8 @@ def _doi_url(doi: str) -> str:
 def _arxiv_url(fields: dict) -> str:
     """al-folio's `arxiv` field, or an `eprint` whose archive is arXiv."""
     eprint = fields.get("arxiv", "").strip()
-    if not eprint and fields.get("archiveprefix", "").strip().lower() == "arxiv":
+    archive = fields.get("archiveprefix", "") or fields.get("eprinttype", "")
+    if not eprint and archive.strip().lower() == "arxiv":
         eprint = fields.get("eprint", "").strip()
     if not eprint:
         return ""

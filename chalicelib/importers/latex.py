@@ -100,7 +100,8 @@ _COMMAND = re.compile(r"\\[A-Za-z]+\s*")
 def journal_macro(value: str) -> str:
     """The journal an AAS macro (`\\apj`) names, or the value itself."""
     found = re.fullmatch(r"\s*\{?\s*\\(?P<name>[A-Za-z]+)\s*\}?\s*", value or "")
-    return AAS_JOURNALS.get(found.group("name"), value) if found else value
+    # an unknown macro still names the journal better than nothing (or "arXiv") would
+    return AAS_JOURNALS.get(found.group("name"), found.group("name")) if found else value
 
 
 def latex_to_text(value: str) -> str:
