@@ -287,15 +287,21 @@ def test_papers_written_as_paragraphs():
     assert converted["sections"][1]["markdown"] == "(*: equal contribution)"
 
 
-def test_highlight_boxes_outside_the_publications_section_are_papers_once():
+def test_highlight_boxes_outside_the_publications_section_are_papers_too():
     about = (
         f"# ✨ Highlights\n\n{BOX_TEXT}\n# 📝 Publications\n- [Owls](https://x.org/o), Ann Lee\n"
     )
     about += "- [Bats](https://x.org/b), Ann Lee\n"
     converted = convert(about)
     assert converted["sections"] == [{"type": "publications", "title": "Highlights", "icon": "✨"}]
-    assert [p["title"] for p in converted["publications"]] == ["Owls", "Bats"]
-    assert converted["publications"][1]["group"] == "Publications"
+    listed = [
+        (p["title"], p.get("featured", False), p.get("group")) for p in converted["publications"]
+    ]
+    assert listed == [
+        ("Owls", True, None),
+        ("Owls", False, "Publications"),
+        ("Bats", False, "Publications"),
+    ]
 
 
 @pytest.mark.parametrize(

@@ -151,14 +151,11 @@ def _papers_belong(title: str, lines: list[Line], taken: set[str]) -> bool:
 
 
 def _merge_papers(page: PageReading, papers: list[dict], title: str) -> None:
-    """Papers of a second publications-like section: added under their heading, once each."""
-    listed = page.content["publications"]
-    seen = {paper["title"].casefold() for paper in listed}
+    """Papers of a second publications-like section, under its heading; a paper the page shows
+    twice (a highlight and the full list) stays twice, as the visitor saw it."""
     for paper in papers:
-        if paper["title"].casefold() in seen:
-            continue
         paper.setdefault("group", title)
-        listed.append(paper)
+        page.content["publications"].append(paper)
 
 
 def _add_typed(page: PageReading, kind: str, title: str, icon: str, anchor: str, place: str):
