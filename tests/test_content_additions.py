@@ -69,3 +69,11 @@ def test_a_badge_shows_on_the_image_and_the_venue_under_the_authors():
     page = render_home_page(load_site(text.encode()), None)
     assert '<div class="badge">Pose tracking</div>' in page
     assert '<span class="paper-venue">MST, 2025</span>' in page
+
+
+def test_a_media_picture_in_markdown_points_at_the_media_route():
+    about = "<img src='media/owl.png' alt='Owl'> ![Bat](media/bat.png)"
+    text = BASE + f'sections: [about]\nabout: "{about}"\n'
+    page = render_home_page(load_site(text.encode()), None, base_path="/dev")
+    assert 'src="/dev/media/owl.png"' in page
+    assert 'src="/dev/media/bat.png"' in page
