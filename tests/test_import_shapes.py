@@ -418,6 +418,18 @@ def test_an_anchor_taken_by_an_earlier_section_is_never_used_twice():
     assert [s["id"] for s in sections] == ["news", "news-2"]
 
 
+def test_a_headings_links_stay_on_the_page():
+    about = (
+        "# 📝 Publications <a href='https://scholar.google.com/citations?user=AbCdEfGhIjKl'>"
+        "(Scholar)</a>\n- [Owls](https://x.org/o), Ann Lee\n"
+    )
+    converted = convert(about)
+    assert converted["sections"][0]["title"] == "Publications (Scholar)"
+    assert converted["sections"][1]["markdown"] == (
+        "[(Scholar)](https://scholar.google.com/citations?user=AbCdEfGhIjKl)"
+    )
+
+
 def test_a_page_written_in_chinese_sets_the_site_language():
     converted = convert("# 新闻\n- *2020.01*: 论文被接收\n\n# 教育经历\n- *2019*: 清华大学\n")
     assert converted["site"]["language"] == "zh"

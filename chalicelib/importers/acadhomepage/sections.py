@@ -18,6 +18,8 @@ ANCHOR = re.compile(
     r"<(?:span|a|div)\s+(?:class=['\"]anchor['\"]\s+)?(?:id|name)=['\"](?P<id>[^'\"]*)['\"]"
     r"(?:\s+class=['\"]anchor['\"])?\s*>\s*</(?:span|a|div)>"
 )
+MD_LINK_IN_TITLE = re.compile(r"\[([^\]]+)\]\((https?://[^)\s]+)\)")
+HTML_LINK_IN_TITLE = re.compile(r"<a\s[^>]*?href=['\"](https?://[^'\"]+)['\"][^>]*>(.*?)</a>", re.S)
 ANCHOR_ID = re.compile(r"\bid=['\"]?(?P<id>[A-Za-z][A-Za-z0-9_-]*)")
 
 # Words in a heading -> the section kind they mean (first match wins), in the languages seen.
@@ -81,6 +83,9 @@ def split_sections(lines: list[Line]) -> list[Block]:
             block = Block(line.place, _clean_title(title), pending_anchor)
             if named and not block.anchor:
                 block.anchor = named.group("id")
+            links = _links_in(title)
+            if links:  # a heading's links (a Scholar profile) stay on the page, under it
+                block.lines.append(Line(line.place, " ".join(links)))
             blocks.append(block)
             pending_anchor = ""
         else:
@@ -88,6 +93,14 @@ def split_sections(lines: list[Line]) -> list[Block]:
                 pending_anchor = ""
             blocks[-1].lines.append(line)
     return blocks
+
+
+def _links_in(title: str) -> list[str]:
+    """The links of a heading, as markdown links."""
+    found = [f"[{label}]({url})" for label, url in MD_LINK_IN_TITLE.findall(title)]
+    for url, label in HTML_LINK_IN_TITLE.findall(title):
+        found.append(f"[{strip_tags(label) or url}]({url})")
+    return found
 
 
 def _has_text(lines: list[Line]) -> bool:
@@ -108,7 +121,7 @@ def _section_level(lines: list[Line]) -> int:
 
 
 def _clean_title(title: str) -> str:
-    title = ANCHOR.sub("", title)
+    title = MD_LINK_IN_TITLE.sub(r"\1", ANCHOR.sub("", title))
     return re.sub(r"\s+", " ", strip_tags(title)).strip().strip("*_").strip()
 
 
