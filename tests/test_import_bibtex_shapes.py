@@ -89,6 +89,11 @@ def test_math_becomes_its_characters(title, shown):
     assert papers(f"@article{{k, title={{{title}}}, year=2020}}\n")[0]["title"] == shown
 
 
+def test_a_title_with_unbalanced_braces_keeps_its_words():
+    (paper,) = papers("@article{k, title = {Owls $at{$ night}}, year=2020}\n")
+    assert paper["title"] == "Owls at night"
+
+
 def test_string_macros_month_macros_and_braced_surnames():
     text = (
         "@string{owl = {Journal of Owls}}\n"

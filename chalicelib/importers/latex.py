@@ -108,12 +108,16 @@ def latex_to_text(value: str) -> str:
     """Plain text for a BibTeX value: accents decoded, math as its characters, no markup left."""
     if not value:
         return ""
+    from pybtex.exceptions import PybtexError
     from pybtex.richtext import Text
 
     value = _FORMATTING.sub("", value.replace("~", " "))
     value = re.sub(r"\$[^$]*\$", lambda m: _math(m.group()[1:-1]), value)
     value = _SYMBOL.sub(lambda m: _symbol(m), value) if "\\" in value else value
-    text = Text.from_latex(value).render_as("text")
+    try:
+        text = Text.from_latex(value).render_as("text")
+    except PybtexError:  # unbalanced braces: the words are still worth keeping
+        text = value
     text = _COMMAND.sub("", text).replace("\xa0", " ")
     return re.sub(r"\s+", " ", re.sub(r"[{}\\]", "", text)).strip()
 
