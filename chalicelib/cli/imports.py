@@ -39,7 +39,7 @@ def register(subparsers) -> None:
 
     bib = subparsers.add_parser(
         "import-bibtex",
-        help="convert a BibTeX file to a publications list",
+        help="convert a BibTeX file (or a folder of them) to a publications list",
         description="Convert a BibTeX file into the `publications:` list of a content file: "
         "authors as 'First Last', venue from journal or booktitle, links from url, doi, pdf, "
         "code and arxiv fields.",
