@@ -296,8 +296,8 @@ _FIRST = "DhtAFkwAAAAJ:ALROH1vI_8AC"
             "gs_data.json interests: expected a list of text, got 'Vision'",
         ),
         (
-            _with(publications=[]),
-            "gs_data.json publications: expected an object keyed by publication id, got a list",
+            _with(publications=[{"bib": {}}]),
+            "gs_data.json publications[0]: expected an author_pub_id, got nothing (missing)",
         ),
         (
             _with(publications={_FIRST: {"bib": {"title": "T"}, "num_citations": "7"}}),

@@ -19,6 +19,7 @@ FIXTURES = Path(__file__).parent / "fixtures"
 TABLE = "acadpage-dev-citations"
 BUCKET = "acadpage-dev-site"
 PROFILE = "P1RwlvoAAAAJ"
+GS_OWNER = "DhtAFkwAAAAJ"  # the Scholar user of the reference gs_data.json
 REFERENCE_UPDATED = datetime(2024, 3, 28, 8, 5, 19, 992692, tzinfo=UTC)
 HTML = {"Content-Type": "text/html; charset=utf-8"}
 
@@ -51,7 +52,14 @@ def table_store() -> CitationStore:
 # --- import-gs-data -------------------------------------------------------------------------------
 
 
-def test_import_gs_data_of_the_reference_file(workspace, capsys):
+@pytest.fixture
+def owner(workspace, monkeypatch):
+    """The site's profile is the reference gs_data.json's own Scholar user."""
+    monkeypatch.setenv("ACADPAGE_SCHOLAR_ID", GS_OWNER)
+    return workspace
+
+
+def test_import_gs_data_of_the_reference_file(owner, capsys):
     code, out, err = run(capsys, "import-gs-data", str(FIXTURES / "gs_data.json"))
 
     assert (code, err) == (0, [])
@@ -59,13 +67,13 @@ def test_import_gs_data_of_the_reference_file(workspace, capsys):
         "imported gs_data.json: 551074 citations, h-index 68, i10-index 72, 74 publications "
         "(updated 2024-03-28 08:05 UTC)"
     ]
-    state = table_store().load_current(PROFILE)
+    state = table_store().load_current(GS_OWNER)
     imported = state.snapshots["import"]
     assert (imported.citations, len(imported.publications)) == (551074, 74)
     assert state.status.sources["import"].outcome == "ok"
 
 
-def test_import_gs_data_then_status_shows_it(workspace, capsys):
+def test_import_gs_data_then_status_shows_it(owner, capsys):
     run(capsys, "import-gs-data", str(FIXTURES / "gs_data.json"))
     age = age_in_days(REFERENCE_UPDATED, datetime.now(UTC))
 
@@ -73,10 +81,10 @@ def test_import_gs_data_then_status_shows_it(workspace, capsys):
 
     assert (code, err) == (0, [])
     assert out[0] == (
-        f"profile {PROFILE}: showing imported gs_data.json: 551074 citations, h-index 68, "
+        f"profile {GS_OWNER}: showing imported gs_data.json: 551074 citations, h-index 68, "
         f"i10-index 72, updated {age} days ago (stale: older than 14 days)"
     )
-    attempt = table_store().load_current(PROFILE).status.sources["import"].last_attempt_at
+    attempt = table_store().load_current(GS_OWNER).status.sources["import"].last_attempt_at
     at = attempt.strftime("%Y-%m-%d %H:%M UTC")
     assert out[1:] == [f"import: ok at {at} (imported gs_data.json); last success {at}"]
 
@@ -102,6 +110,24 @@ def test_import_gs_data_names_the_bad_field_and_stores_nothing(workspace, capsys
     assert table_store().load_current(PROFILE) is None
 
 
+def test_import_gs_data_of_another_scholar_user_is_refused(workspace, capsys):
+    code, out, err = run(capsys, "import-gs-data", str(FIXTURES / "gs_data.json"))
+
+    assert (code, out) == (1, [])
+    assert err == [
+        "acadpage: gs_data.json scholar_id: the file holds the numbers of Scholar user "
+        f"'{GS_OWNER}', but it would be imported under this site's profile '{PROFILE}'; nothing "
+        f"was imported (pass --scholar-id {GS_OWNER} if this is your profile)"
+    ]
+    assert table_store().load_current(PROFILE) is None
+
+
+def test_import_gs_data_under_the_scholar_id_given(workspace, capsys):
+    argv = ("import-gs-data", str(FIXTURES / "gs_data.json"), "--scholar-id", GS_OWNER)
+    assert run(capsys, *argv)[0] == 0
+    assert table_store().load_current(GS_OWNER).snapshots["import"].citations == 551074
+
+
 def test_import_gs_data_of_a_missing_file(workspace, capsys):
     assert run(capsys, "import-gs-data", "missing.json") == (
         1,
@@ -110,8 +136,8 @@ def test_import_gs_data_of_a_missing_file(workspace, capsys):
     )
 
 
-def test_import_gs_data_older_than_the_stored_import_is_refused(workspace, capsys):
-    newer = snapshot_of("import", profile_id=PROFILE, now=REFERENCE_UPDATED + timedelta(days=1))
+def test_import_gs_data_older_than_the_stored_import_is_refused(owner, capsys):
+    newer = snapshot_of("import", profile_id=GS_OWNER, now=REFERENCE_UPDATED + timedelta(days=1))
     table_store().save_snapshot(newer)
 
     code, out, err = run(capsys, "import-gs-data", str(FIXTURES / "gs_data.json"))
@@ -174,10 +200,10 @@ def test_status_json_prints_the_status_document(workspace, capsys):
 # --- where the resources come from ----------------------------------------------------------------
 
 
-def test_a_stage_record_names_the_table(workspace, capsys):
+def test_a_stage_record_names_the_table(owner, capsys):
     create_table(boto3.client("dynamodb", region_name="us-east-1"), "acadpage-prod-citations")
-    (workspace / ".acadpage").mkdir()
-    (workspace / ".acadpage" / "prod.json").write_text(
+    (owner / ".acadpage").mkdir()
+    (owner / ".acadpage" / "prod.json").write_text(
         json.dumps({"bucket": "b", "table": "acadpage-prod-citations", "region": "us-east-1"})
     )
 
@@ -186,8 +212,8 @@ def test_a_stage_record_names_the_table(workspace, capsys):
     prod = CitationStore(
         boto3.client("dynamodb", region_name="us-east-1"), "acadpage-prod-citations"
     )
-    assert prod.load_current(PROFILE).snapshots["import"].citations == 551074
-    assert table_store().load_current(PROFILE) is None
+    assert prod.load_current(GS_OWNER).snapshots["import"].citations == 551074
+    assert table_store().load_current(GS_OWNER) is None
 
 
 def test_the_stages_configured_scholar_id_picks_the_profile(workspace, capsys, monkeypatch):

@@ -141,7 +141,7 @@ BAD_CONTENT = [
     pytest.param(
         MINIMAL + "sections: [news, blog]\nnews: []\n",
         "site.yaml:5 sections[1]: expected a section type ('about', 'news', 'publications', "
-        "'awards', 'education', 'talks', 'internships', 'markdown'), got 'blog'",
+        "'awards', 'education', 'talks', 'internships', 'service', 'markdown'), got 'blog'",
         id="unknown-section",
     ),
     pytest.param(

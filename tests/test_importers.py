@@ -67,11 +67,10 @@ def test_seed_profile_takes_the_non_empty_author_keys():
     }
     assert seed()["profile"] == {
         "name": "Lorem ipsum",
-        "author_names": ["Kaiming He"],
+        "author_names": ["Lorem ipsum", "Kaiming He"],
         "avatar": "android-chrome-512x512.png",
         "bio": "Lorem ipsum College",
         "location": "Beijing, China",
-        "google_scholar_id": "d6u01FkAAAAJ",
         "email": "Lorem@ipsum.com",
     }
 
@@ -86,7 +85,6 @@ def test_seed_paper_box_becomes_a_featured_publication():
         "year": 2016,
         "image": "500x300.png",
         "featured": True,
-        "scholar_id": "d6u01FkAAAAJ:ALROH1vI_8AC",
         "links": {"project": RESNET_PROJECT},
         "description": [LOREM],
     }
@@ -130,13 +128,17 @@ def test_seed_notes_say_what_to_do_by_hand():
     assert imported.notes == (
         "about.md:26: removed HTML that needs Jekyll (a Liquid {{ }})",
         "_config.yml author.googlescholar: "
-        "'https://scholar.google.com/citations?user=YOUR_GOOGLE_SCHOLAR_ID' holds no Google "
-        "Scholar user id; left out",
-        "profile.google_scholar_id: taken from the papers' citation ids",
-        "copy images/500x300.png of the AcadHomepage site to media/500x300.png next to the "
-        "content file",
-        "copy images/android-chrome-512x512.png of the AcadHomepage site to "
-        "media/android-chrome-512x512.png next to the content file",
+        "'https://scholar.google.com/citations?user=YOUR_GOOGLE_SCHOLAR_ID' is a placeholder, "
+        "not a Google Scholar user id; left out (set profile.google_scholar_id yourself)",
+        "publication 'Deep Residual Learning for Image Recogni': citation id "
+        "'d6u01FkAAAAJ:ALROH1vI_8AC' is not of the profile's Scholar user (it is the "
+        "template's sample); left out",
+        "_config.yml: google_scholar_stats_use_cdn and the stats branch are not needed: "
+        "acadpage refreshes the citation numbers itself (see `acadpage refresh`)",
+    )
+    assert imported.media == (
+        ("images/500x300.png", "500x300.png"),
+        ("images/android-chrome-512x512.png", "android-chrome-512x512.png"),
     )
 
 
@@ -146,7 +148,10 @@ def test_import_then_preview_shows_everything_the_seed_shows(tmp_path, capsys):
     site = tmp_path / "site.yaml"
     argv = ["import-acadhomepage", tmp_path / "about.md", "--config", tmp_path / "_config.yml"]
     assert main([str(arg) for arg in [*argv, "-o", site]]) == 0
-    assert capsys.readouterr().out.startswith(f"wrote {site}: 6 sections, 2 publications\nnote: ")
+    assert capsys.readouterr().out.startswith(
+        f"wrote {site}: 6 sections, 2 publications\nstructured:\n  about.md:22: about\n"
+        "  about.md:29: news (2 entries"
+    )
     assert main(["validate", str(site)]) == 0
     assert main(["preview", str(site), "-o", str(tmp_path / "page.html")]) == 0
     page = html.unescape((tmp_path / "page.html").read_text())
@@ -204,7 +209,8 @@ def test_import_refuses_to_overwrite(tmp_path, capsys):
     ],
 )
 def test_headings_become_sections_with_their_emoji_as_icon(heading, entry):
-    converted = convert(f"{heading}\n- *2020.01*: something\n")
+    body = "- [T](https://x.org/t), A, B" if "Papers" in heading else "- *2020.01*: something"
+    converted = convert(f"{heading}\n{body}\n")
     assert converted["sections"] == [entry]
 
 
@@ -280,27 +286,46 @@ def test_config_keeps_only_usable_links_and_a_real_scholar_id():
     assert converted["site"] == {"title": "My page", "base_url": "https://me.example.org"}
 
 
+def test_front_matter_never_closed_is_refused_with_its_line():
+    with pytest.raises(ImportProblem) as error:
+        import_acadhomepage("---\ntitle: x\n", "")
+    assert str(error.value) == "about.md:1: the front matter opened by '---' is never closed"
+
+
 @pytest.mark.parametrize(
-    ("about", "config", "message"),
+    ("config", "unread"),
     [
-        ("---\ntitle: x\n", "", "about.md:1: the front matter opened by '---' is never closed"),
         (
-            "Hi\n",
             "author: [\n",
-            "_config.yml:2: YAML syntax error: expected the node content, but found '<stream end>'",
+            "_config.yml:2: YAML syntax error: expected the node content, but found "
+            "'<stream end>'; the profile has only a placeholder name",
         ),
-        ("Hi\n", "- a list\n", "_config.yml: expected Jekyll settings (a mapping), got list"),
         (
-            "# 📝 Publications\n<div class='paper-box'>\n</div>\n",
-            "",
-            "about.md:2: a paper-box without a title line",
+            "- a list\n",
+            "_config.yml: expected Jekyll settings (a mapping), got list; the profile has only "
+            "a placeholder name",
         ),
     ],
 )
-def test_unreadable_input_is_located(about, config, message):
+def test_unreadable_config_is_reported_and_the_page_still_imported(config, unread):
+    imported = import_acadhomepage("Hi, I study owls.\n", config)
+    assert imported.unread == (unread,)
+    assert yaml.safe_load(imported.text)["about"] == "Hi, I study owls."
+
+
+def test_a_paper_box_without_a_title_is_kept_and_reported():
+    about = "# 📝 Publications\n<div class='paper-box'><img src='images/a.png'>\n</div>\n"
+    imported = import_acadhomepage(about, "")
+    assert imported.unread == ("about.md:2: a paper box without a title; kept as it is",)
+    assert yaml.safe_load(imported.text)["sections"][0]["markdown"] == (
+        "<div class='paper-box'><img src='media/a.png'>\n</div>"
+    )
+
+
+def test_a_page_with_nothing_to_show_is_refused():
     with pytest.raises(ImportProblem) as error:
-        import_acadhomepage(about, config)
-    assert str(error.value) == message
+        import_acadhomepage("<!-- only a comment -->\n{% include x %}\n", "")
+    assert str(error.value) == "about.md: nothing to import: the page shows no text"
 
 
 # --- BibTeX ---------------------------------------------------------------------------------------

@@ -259,15 +259,62 @@ def _gs_cites_per_year(value: object) -> tuple[tuple[int, int], ...]:
     return tuple(sorted(pairs))
 
 
+def _paper_citations(entry: dict, place: str) -> int:
+    """`num_citations` as scholarly writes it, or `cited_by.value` as other crawlers do."""
+    if "num_citations" not in entry and isinstance(entry.get("cited_by"), dict):
+        cited_by = entry["cited_by"]
+        value = cited_by.get("value")
+        return _whole_number(0 if value is None else value, f"{place}.cited_by.value")
+    return _whole_number(entry.get("num_citations"), f"{place}.num_citations")
+
+
 def _gs_publications(value: object) -> tuple[PaperCitations, ...]:
     if value is None:
         return ()
+    if isinstance(value, list):  # other crawlers list the papers, each with its own id
+        value = {_listed_id(index, entry): entry for index, entry in enumerate(value)}
     if not isinstance(value, dict):
         raise GsDataError(
             f"{_GS_PLACE} publications: expected an object keyed by publication id, "
             f"got {_shown(value)}"
         )
     return tuple(_gs_paper(key, entry) for key, entry in value.items())
+
+
+def _listed_id(index: int, entry: object) -> str:
+    paper_id = ""
+    if isinstance(entry, dict):
+        paper_id = entry.get("author_pub_id") or entry.get("citation_id") or ""
+    if not isinstance(paper_id, str) or not paper_id:
+        raise GsDataError(
+            f"{_GS_PLACE} publications[{index}]: expected an author_pub_id, got nothing (missing)"
+        )
+    return paper_id
+
+
+def gs_data_owner(document: object) -> str:
+    """The Scholar user a gs_data.json is of: its `scholar_id`, else its publications' ids."""
+    if not isinstance(document, dict):
+        return ""
+    own = document.get("scholar_id")
+    if isinstance(own, str) and SCHOLAR_ID.fullmatch(own):
+        return own
+    papers = document.get("publications")
+    keys = papers.keys() if isinstance(papers, dict) else ()
+    users = {key.split(":", 1)[0] for key in keys if isinstance(key, str) and ":" in key}
+    return users.pop() if len(users) == 1 and SCHOLAR_ID.fullmatch(next(iter(users))) else ""
+
+
+def check_gs_data_owner(document: object, scholar_id: str) -> None:
+    """Refuse a gs_data.json of another Scholar user than the profile it is imported under."""
+    owner = gs_data_owner(document)
+    if owner and owner != scholar_id:
+        profile = f"this site's profile {scholar_id!r}" if scholar_id else "no Scholar profile"
+        raise GsDataError(
+            f"{_GS_PLACE} scholar_id: the file holds the numbers of Scholar user {owner!r}, "
+            f"but it would be imported under {profile}; nothing was imported (pass "
+            f"--scholar-id {owner} if this is your profile)"
+        )
 
 
 def _gs_paper(key: str, entry: object) -> PaperCitations:
@@ -277,11 +324,12 @@ def _gs_paper(key: str, entry: object) -> PaperCitations:
     bib = entry.get("bib", {})
     if not isinstance(bib, dict):
         raise GsDataError(f"{_GS_PLACE} {place}.bib: expected an object, got {_shown(bib)}")
-    year = bib.get("pub_year")
+    year = bib.get("pub_year", entry.get("year"))
+    title_place = f"{place}.bib.title" if "title" in bib else f"{place}.title"
     return PaperCitations(
         id=key,
-        title=_gs_text(bib, "title", f"{place}.bib.title"),
-        citations=_whole_number(entry.get("num_citations"), f"{place}.num_citations"),
+        title=_gs_text(bib if "title" in bib else entry, "title", title_place),
+        citations=_paper_citations(entry, place),
         authors=_gs_text(bib, "author", f"{place}.bib.author"),
         venue=_gs_text(bib, "citation", f"{place}.bib.citation"),
         year=None if year in (None, "") else _gs_year(year, f"{place}.bib.pub_year"),

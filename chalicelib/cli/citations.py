@@ -65,7 +65,9 @@ def register(subparsers) -> None:
         "import-gs-data",
         help="load an AcadHomepage gs_data.json into the citation table",
         description="Validate a gs_data.json (as AcadHomepage's crawler writes it) and store it as "
-        "the source 'import', shown while it is fresher than the other sources' numbers.",
+        "the source 'import', shown while it is fresher than the other sources' numbers. A file "
+        "of another Scholar user than the site's profile is refused; --scholar-id names the "
+        "profile to import under.",
     )
     import_gs_data.add_argument("file", type=Path, help="the gs_data.json file")
     _stage_options(import_gs_data)
@@ -311,10 +313,12 @@ def status_lines(document: dict, profile_id: str) -> list[str]:
 
 def import_gs_data_command(args) -> int:
     """Validate a gs_data.json, then store it as the source "import"."""
-    from chalicelib.citations.gs_data import snapshot_from_gs_data
+    from chalicelib.citations.gs_data import check_gs_data_owner, snapshot_from_gs_data
 
     settings, region = stage_settings(args, os.environ)
-    snapshot = snapshot_from_gs_data(read_json(args.file), settings.profile_id)
+    document = read_json(args.file)
+    check_gs_data_owner(document, settings.scholar_id)
+    snapshot = snapshot_from_gs_data(document, settings.profile_id)
     store = _citation_store(settings, region, args.stage)
     if not store.save_snapshot(snapshot):
         raise UserError(

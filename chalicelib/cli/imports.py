@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 from chalicelib.cli.files import read_text
@@ -16,13 +17,21 @@ def register(subparsers) -> None:
     """Add the import-acadhomepage and import-bibtex subcommands."""
     acad = subparsers.add_parser(
         "import-acadhomepage",
-        help="convert an AcadHomepage site (about.md and _config.yml) to a content file",
-        description="Convert an AcadHomepage site's _pages/about.md and _config.yml into an "
-        "acadpage content file. What cannot be carried over is listed as notes.",
+        help="convert an AcadHomepage site (its folder, or about.md and _config.yml)",
+        description="Convert an AcadHomepage site into an acadpage content file. Given the "
+        "site's folder (a clone of its repository), it finds _pages/about.md, _config.yml, the "
+        "included files and the images, and copies the images into media/ next to the output. "
+        "It reports what became structured, what was kept as markdown and what it could not "
+        "read; it fails only when nothing usable could be written.",
     )
-    acad.add_argument("about", type=Path, metavar="ABOUT_MD", help="the site's _pages/about.md")
     acad.add_argument(
-        "--config", type=Path, required=True, metavar="CONFIG_YML", help="the site's _config.yml"
+        "about", type=Path, metavar="SITE", help="the site's folder, or its _pages/about.md"
+    )
+    acad.add_argument(
+        "--config",
+        type=Path,
+        metavar="CONFIG_YML",
+        help="the site's _config.yml (default: the one in the site's folder)",
     )
     acad.add_argument("-o", "--output", type=Path, required=True, help="the content file to write")
     acad.add_argument("--force", action="store_true", help="replace the output file if it exists")
@@ -30,45 +39,127 @@ def register(subparsers) -> None:
 
     bib = subparsers.add_parser(
         "import-bibtex",
-        help="convert a BibTeX file to a publications list",
+        help="convert a BibTeX file (or a folder of them) to a publications list",
         description="Convert a BibTeX file into the `publications:` list of a content file: "
         "authors as 'First Last', venue from journal or booktitle, links from url, doi, pdf, "
         "code and arxiv fields.",
     )
-    bib.add_argument("bibtex", type=Path, metavar="BIB", help="the BibTeX file, e.g. refs.bib")
+    bib.add_argument(
+        "bibtex",
+        type=Path,
+        metavar="BIB",
+        help="the BibTeX file (e.g. refs.bib), or a folder of them such as Hugo Blox's "
+        "content/publication/ with one cite.bib per paper",
+    )
     bib.add_argument("-o", "--output", type=Path, required=True, help="the YAML file to write")
     bib.add_argument("--force", action="store_true", help="replace the output file if it exists")
     bib.set_defaults(handler=import_bibtex_command)
 
 
 def import_acadhomepage_command(args) -> int:
-    """Write the converted content file; print what it holds and what to do by hand."""
+    """Write the converted content file and its images; print the import's report."""
     from chalicelib.importers.acadhomepage import import_acadhomepage
 
+    about, config, root = _site_files(args.about, args.config)
     _refuse_overwrite(args.output, args.force)
     imported = import_acadhomepage(
-        read_text(args.about), read_text(args.config), args.about.name, args.config.name
+        read_text(about),
+        read_text(config) if config else "",
+        about.name,
+        config.name if config else "_config.yml",
+        read_relative=lambda name: _read_beside(about.parent, name),
     )
     site = _checked(imported.text, args.output.name)
     _write(args.output, imported.text)
     papers = sum(len(section.publications) for section in site.sections)
     print(f"wrote {args.output}: {len(site.sections)} sections, {papers} publications")
+    _print_group("structured", imported.structured)
+    _print_group("kept as markdown", imported.kept_raw)
+    _print_group("could not read", imported.unread)
+    _print_group("images", _copy_images(imported.media, root, args.output.parent / "media"))
+    _print_group(
+        "left out (the page loads nothing from other hosts)",
+        tuple(f"image {url}" for url in imported.remote_images),
+    )
     _print_notes(imported.notes)
     return 0
 
 
+def _site_files(given: Path, config: Path | None) -> tuple[Path, Path | None, Path]:
+    """(about page, _config.yml or None, the site's root folder) of a folder or a page."""
+    if given.is_dir():
+        root = given
+        pages = [given / "_pages" / "about.md", given / "_pages" / "about.markdown"]
+        about = next((page for page in [*pages, given / "about.md"] if page.is_file()), None)
+        if about is None:
+            raise UserError(f"{given}: no _pages/about.md here; is it an AcadHomepage site?")
+    else:
+        about = given
+        root = given.parent.parent if given.parent.name == "_pages" else given.parent
+    if config is None and (root / "_config.yml").is_file():
+        config = root / "_config.yml"
+    return about, config, root
+
+
+def _read_beside(folder: Path, name: str) -> str | None:
+    """A file the page includes, or None when it is not there."""
+    path = folder / name
+    return read_text(path) if path.is_file() else None
+
+
+def _copy_images(media: tuple[tuple[str, str], ...], root: Path, target: Path) -> tuple[str, ...]:
+    """Copy the site's images into media/; lines saying what was copied and what was not."""
+    lines = []
+    copied = 0
+    for source, key in media:
+        path = root / source
+        if not path.is_file():
+            lines.append(f"{source}: not found in {root}; copy it to {target / key} yourself")
+            continue
+        destination = target / key
+        try:
+            target.mkdir(parents=True, exist_ok=True)
+            if destination.exists() and destination.read_bytes() != path.read_bytes():
+                lines.append(f"{source}: {destination} exists and differs; left as it is")
+                continue
+            shutil.copyfile(path, destination)
+        except OSError as error:
+            raise UserError(f"{destination}: cannot write: {error.strerror}") from None
+        copied += 1
+    if copied:
+        lines.insert(0, f"copied {copied} images into {target}")
+    return tuple(lines)
+
+
+def _print_group(title: str, lines: tuple[str, ...]) -> None:
+    if lines:
+        print(f"{title}:")
+        for line in lines:
+            print(f"  {line}")
+
+
 def import_bibtex_command(args) -> int:
     """Write the converted publications list; print how many and what to do by hand."""
-    from chalicelib.importers.bibtex import import_bibtex
+    from chalicelib.importers.bibtex import import_bibtex_files
 
     _refuse_overwrite(args.output, args.force)
-    imported = import_bibtex(read_text(args.bibtex), args.bibtex.name)
+    imported = import_bibtex_files(_bibtex_files(args.bibtex), args.bibtex.name)
     site = _checked(_MINIMAL_SITE + imported.text, args.output.name)
     _write(args.output, imported.text)
     papers = sum(len(section.publications) for section in site.sections)
     print(f"wrote {args.output}: {papers} publications")
     _print_notes(imported.notes)
     return 0
+
+
+def _bibtex_files(given: Path) -> list[tuple[str, str]]:
+    """(name, text) of the BibTeX file, or of every .bib file below the folder, in path order."""
+    if not given.is_dir():
+        return [(given.name, read_text(given))]
+    paths = sorted(path for path in given.rglob("*.bib") if path.is_file())
+    if not paths:
+        raise UserError(f"{given}: no .bib files in this folder")
+    return [(path.relative_to(given).as_posix(), read_text(path)) for path in paths]
 
 
 def _refuse_overwrite(path: Path, force: bool) -> None:

@@ -19,6 +19,11 @@ class Imported:
 
     text: str
     notes: tuple[str, ...] = ()
+    structured: tuple[str, ...] = ()  # "place: what became structured fields"
+    kept_raw: tuple[str, ...] = ()  # "place: what was kept as markdown"
+    unread: tuple[str, ...] = ()  # "place: what could not be read"
+    media: tuple[tuple[str, str], ...] = ()  # (the site's image path, its media key)
+    remote_images: tuple[str, ...] = ()  # images on other hosts, left out
 
 
 class _ContentDumper(yaml.SafeDumper):

@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterable
 
 from chalicelib.importers import Imported, ImportProblem, dump_content
+from chalicelib.importers.latex import journal_macro, latex_to_text
 from chalicelib.site.fields import is_media_key
 
 ENTRY_START = re.compile(r"@\s*(?P<type>\w+)\s*[{(]\s*(?P<key>[^,\s{}()]+)\s*,")
@@ -24,35 +25,40 @@ LINK_FIELDS = (
     ("slides", "slides"),
     ("poster", "poster"),
     ("video", "video"),
+    ("html", "HTML"),
 )
 VENUE_FIELDS = ("journal", "booktitle", "series", "howpublished", "school", "institution")
-_FORMATTING = re.compile(
-    r"\\(?:text(?:bf|it|rm|sc|tt|sf|up|normal)|emph|mbox|mathrm|mathbf|mathit|mathcal|url)\s*(?=\{)"
-)
-_COMMAND = re.compile(r"\\[A-Za-z]+\s*")
 TRUE = {"true", "yes", "1"}
+NAME_MARKS = re.compile(r"[*†‡#]+")
+__all__ = ["import_bibtex", "import_bibtex_files", "latex_to_text"]
 
 
 def import_bibtex(text: str, filename: str = "refs.bib") -> Imported:
     """Content YAML with a `publications:` list for every entry of a BibTeX file."""
-    entries = _parse(text, filename)
-    lines = _entry_lines(text)
+    return import_bibtex_files([(filename, text)], filename)
+
+
+def import_bibtex_files(files: list[tuple[str, str]], source: str) -> Imported:
+    """One `publications:` list from several BibTeX files (Hugo Blox's one `cite.bib` a paper)."""
     notes: list[str] = []
     problems: list[str] = []
     publications = []
-    for key, entry in entries.items():
-        where = f"{filename}:{lines.get(key, '?')} entry {key!r}"
-        publication = _publication(entry, where, notes, problems)
-        if publication:
-            publications.append(publication)
+    for filename, text in files:
+        entries = _parse(text, filename)
+        lines = _entry_lines(text)
+        for key, entry in entries.items():
+            where = f"{filename}:{lines.get(key, '?')} entry {key!r}"
+            publication = _publication(entry, where, notes, problems)
+            if publication:
+                publications.append(publication)
     if problems:
         raise ImportProblem("\n".join(problems))
     if not publications:
         raise ImportProblem(
-            f"{filename}: no entries found; expected @article{{key, ...}} and the like"
+            f"{source}: no entries found; expected @article{{key, ...}} and the like"
         )
     header = (
-        f"Publications converted from {filename}: put them under `publications:` in site.yaml\n"
+        f"Publications converted from {source}: put them under `publications:` in site.yaml\n"
         "(the format is described in docs/content.md)."
     )
     return Imported(dump_content({"publications": publications}, header), tuple(notes))
@@ -125,7 +131,7 @@ def _publication(entry, where: str, notes: list[str], problems: list[str]) -> di
     if authors:
         paper["authors"] = authors
     year = fields.get("year", "").strip()
-    venue = _venue(fields, year)
+    venue = _venue(fields, year, entry.type.lower())
     if venue:
         paper["venue"] = venue
     if YEAR.match(year):
@@ -141,6 +147,11 @@ def _publication(entry, where: str, notes: list[str], problems: list[str]) -> di
     shown = {key: url for key, url in links.items() if url != main}
     if shown:
         paper["links"] = shown
+    description = [
+        latex_to_text(fields[name]) for name in ("annotation", "abstract") if fields.get(name)
+    ]
+    if description:
+        paper["description"] = description
     skipped = [name for name, _ in LINK_FIELDS if fields.get(name) and not _is_web(fields[name])]
     for name in skipped:
         notes.append(f"{where}: {name} {fields[name]!r} is not an http(s) URL; left out")
@@ -181,27 +192,34 @@ def _doi_url(doi: str) -> str:
 def _arxiv_url(fields: dict) -> str:
     """al-folio's `arxiv` field, or an `eprint` whose archive is arXiv."""
     eprint = fields.get("arxiv", "").strip()
-    if not eprint and fields.get("archiveprefix", "").strip().lower() == "arxiv":
+    archive = fields.get("archiveprefix", "") or fields.get("eprinttype", "")
+    if not eprint and archive.strip().lower() == "arxiv":
         eprint = fields.get("eprint", "").strip()
     if not eprint:
         return ""
     return eprint if _is_web(eprint) else f"https://arxiv.org/abs/{eprint}"
 
 
-def _venue(fields: dict, year: str) -> str:
+def _venue(fields: dict, year: str, kind: str) -> str:
     """al-folio's short `abbr` with the year when given ("CVPR 2016"), else the full venue."""
-    abbr = latex_to_text(fields.get("abbr", ""))
+    abbr = _clean_venue(fields.get("abbr", ""))
     if abbr:
         return f"{abbr} {year}".strip() if YEAR.match(year) else abbr
-    for name in VENUE_FIELDS:
-        venue = latex_to_text(fields.get(name, ""))
+    names = (*VENUE_FIELDS, "publisher") if kind in ("book", "inbook", "booklet") else VENUE_FIELDS
+    for name in names:
+        venue = _clean_venue(journal_macro(fields.get(name, "")))
         if venue and not _is_web(venue):
             return venue
     return "arXiv" if _arxiv_url(fields) else ""
 
 
+def _clean_venue(value: str) -> str:
+    """A venue as text, without the trailing comma some exports leave."""
+    return latex_to_text(value).strip(" ,;")
+
+
 def _person_name(person) -> str:
-    """ "First Middle von Last, Jr" as one would write it; BibTeX's "others" as "et al."."""
+    """ "First Middle von Last, Jr" as one would write it, marks (`*`) after it; "et al."."""
     parts: Iterable[str] = (
         *person.first_names,
         *person.middle_names,
@@ -211,19 +229,10 @@ def _person_name(person) -> str:
     name = " ".join(latex_to_text(part) for part in parts if part)
     if name == "others":
         return "et al."
+    marks = "".join(NAME_MARKS.findall(name))
+    name = re.sub(r"\s+", " ", NAME_MARKS.sub("", name)).strip()
     lineage = " ".join(latex_to_text(part) for part in person.lineage_names)
-    return f"{name}, {lineage}" if lineage else name
-
-
-def latex_to_text(value: str) -> str:
-    """Plain text for a BibTeX value: accents decoded, braces and formatting commands removed."""
-    if not value:
-        return ""
-    from pybtex.richtext import Text
-
-    value = _FORMATTING.sub("", value)
-    text = Text.from_latex(value).render_as("text")
-    return re.sub(r"\s+", " ", _COMMAND.sub("", text)).strip()
+    return (f"{name}, {lineage}" if lineage else name) + marks
 
 
 def _is_web(value: str) -> bool:

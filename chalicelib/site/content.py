@@ -102,8 +102,9 @@ SECTION_KINDS: dict[str, tuple[str, str, str]] = {
     "education": ("Educations", "📖", "educations"),
     "talks": ("Invited Talks", "💬", "invited-talks"),
     "internships": ("Internships", "💻", "internships"),
+    "service": ("Academic Service", "📫", "academic-service"),
 }
-DATED_KINDS = ("news", "awards", "education", "talks", "internships")
+DATED_KINDS = ("news", "awards", "education", "talks", "internships", "service")
 
 
 def media_url(value: str, media_root: str) -> str:

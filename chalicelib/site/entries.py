@@ -7,6 +7,8 @@ from dataclasses import dataclass
 
 import yaml
 
+from chalicelib.site.authors import Author as Author  # the name readers of a Publication use
+from chalicelib.site.authors import read_authors
 from chalicelib.site.fields import LINK_EXPECTED, Fields, describe, is_link
 
 PAPER_ID = re.compile(r"^[A-Za-z0-9_-]{12}:[A-Za-z0-9_-]+$")
@@ -29,6 +31,7 @@ class DatedEntry:
 
     date: str
     html: str
+    details_html: tuple[str, ...] = ()  # bullets under the entry (an internship's tasks)
 
 
 @dataclass(frozen=True)
@@ -37,14 +40,6 @@ class PaperLink:
 
     label: str
     url: str
-
-
-@dataclass(frozen=True)
-class Author:
-    """One author of a publication; `is_owner` is highlighted."""
-
-    name: str
-    is_owner: bool
 
 
 @dataclass(frozen=True)
@@ -61,11 +56,17 @@ class Publication:
     scholar_id: str = ""  # USER:PUBID, for the per-paper citation count
     links: tuple[PaperLink, ...] = ()
     description_html: tuple[str, ...] = ()
+    group: str = ""  # a sub-heading over this paper and the next ones of the same group
+    badge: str = ""  # the image's badge when it is not the venue ("VLA model")
 
 
 def read_dated(fields: Fields) -> DatedEntry:
     """One dated entry: `date` as written and `text` as one line of markdown."""
-    entry = DatedEntry(date=fields.text("date"), html=fields.markdown("text", required=True))
+    entry = DatedEntry(
+        date=fields.text("date"),
+        html=fields.markdown("text", required=True),
+        details_html=fields.markdown_lines("details"),
+    )
     fields.done()
     return entry
 
@@ -83,7 +84,7 @@ def read_publication(fields: Fields, owners: frozenset[str]) -> Publication:
             "'USER:PUBID' as in Scholar's citation_for_view",
         )
         scholar_id = ""
-    authors = tuple(Author(name, name.casefold() in owners) for name in fields.texts("authors"))
+    authors = read_authors(fields.texts("authors"), tuple(owners))
     publication = Publication(
         title=fields.text("title", required=True),
         authors=authors,
@@ -95,6 +96,8 @@ def read_publication(fields: Fields, owners: frozenset[str]) -> Publication:
         scholar_id=scholar_id,
         links=_read_paper_links(fields),
         description_html=fields.markdown_lines("description"),
+        group=fields.text("group"),
+        badge=fields.text("badge"),
     )
     fields.done()
     return publication

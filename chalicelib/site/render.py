@@ -21,6 +21,7 @@ TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "templates"
 # The templates compiled by `make package` (scripts/compile_templates.py), so that a cold start
 # loads them instead of compiling them; without it (or for a changed template) Jinja compiles.
 COMPILED_DIR = TEMPLATES_DIR / "compiled"
+_MEDIA_SRC = re.compile(r"""(\bsrc=["'])media/(?=[A-Za-z0-9_])""")
 _SPAN = re.compile(r"<span\b([^>]*)>([^<]*)</span>")
 _ATTRIBUTE = re.compile(r'([a-zA-Z_][\w-]*)="([^"]*)"')
 
@@ -113,6 +114,11 @@ def _fill_spans(html: str, total: str, counts: dict[str, int]) -> str:
     return _SPAN.sub(fill, html) if "<span" in html else html
 
 
+def _media_sources(html: str, root: str) -> str:
+    """Markdown's `media/x.png` pictures point at the media route, wherever the page is served."""
+    return _MEDIA_SRC.sub(lambda m: f"{m.group(1)}{root}/", html) if "media/" in html else html
+
+
 def render_home_page(
     site: Site,
     citations: CitationDisplay | None,
@@ -129,7 +135,8 @@ def render_home_page(
     counts = citations.snapshot.paper_counts() if citations else {}
     total = _total_text(citations)
     sections = [
-        (section, Markup(_fill_spans(section.html, total, counts))) for section in site.sections
+        (section, Markup(_media_sources(_fill_spans(section.html, total, counts), root)))
+        for section in site.sections
     ]
     return (
         environment()

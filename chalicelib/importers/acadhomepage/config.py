@@ -22,9 +22,14 @@ SITE_KEYS = {
     "baidu_site_verification": "baidu_site_verification",
 }
 PROFILE_TEXT = ("avatar", "bio", "location", "employer")
+# The template's own sample values: never the user's.
+SAMPLE_SCHOLAR_IDS = {"d6u01FkAAAAJ"}
+PLACEHOLDER = re.compile(r"YOUR_|your[_ -]?(?:google|scholar|id|name)|example\.com|xxxx", re.I)
+NOT_LINKS = {"name", "avatar", "bio", "location", "employer", "email", "uri"}
 
 
 def read_config(text: str, filename: str) -> dict:
+    """The settings of a _config.yml; ImportProblem names the line of a syntax error."""
     try:
         config = yaml.safe_load(text)
     except yaml.MarkedYAMLError as error:
@@ -43,32 +48,49 @@ def read_config(text: str, filename: str) -> dict:
 
 
 def read_profile(config: dict, filename: str, page: PageReading) -> dict:
+    """The profile: the author block, a real Scholar id only, usable links only."""
     author = config.get("author") or {}
     if not isinstance(author, dict):
         raise ImportProblem(f"{filename}: author: expected a mapping of author settings")
-    profile: dict = {
-        "name": config_text(author.get("name")) or config_text(config.get("title")) or "Your Name"
-    }
-    if page.owner_names:
-        profile["author_names"] = page.owner_names
+    name = _one_line(config_text(author.get("name")) or config_text(config.get("title")))
+    profile: dict = {"name": name or "Your Name"}
+    owners = [owner for owner in page.owner_names if owner.casefold() != name.casefold()]
+    if owners:
+        profile["author_names"] = [name, *owners] if name else owners
     for key in PROFILE_TEXT:
-        value = config_text(author.get(key))
+        value = _one_line(config_text(author.get(key)))
         if value and key == "avatar":
             value = media_key(value, f"{filename} author.avatar", page)
         if value:
             profile[key] = value
-    scholar_id = _scholar_id(config_text(author.get("googlescholar")))
-    if not scholar_id and author.get("googlescholar"):
+    raw_scholar = config_text(author.get("googlescholar"))
+    scholar_id = _scholar_id(raw_scholar)
+    if scholar_id in SAMPLE_SCHOLAR_IDS or (raw_scholar and not scholar_id):
         page.notes.append(
-            f"{filename} author.googlescholar: {author['googlescholar']!r} holds no Google Scholar "
-            "user id; left out"
+            f"{filename} author.googlescholar: {raw_scholar!r} is "
+            + (
+                "the template's sample Scholar id"
+                if scholar_id
+                else "a placeholder, not a Google Scholar user id"
+            )
+            + "; left out (set profile.google_scholar_id yourself)"
         )
+        scholar_id = ""
     scholar_id = scholar_id or _papers_scholar_user(page)
     if scholar_id:
         profile["google_scholar_id"] = scholar_id
+    _keep_paper_ids_of(scholar_id, page)
+    if config.get("google_scholar_stats_use_cdn") is not None or config.get("repository"):
+        page.notes.append(
+            f"{filename}: google_scholar_stats_use_cdn and the stats branch are not needed: "
+            "acadpage refreshes the citation numbers itself (see `acadpage refresh`)"
+        )
     for kind in LINK_KINDS:
         value = config_text(author.get(kind))
         if not value or kind == "googlescholar":
+            continue
+        if PLACEHOLDER.search(value):
+            page.notes.append(f"{filename} author.{kind}: {value!r} is a placeholder; left out")
             continue
         if link_url(kind, value) is None or (kind == "email" and not EMAIL.match(value)):
             page.notes.append(f"{filename} author.{kind}: {value!r} is not a usable link; left out")
@@ -90,19 +112,59 @@ def _papers_scholar_user(page: PageReading) -> str:
         for paper in page.content.get("publications", [])
         if "scholar_id" in paper
     }
-    if len(users) != 1:
+    if len(users) != 1 or users & SAMPLE_SCHOLAR_IDS:
         return ""
     page.notes.append("profile.google_scholar_id: taken from the papers' citation ids")
     return users.pop()
 
 
+def _keep_paper_ids_of(scholar_id: str, page: PageReading) -> None:
+    """Papers keep a citation id only when it is the profile's own (not the template's sample)."""
+    for paper in page.content.get("publications", []):
+        paper_id = paper.get("scholar_id", "")
+        if paper_id and paper_id.split(":")[0] != scholar_id:
+            del paper["scholar_id"]
+            page.notes.append(
+                f"publication {paper['title'][:40]!r}: citation id {paper_id!r} is not of the "
+                "profile's Scholar user"
+                + (" (it is the template's sample)" if paper_id[:12] in SAMPLE_SCHOLAR_IDS else "")
+                + "; left out"
+            )
+
+
+def _one_line(value: str) -> str:
+    """A config text for a plain-text field: `<br>` as a separator, other HTML removed."""
+    value = re.sub(r"\s*<br\s*/?>\s*", " · ", value, flags=re.I)
+    return re.sub(r"\s+", " ", re.sub(r"<[^<>]+>", "", value)).strip(" ·")
+
+
+def extra_links(config: dict, filename: str, page: PageReading) -> list[tuple[str, str]]:
+    """(key, URL) of author keys acadpage has no profile key for: kept as links on the page."""
+    author = config.get("author") or {}
+    if not isinstance(author, dict):
+        return []
+    links = []
+    for key, raw in author.items():
+        value = config_text(raw)
+        if key in LINK_KINDS or key in NOT_LINKS or not value:
+            continue
+        if value.startswith(("https://", "http://")) and not PLACEHOLDER.search(value):
+            links.append((str(key).replace("_", " ").title(), value))
+            page.notes.append(
+                f"{filename} author.{key}: no such profile link in acadpage; kept in the "
+                "Links section"
+            )
+    return links
+
+
 def read_site(config: dict, front: dict, owner: str) -> dict:
-    site: dict = {"title": config_text(config.get("title")) or owner or "Homepage"}
-    description = config_text(config.get("description"))
+    """The site settings: title, description, language, address and verification keys."""
+    site: dict = {"title": _one_line(config_text(config.get("title"))) or owner or "Homepage"}
+    description = _one_line(config_text(config.get("description")))
     if description:
         site["description"] = description
-    language = config_text(front.get("lang"))
-    if language and language != "en" and LANGUAGE.match(language):
+    language = config_text(front.get("lang")) or config_text(config.get("locale"))
+    if language and not language.startswith("en") and LANGUAGE.match(language):
         site["language"] = language
     url = config_text(config.get("url")).rstrip("/")
     # acadpage serves a site at the root of its address, so Jekyll's `baseurl` path is not kept

@@ -1,0 +1,151 @@
+"""Dated sections (news, awards, education, ...) -> dated entries, the rest kept raw (pure).
+
+Entries come as markdown list items (`- *2022.02*: text`, `- 2024.05<TAB>text`, `- 2023 - text`),
+as HTML list items (`<li><strong>[2026.02]</strong> text</li>`), or as a bold header line or a
+sub-heading with bullets under it (an internship and its tasks), which become the entry's details.
+"""
+
+from __future__ import annotations
+
+import re
+
+from chalicelib.importers.acadhomepage.source import Line
+
+MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
+ONE_DATE = (
+    rf"(?:{MONTH}\s*)?(?:19|20)\d{{2}}(?:[./-]\d{{1,2}}){{0,2}}(?:年(?:\d{{1,2}}月)?(?:\d{{1,2}}日)?)?"
+    rf"(?:\s*{MONTH})?"
+)
+RANGE_END = r"(?:" + ONE_DATE + r"|now|present|today|current|至今|现在)"
+DATE = rf"{ONE_DATE}(?:\s*(?:-|–|—|~|to|至)\s*{RANGE_END})?(?:\s*\((?:now|present)\))?"
+BARE_DATE = re.compile(rf"^(?P<date>{DATE})(?:\s*[:：,，]\s*|\t+\s*|\s+[-–—]\s+)(?P<text>\S.*)$")
+SPACED_DATE = re.compile(
+    r"^(?P<date>(?:19|20)\d{2}[./-]\d{1,2}(?:[./-]\d{1,2})?)\s+(?P<text>\S.*)$"
+)
+EMPHASIS_DATE = re.compile(
+    r"^(\*{1,2}|_{1,2})(?P<date>[^*_]*\d[^*_]*)\1\s*[:：,，]?\s*(?P<text>.*)$"
+)
+BRACKET_DATE = re.compile(
+    rf"^(?:<[a-z]+\b[^>]*>\s*)?[\[(（【](?P<date>{DATE})[\])）】](?:\s*</[a-z]+>)?"
+    r"\s*[:：,，-]?\s*(?P<text>.*)$"
+)
+TAG_DATE = re.compile(
+    rf"^<(?P<tag>[a-z]+)\b[^>]*>\s*(?P<date>{DATE})\s*[:：]?\s*</(?P=tag)>\s*[:：,，-]?\s*(?P<text>.*)$"
+)
+BULLET = re.compile(r"^(?P<indent>\s*)(?:[-*+]|\d{1,3}[.)])\s+(?P<text>.*)$")
+SUB_HEADING = re.compile(r"^\s*#{1,6}\s+(?P<text>.+?)\s*#*\s*$")
+BOLD_LINE = re.compile(r"^\s*(?P<mark>\*{2,3}|__)(?P<text>.+)(?P=mark)\s*$")
+HTML_ONLY = re.compile(r"^\s*(</?[a-zA-Z][^>]*>\s*)+$")
+LIST_ITEM = re.compile(r"<li\b[^>]*>(?P<inner>.*?)</li>", re.S | re.I)
+
+
+def split_date(text: str) -> dict:
+    """{date, text} of one entry's text; without a date as written, {text} alone."""
+    text = text.strip()
+    for pattern in (EMPHASIS_DATE, BRACKET_DATE, TAG_DATE, BARE_DATE, SPACED_DATE):
+        found = pattern.match(text)
+        if found and found.group("text").strip():
+            date = found.group("date").strip()
+            if date[:1] in "[(【（" and date[-1:] in "])】）":
+                date = date[1:-1].strip()
+            return {"date": date, "text": found.group("text").strip()}
+    return {"text": text}
+
+
+def read_dated(lines: list[Line]) -> tuple[list[dict], list[Line]]:
+    """(entries, lines that are not entries), from markdown or HTML list items."""
+    if any(LIST_ITEM.search(line.text) or "<li" in line.text for line in lines):
+        return _html_entries(lines)
+    return _markdown_entries(lines)
+
+
+def _markdown_entries(lines: list[Line]) -> tuple[list[dict], list[Line]]:
+    entries: list[dict] = []
+    raw: list[Line] = []
+    header: dict | None = None  # an entry whose details the next top-level bullets are
+    last: dict | None = None  # where a lazy continuation line belongs
+    bullets = [BULLET.match(line.text) for line in lines]
+    base = min((len(b.group("indent")) for b in bullets if b), default=0)
+    for line in lines:
+        text = line.text
+        stripped = text.strip()
+        if not stripped:
+            last = None
+            keep_raw(raw, line)
+            continue
+        if HTML_ONLY.match(stripped):
+            continue
+        bullet = BULLET.match(text)
+        heading = SUB_HEADING.match(text)
+        bold = BOLD_LINE.match(text)
+        if bullet and (len(bullet.group("indent")) >= base + 2 or header) and entries:
+            details = entries[-1].setdefault("details", [])
+            details.append(bullet.group("text").strip())
+            last = {"details": details}
+        elif bullet:
+            last = split_date(bullet.group("text"))
+            entries.append(last)
+            header = None
+        elif heading or (bold and not stripped.startswith(("-", "+"))):
+            inner = heading.group("text") if heading else bold.group("text").strip()
+            entry = split_date(inner.strip())
+            if "date" not in entry:
+                entry = split_date(inner.strip("*_ "))
+            if bold and not heading:
+                entry["text"] = f"**{entry['text'].strip('*_ ')}**"
+            entries.append(entry)
+            header, last = entry, entry
+        elif last is not None:
+            _continue(last, stripped)
+        else:
+            keep_raw(raw, line)
+            header = None
+    return [entry for entry in entries if entry.get("text")], _trimmed(raw)
+
+
+def keep_raw(raw: list[Line], line: Line) -> None:
+    """Keep a line for the raw section; blank lines only between kept ones (they end blocks)."""
+    if line.text.strip() or (raw and raw[-1].text.strip()):
+        raw.append(line)
+
+
+def _trimmed(raw: list[Line]) -> list[Line]:
+    while raw and not raw[-1].text.strip():
+        raw.pop()
+    return raw
+
+
+def _continue(entry: dict, text: str) -> None:
+    """A lazy continuation line: it belongs to the item above."""
+    if "details" in entry and "text" not in entry:
+        entry["details"][-1] += " " + text
+    else:
+        entry["text"] = f"{entry.get('text', '')} {text}".strip()
+
+
+def _html_entries(lines: list[Line]) -> tuple[list[dict], list[Line]]:
+    joined = "\n".join(line.text for line in lines)
+    entries = []
+    for found in LIST_ITEM.finditer(joined):
+        inner = re.sub(r"\s+", " ", found.group("inner")).strip()
+        if inner:
+            entries.append(split_date(inner))
+    rest = LIST_ITEM.sub("", joined)
+    raw = [] if not re.sub(r"<[^<>]+>", "", rest).strip() else _lines_with_text(lines)
+    return entries, raw
+
+
+def _lines_with_text(lines: list[Line]) -> list[Line]:
+    """The lines outside list items that hold visible text."""
+    kept, inside = [], False
+    for line in lines:
+        text = line.text
+        if inside:
+            inside = "</li>" not in text.lower()
+            continue
+        if "<li" in text.lower():
+            inside = "</li>" not in text.lower().rsplit("<li", 1)[-1]
+            continue
+        if re.sub(r"<[^<>]+>", "", text).strip():
+            kept.append(line)
+    return kept

@@ -1,0 +1,200 @@
+"""The parts of one paper's lines: title, authors and their marks, venue and links (pure)."""
+
+from __future__ import annotations
+
+import re
+
+from chalicelib.importers.acadhomepage.page import PageReading, plain, strip_tags
+from chalicelib.site.content import PAPER_LINK_LABELS
+from chalicelib.site.fields import is_url
+
+MD_IMAGE = re.compile(r"!\[(?P<alt>[^\]]*)\]\((?P<src>[^)\s]+)[^)]*\)")
+CITATION_SPAN = re.compile(
+    r"(?:<(?:strong|b)>\s*)?<span\s+class=['\"]show_paper_citations['\"]\s+data=['\"]"
+    r"(?P<id>[^'\"]+)['\"]\s*>\s*</span>(?:\s*</(?:strong|b)>)?"
+)
+MD_LINK = re.compile(r"\[(?P<label>(?:[^\[\]]|\\\[|\\\]|\[[^\]]*\])*)\]\((?P<url>[^)\s]+)\)")
+LEADING_LINK = re.compile(r"^\[(?P<title>(?:[^\[\]]|\[[^\]]*\])+?)\]\((?P<url>[^)\s]+)\)")
+LEADING_BOLD = re.compile(r"^(\*{2,3}|__)(?P<title>.+?)\1")
+YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
+MARKS = re.compile(
+    r"(?:\s*(?:\\\*|\*|†|‡|#|\$\^?\{?(?:\\dagger|\\ddagger|\*|\\ast|#)\}?\$|\^\*|\^†))+$"
+)
+BUTTON_WORDS = re.compile(
+    r"^(?:(?:paper|pdf|code|project|page|video|slides?|poster|arxiv|doi|bibtex|bib|html|demo|"
+    r"website|data(?:set)?|blog|talk|github|supp\w*|abs|link|openreview|model|media|press|"
+    r"huggingface|hf|colab)\b|\W)+",
+    re.I,
+)
+EMPTY_LINK = re.compile(r"\[(?P<label>(?:[^\[\]]|\[[^\]]*\])*)\]\(\s*\)")
+BRACKETED = re.compile(r"\[.*\]")
+AUTHOR_REMARK = re.compile(
+    r"\s*\[(?P<remark>\s*[*_]*(?:the\s+)?(?:co-?)?(?:corresponding|equal|first|senior|"
+    r"joint)[^\]]*)\](?P<after>\s*(?:,|$|\s+and\s))",
+    re.I,
+)
+STATUS_WORDS = re.compile(
+    r"^(?:accepted|published|to appear|in press|oral|spotlight|poster|under review|submitted)", re.I
+)
+VENUE_WORDS = re.compile(
+    r"arxiv|preprint|journal|conference|proceedings|transactions|workshop|symposium|letters|"
+    r"under review|accepted|submitted|in press",
+    re.I,
+)
+
+
+def has_links_only(text: str) -> bool:
+    """True for a line of links and separators only (`[Paper](u) | [Code](v)`)."""
+    without = MD_IMAGE.sub("", MD_LINK.sub("", CITATION_SPAN.sub("", text)))
+    return not re.sub(r"[\s|\\,\[\]]", "", without)
+
+
+def ordered(paper: dict) -> dict:
+    """The paper's fields in the content's order; links the page would refuse are left out."""
+    if paper.get("link") and not followable(paper["link"]):
+        del paper["link"]
+    if paper.get("links"):
+        paper["links"] = {k: v for k, v in paper["links"].items() if followable(v)}
+    order = ("title", "link", "authors", "venue", "year", "badge", "image", "featured")
+    keys = [*order, *(key for key in paper if key not in order)]
+    return {key: paper[key] for key in keys if paper.get(key) not in (None, "", [], {})}
+
+
+def followable(url: str) -> bool:
+    """An http(s) or mailto URL, or a path on the site (what the content accepts)."""
+    return is_url(url) or not re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", url)
+
+
+def set_title(paper: dict, line: str) -> str:
+    """Set the title (and its link) from the title line; return what follows it."""
+    line = MD_IMAGE.sub("", line).strip()
+    found = LEADING_LINK.match(line)
+    if found:
+        paper["title"] = plain(strip_tags(found.group("title")))
+        paper["link"] = found.group("url")
+        return line[found.end() :]
+    bold = LEADING_BOLD.match(line)
+    if bold:
+        inner = bold.group("title")
+        linked = LEADING_LINK.match(inner.strip())
+        if linked:
+            paper["link"] = linked.group("url")
+            inner = linked.group("title")
+        paper["title"] = plain(strip_tags(inner))
+        return line[bold.end() :]
+    paper["title"] = plain(strip_tags(without_links(line) or line))
+    return ""
+
+
+def looks_like_venue(text: str, end: bool = False) -> bool:
+    """A venue line: one emphasised span (then perhaps `, 2026, Accepted`), or a `<font>` one."""
+    inner = re.sub(r"<[^<>]+>", "", text).strip()
+    whole = re.fullmatch(r"(\*{1,3}|_{1,3})(?P<v>[^*_]+)\1(?P<after>[\s,.\w()-]*)", inner)
+    if whole:
+        after = whole.group("after").strip(" ,.")
+        if after and not (YEAR.search(after) or STATUS_WORDS.search(after)):
+            return False
+        venue = whole.group("v")
+        return not end or bool(
+            YEAR.search(inner) or VENUE_WORDS.search(inner) or re.search(r"[A-Z]{2,}", venue)
+        )
+    return bool(re.match(r"^(?:\*{1,3})?<font\b", text.strip()))
+
+
+def split_note(line: str) -> tuple[str, str]:
+    """An author line and its closing remark in parentheses, `(* Corresponding Author)`."""
+    found = re.search(r"\s*\((?P<note>[^()]*[A-Za-z]{3}[^()]*)\)\s*\.?$", line)
+    if not found or "," in found.group("note"):
+        return line, ""
+    note = found.group("note").replace("\\*", "*").strip()
+    return line[: found.start()], f"({note})"
+
+
+def venue_text(text: str) -> str:
+    """A venue as plain text, its markup and separators removed."""
+    return plain(strip_tags(text)).strip(" ,.|") or text
+
+
+def set_venue(paper: dict, venue: str) -> None:
+    """Set the venue, and the year it names."""
+    paper["venue"] = venue
+    year = YEAR.search(venue)
+    if year:
+        paper["year"] = int(year.group())
+
+
+def authors(line: str, page: PageReading, notes: list[str] | None = None) -> list[str]:
+    """Author names as written, marks (`*`, `†`) kept; the owner's (bold, underlined) noted.
+
+    A remark after a name (`**Me** [*the corresponding author*]`) becomes a mark on the name
+    and, once, a line in `notes`."""
+    line = AUTHOR_REMARK.sub(lambda m: _remark_mark(m, notes), line)
+    marked = re.sub(r"</?(?:strong|b|u)>|<span\b[^>]*>|</span>|<font\b[^>]*>|</font>", "**", line)
+    marked = strip_tags(marked)
+    marked = re.sub(r"\\\*", "⁎", marked)  # an escaped star is a mark, not emphasis
+    parts = re.split(r",|;|\s+and\s+|\s+&\s+|、|，", marked)
+    names = []
+    for part in parts:
+        bold = "**" in part or "__" in part
+        name = re.sub(r"\*\*|__", "", part).replace("⁎", "*").strip()
+        name = re.sub(r"^and\s+", "", name).strip().lstrip(".;: ").rstrip(";: ")
+        name = re.sub(r"(?<=[a-z]{2})\.$", "", name) if not name.endswith("al.") else name
+        name = name.replace("$^\\dagger$", "†").replace("$^\\ddagger$", "‡").replace("$^*$", "*")
+        if not name:
+            continue
+        mark = MARKS.search(name)
+        bare = name[: mark.start()].strip() if mark else name
+        if mark:
+            name = bare + re.sub(r"[\s\\$^{}]", "", mark.group()).replace("ast", "*")
+        names.append(name)
+        if bold and bare and bare not in page.owner_names and bare.strip("."):
+            page.owner_names.append(bare)
+    return names
+
+
+def _remark_mark(found: re.Match, notes: list[str] | None) -> str:
+    remark = plain(strip_tags(found.group("remark")))
+    mark = "*" if re.search(r"equal|共同|同等", remark, re.I) else "†"
+    line = f"{mark} {remark}"
+    if notes is not None and line not in notes:
+        notes.append(line)
+    return mark + found.group("after")
+
+
+def add_links(links: dict, line: str) -> None:
+    """Paper links (`[**Code**](url)`) by label; known labels become the content's keys."""
+    for found in MD_LINK.finditer(line):
+        label_text = found.group("label")
+        image = MD_IMAGE.search(label_text)
+        url = found.group("url")
+        if not (is_url(url) or url.startswith("/")) or url in links.values():
+            continue
+        label = re.sub(r"[*\\\[\]]", "", MD_IMAGE.sub("", label_text)).strip()
+        if not label:
+            alt = image.group("alt").strip() if image else ""
+            label = alt or ("GitHub" if "github.com" in url else "Link")
+        key = label.casefold() if label.casefold() in PAPER_LINK_LABELS else label
+        while key in links:
+            key = f"{key} +"
+        links[key] = url
+
+
+def without_links(line: str, keep_bold: bool = False) -> str:
+    """The line's text once its links, images, citation spans and separators are taken out."""
+    text = CITATION_SPAN.sub("", line)
+    text = MD_LINK.sub(lambda m: "" if is_link_label(m) else m.group(), text)
+    text = MD_IMAGE.sub("", text)
+    text = re.sub(r"\\\||\s\|\s|\[\s*\]|&nbsp;", " ", text)
+    text = re.sub(r"\s+", " ", text).strip(" |,")
+    if not keep_bold and not re.sub(r"<[^<>]+>|[*_\s]", "", text):
+        return ""
+    return text
+
+
+def is_link_label(found: re.Match) -> bool:
+    """True for a button-like link (`[Paper]`, `[**Code**]`, a picture); False for a name."""
+    label = found.group("label")
+    if MD_IMAGE.search(label) or not label.strip():
+        return True
+    words = re.sub(r"[*\\\[\]_]", "", label).strip()
+    return bool(BUTTON_WORDS.search(words)) or label.strip().startswith(("[", "*"))

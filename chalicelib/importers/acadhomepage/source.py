@@ -1,0 +1,129 @@
+"""An about page's text -> the lines a visitor reads: front matter, comments, Liquid gone (pure).
+
+Every line keeps the place it came from (`about.md:12`, `includes/news.md:3`) for the report.
+`include_relative` tags are replaced by the files they name, read through a function the caller
+gives, so this module does no I/O itself.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import yaml
+
+from chalicelib.importers import ImportProblem
+
+# A function that returns the text of a file named relative to the page, or None when missing.
+ReadRelative = Callable[[str], "str | None"]
+
+INCLUDE = re.compile(r"\{%-?\s*include_relative\s+(?P<path>[^\s%]+)\s*-?%\}")
+COMMENT = re.compile(r"<!--.*?-->", re.S)
+UNCLOSED_COMMENT = re.compile(r"<!--.*\Z", re.S)
+MD_COMMENT = re.compile(r"^\s*\[//\]:\s*#.*$")
+LIQUID_TAG = re.compile(r"\{%.*?%\}", re.S)
+OTHER_LIQUID_TAG = re.compile(r"\{%(?!-?\s*include_relative\s).*?%\}", re.S)
+LIQUID_OUTPUT = re.compile(r"\{\{.*?\}\}", re.S)
+KRAMDOWN_ATTRIBUTES = re.compile(r"\{:[^{}\n]*\}|\s*\{#[A-Za-z][\w-]*\}\s*$")  # `{:target=...}`
+MAX_INCLUDE_DEPTH = 5
+
+
+@dataclass(frozen=True)
+class Line:
+    """One line of the page as a visitor reads it, and where it came from."""
+
+    place: str
+    text: str
+
+
+def page_lines(
+    text: str,
+    filename: str,
+    read_relative: ReadRelative | None,
+    notes: list[str],
+    unread: list[str],
+) -> tuple[list[Line], dict]:
+    """The page's visible lines (includes inlined) and its front matter."""
+    body, first_line, front = _split_front_matter(text.replace("\r\n", "\n"), filename)
+    return _lines(body, filename, first_line, read_relative, (notes, unread), 0), front
+
+
+def _split_front_matter(text: str, filename: str) -> tuple[str, int, dict]:
+    """(text after the front matter, its first line number, the front matter)."""
+    lines = text.split("\n")
+    if not lines or lines[0].strip() != "---":
+        return text, 1, {}
+    for index in range(1, len(lines)):
+        if lines[index].strip() == "---":
+            try:
+                front = yaml.safe_load("\n".join(lines[1:index])) or {}
+            except yaml.YAMLError:
+                raise ImportProblem(f"{filename}:2: the front matter is not valid YAML") from None
+            rest = "\n".join(lines[index + 1 :])
+            return rest, index + 2, front if isinstance(front, dict) else {}
+    raise ImportProblem(f"{filename}:1: the front matter opened by '---' is never closed")
+
+
+def _lines(
+    text: str,
+    filename: str,
+    first: int,
+    read_relative: ReadRelative | None,
+    notes: tuple[list[str], list[str]],
+    depth: int,
+) -> list[Line]:
+    text = _blank_out(COMMENT, text)
+    text = _blank_out(UNCLOSED_COMMENT, text)
+    text = text.replace("--!>", "").replace("-->", "")  # a closer whose opener was removed above
+    text = _blank_out(OTHER_LIQUID_TAG, text)
+    lines: list[Line] = []
+    for offset, raw in enumerate(text.split("\n")):
+        place = f"{filename}:{first + offset}"
+        if MD_COMMENT.match(raw):
+            continue
+        lines.extend(_expand_includes(raw, place, filename, read_relative, notes, depth))
+    return lines
+
+
+def _expand_includes(raw, place, filename, read_relative, notes, depth) -> list[Line]:
+    """The line, or the lines of the files its include_relative tags name."""
+    found = INCLUDE.search(raw)
+    if not found:
+        return [Line(place, _visible(raw, place, notes[0]))]
+    before, after = raw[: found.start()], raw[found.end() :]
+    path = found.group("path").strip("'\"")
+    included = read_relative(_joined(filename, path)) if read_relative else None
+    if included is None or depth >= MAX_INCLUDE_DEPTH:
+        why = "not found next to the page" if read_relative else "give the site's folder to read it"
+        notes[1].append(f"{place}: the included file {path!r} ({why})")
+        inner: list[Line] = []
+    else:
+        body, first, _ = _split_front_matter(included.replace("\r\n", "\n"), path)
+        inner = _lines(body, _joined(filename, path), first, read_relative, notes, depth + 1)
+    head = [Line(place, _visible(before, place, notes[0]))] if before.strip() else []
+    tail = _expand_includes(after, place, filename, read_relative, notes, depth) if after else []
+    return [*head, *inner, *[line for line in tail if line.text.strip()]]
+
+
+def _joined(filename: str, path: str) -> str:
+    """The included file's name relative to the page's folder, as the page names it."""
+    folder = filename.rpartition("/")[0]
+    return f"{folder}/{path}" if folder else path
+
+
+def _visible(line: str, place: str, notes: list[str]) -> str:
+    """The line without Liquid: tags go, and so does the HTML that holds a Liquid output."""
+    line = KRAMDOWN_ATTRIBUTES.sub("", LIQUID_TAG.sub("", line))
+    if LIQUID_OUTPUT.search(line):
+        notes.append(f"{place}: removed HTML that needs Jekyll (a Liquid {{{{ }}}})")
+        line = re.sub(r"\s*\([^()]*\{\{[^()]*\)", "", line)
+        line = re.sub(r"<[^<>]*\{\{[^<>]*>", "", line)
+        line = re.sub(r"<a\s[^>]*>\s*</a>", "", line)
+        line = LIQUID_OUTPUT.sub("", line)
+    return line
+
+
+def _blank_out(pattern: re.Pattern, text: str) -> str:
+    """The text with every match replaced by as many newlines as it held (line numbers stay)."""
+    return pattern.sub(lambda m: "\n" * m.group().count("\n"), text)
