@@ -36,7 +36,7 @@ def test_saves_reload_the_open_page_and_bad_ones_show_a_banner(browser, tmp_path
         with page.expect_navigation(timeout=10_000):
             save(folder / "site.yaml", BAD_YAML)
         banner = page.locator("#acadpage-problems")
-        assert "site.yaml:2: YAML syntax error" in banner.inner_text()
+        assert "site.yaml:1: YAML syntax error: the list opened with" in banner.inner_text()
         assert banner.is_visible()
         assert page.title() == "Saved in the editor"  # the last good page under the banner
 
