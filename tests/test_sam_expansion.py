@@ -136,6 +136,17 @@ def test_the_distributions_origin_is_that_api_and_its_stage(expanded):
     assert origin["OriginPath"] == {"Fn::Sub": "/${" + stage + "}"}
 
 
+def test_the_page_and_the_cloudfront_function_share_the_stacks_id_as_edge_key(expanded):
+    stack_uuid = {"Fn::Select": [2, {"Fn::Split": ["/", {"Ref": "AWS::StackId"}]}]}
+    page = functions(expanded)["APIHandler"]["Properties"]["Environment"]["Variables"]
+    assert page["ACADPAGE_EDGE_KEY"] == stack_uuid
+    (function,) = of_type(expanded, "AWS::CloudFront::Function").values()
+    code, variables = function["Properties"]["FunctionCode"]["Fn::Sub"]
+    assert variables == {"EdgeKey": stack_uuid} and "${EdgeKey}" in code
+    # a pseudo parameter, no resource: the page function does not wait for the distribution
+    assert references(page["ACADPAGE_EDGE_KEY"]) & set(expanded["Resources"]) == set()
+
+
 def references(node) -> set[str]:
     """Logical names a template fragment refers to (Ref, GetAtt, ${} in Sub)."""
     found: set[str] = set()
