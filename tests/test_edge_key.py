@@ -184,3 +184,15 @@ def test_a_bad_edge_key_is_a_settings_error_that_never_shows_it(value, got):
 
 def test_the_edge_key_stays_out_of_the_settings_repr():
     assert KEY not in repr(load_settings({"ACADPAGE_EDGE_KEY": KEY}))
+
+
+def test_the_deploy_guide_says_how_the_origin_learns_its_address_and_why_it_holds():
+    import app
+    from tests.conftest import ROOT
+
+    guide = (ROOT / "docs" / "deploy.md").read_text()
+    section = guide.split("## At the edge")[1].split("\n## ")[0]
+    for name in (app.EDGE_HEADER, app.EDGE_KEY_HEADER, "ACADPAGE_EDGE_KEY", "edge_origin_ignored"):
+        assert f"`{name}" in section, name
+    assert "**Why the address cannot be forged.**" in section
+    assert "API Gateway has no cache in this stack" in section

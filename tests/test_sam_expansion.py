@@ -147,6 +147,14 @@ def test_the_page_and_the_cloudfront_function_share_the_stacks_id_as_edge_key(ex
     assert references(page["ACADPAGE_EDGE_KEY"]) & set(expanded["Resources"]) == set()
 
 
+def test_the_api_caches_nothing_so_a_forged_request_reaches_no_one_else(expanded):
+    # CloudFront alone caches, and only what it asked for itself, with its own edge headers
+    (stage,) = of_type(expanded, "AWS::ApiGateway::Stage").values()
+    properties = stage["Properties"]
+    assert not properties.get("CacheClusterEnabled")
+    assert not [m for m in properties.get("MethodSettings", []) if m.get("CachingEnabled")]
+
+
 def references(node) -> set[str]:
     """Logical names a template fragment refers to (Ref, GetAtt, ${} in Sub)."""
     found: set[str] = set()
