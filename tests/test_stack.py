@@ -91,6 +91,8 @@ def test_the_edge_key_is_the_stacks_own_id_in_the_function_and_the_page_alone(te
     refresh = template["Resources"]["RefreshCitations"]["Properties"]["Environment"]["Variables"]
     assert "ACADPAGE_EDGE_KEY" not in refresh  # it renders no page
     assert "'${EdgeKey}'" in code
+    comment = template["Resources"]["SiteOriginFunction"]["Properties"]["FunctionConfig"]["Comment"]
+    assert len(comment) <= 128  # CloudFront refuses a longer one
 
 
 def site_origin_function(template: dict, custom_domain: str, edge_key: str = "k") -> str:
