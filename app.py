@@ -22,8 +22,10 @@ PAGE_POLICY = (
 MEDIA_POLICY = "default-src 'none'; style-src 'unsafe-inline'; sandbox"
 
 
-# CloudFront sets it on every request to the origin (a viewer's own value is overwritten).
+# CloudFront sets both on every request to the origin (a viewer's own values are overwritten):
+# the site's public origin, and the stack's secret that proves the request came through it.
 EDGE_HEADER = "X-Acadpage-Site-Origin"
+EDGE_KEY_HEADER = "X-Acadpage-Edge-Key"
 
 
 def address():
@@ -34,6 +36,7 @@ def address():
         request.headers.get(EDGE_HEADER),
         request.context,
         request.to_original_event().get("path"),
+        request.headers.get(EDGE_KEY_HEADER),
     )
 
 

@@ -4,6 +4,7 @@ and the rendered page cached per content version, citation version and language.
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 import logging
 import threading
@@ -302,22 +303,50 @@ class SiteAddress:
 
 
 def request_address(
-    settings: Settings, edge_header: str | None, context: dict, route_path: str | None
+    settings: Settings,
+    edge_header: str | None,
+    context: dict,
+    route_path: str | None,
+    edge_key: str | None = None,
 ) -> SiteAddress:
     """The address of a request, never read from Host or X-Forwarded-* headers.
 
-    The distribution's header only says "this came through CloudFront": it counts when it names
-    the configured origin exactly, and then the configured value is used. Otherwise the domain
-    API Gateway reports (it sets `domainName` from the name it was reached at), else the local
-    server's own address from its settings.
+    The distribution's header names the site's public origin, and is believed only from the
+    distribution: when the request carries the stack's edge key (a secret shared by the
+    CloudFront Function and this function alone), or when it names the configured origin
+    exactly (then the configured value is used). Otherwise the domain API Gateway reports (it
+    sets `domainName` from the name it was reached at), else the local server's own address.
     """
     if settings.site_origin and _names_origin(edge_header or "", settings.site_origin):
         return SiteAddress(settings.site_origin, "")
+    if origin := _edge_origin(settings, edge_header, edge_key):
+        return SiteAddress(origin, "")
     base_path = base_path_of(str(context.get("path") or ""), route_path)
     domain = str(context.get("domainName") or "")
     if HOSTNAME.fullmatch(domain):
         return SiteAddress(f"https://{domain.lower()}", base_path)
     return SiteAddress(settings.local_origin, base_path)
+
+
+def from_the_edge(settings: Settings, key: str | None) -> bool:
+    """True when a request carries the stack's edge key: only the distribution can send it."""
+    if not settings.edge_key or not key:
+        return False
+    # constant time: how long a wrong key takes to refuse says nothing about the right one
+    return hmac.compare_digest(key.encode("utf-8", "replace"), settings.edge_key.encode())
+
+
+def _edge_origin(settings: Settings, header: str | None, key: str | None) -> str:
+    """The origin the distribution's header names, on a request that carries the edge key."""
+    if not from_the_edge(settings, key):
+        return ""
+    value = (header or "").strip()
+    if problem := origin_problem(value):
+        # the distribution itself sent it: a stack to fix, not a visitor to ignore quietly
+        event = {"event": "edge_origin_ignored", "expected": problem, "got": value[:200]}
+        logging.getLogger("acadpage").error(json.dumps(event, ensure_ascii=False))
+        return ""
+    return normal_origin(value)
 
 
 def _names_origin(header: str, origin: str) -> bool:

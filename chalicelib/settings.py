@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from chalicelib.site.origins import normal_origin, origin_problem
 
 SCHOLAR_ID = re.compile(r"^[A-Za-z0-9_-]{12}$")
+# what the distribution proves itself with: long enough not to be guessed, safe in a header
+EDGE_KEY = re.compile(r"^[A-Za-z0-9_-]{32,256}$")
 # each citation source and the variable that names the profile it refreshes
 SOURCE_VARIABLES = {
     "scholar": "ACADPAGE_SCHOLAR_ID",
@@ -55,6 +57,8 @@ class Settings:
     # the CloudFront distribution in front of the API: its address, and its id for invalidations
     site_origin: str = ""
     distribution_id: str = ""
+    # the secret the distribution's requests carry (X-Acadpage-Edge-Key): never in a repr or log
+    edge_key: str = field(default="", repr=False)
     local_origin: str = ""  # `acadpage serve`'s own address
 
     @property
@@ -96,6 +100,7 @@ _TEXT = {
     "ACADPAGE_STAGE": "stage",
     "ACADPAGE_SITE_ORIGIN": "site_origin",
     "ACADPAGE_DISTRIBUTION_ID": "distribution_id",
+    "ACADPAGE_EDGE_KEY": "edge_key",
     "ACADPAGE_LOCAL_ORIGIN": "local_origin",
 }
 _ORIGINS = {"ACADPAGE_SITE_ORIGIN": "site_origin", "ACADPAGE_LOCAL_ORIGIN": "local_origin"}
@@ -139,6 +144,14 @@ def load_settings(environ: Mapping[str, str]) -> Settings:
         problems.append(
             "ACADPAGE_SCHOLAR_ID: expected a 12-character Google Scholar user id, "
             f"got {scholar_id!r}"
+        )
+    edge_key = str(values.get("edge_key", ""))
+    if edge_key and not EDGE_KEY.fullmatch(edge_key):
+        # a secret: the message says what is wrong with the value, never what it is
+        wrong = "other characters" if 32 <= len(edge_key) <= 256 else f"{len(edge_key)} characters"
+        problems.append(
+            "ACADPAGE_EDGE_KEY: expected 32 to 256 letters, digits, '-' or '_' (the stack sets "
+            f"its own id), got {wrong}"
         )
     for variable, name in _URLS.items():
         url = str(values.get(name, ""))

@@ -136,6 +136,25 @@ def test_the_distributions_origin_is_that_api_and_its_stage(expanded):
     assert origin["OriginPath"] == {"Fn::Sub": "/${" + stage + "}"}
 
 
+def test_the_page_and_the_cloudfront_function_share_the_stacks_id_as_edge_key(expanded):
+    stack_uuid = {"Fn::Select": [2, {"Fn::Split": ["/", {"Ref": "AWS::StackId"}]}]}
+    page = functions(expanded)["APIHandler"]["Properties"]["Environment"]["Variables"]
+    assert page["ACADPAGE_EDGE_KEY"] == stack_uuid
+    (function,) = of_type(expanded, "AWS::CloudFront::Function").values()
+    code, variables = function["Properties"]["FunctionCode"]["Fn::Sub"]
+    assert variables == {"EdgeKey": stack_uuid} and "${EdgeKey}" in code
+    # a pseudo parameter, no resource: the page function does not wait for the distribution
+    assert references(page["ACADPAGE_EDGE_KEY"]) & set(expanded["Resources"]) == set()
+
+
+def test_the_api_caches_nothing_so_a_forged_request_reaches_no_one_else(expanded):
+    # CloudFront alone caches, and only what it asked for itself, with its own edge headers
+    (stage,) = of_type(expanded, "AWS::ApiGateway::Stage").values()
+    properties = stage["Properties"]
+    assert not properties.get("CacheClusterEnabled")
+    assert not [m for m in properties.get("MethodSettings", []) if m.get("CachingEnabled")]
+
+
 def references(node) -> set[str]:
     """Logical names a template fragment refers to (Ref, GetAtt, ${} in Sub)."""
     found: set[str] = set()

@@ -13,6 +13,9 @@ from tests.conftest import ROOT
 
 DEPLOY_DOC = ROOT / "docs" / "deploy.md"
 SITE_ORIGIN_HEADER = "X-Acadpage-Site-Origin"
+EDGE_KEY_HEADER = "X-Acadpage-Edge-Key"
+# the UUID at the end of arn:aws:cloudformation:<region>:<account>:stack/<name>/<uuid>
+STACK_UUID = {"Fn::Select": [2, {"Fn::Split": ["/", {"Ref": "AWS::StackId"}]}]}
 
 
 def resources_of_type(template: dict, kind: str) -> dict[str, dict]:
@@ -61,16 +64,51 @@ def test_the_origin_gets_the_site_origin_header_but_never_the_viewers_host(templ
     behavior = distribution_config(template)["DefaultCacheBehavior"]
     policy = template["Resources"][behavior["OriginRequestPolicyId"]["Ref"]]["Properties"]
     headers = policy["OriginRequestPolicyConfig"]["HeadersConfig"]
-    assert headers == {"HeaderBehavior": "whitelist", "Headers": [SITE_ORIGIN_HEADER]}
+    assert headers == {
+        "HeaderBehavior": "whitelist",
+        "Headers": [SITE_ORIGIN_HEADER, EDGE_KEY_HEADER],
+    }
     (association,) = behavior["FunctionAssociations"]
     assert association["EventType"] == "viewer-request"
     assert association["FunctionARN"] == {"Fn::GetAtt": ["SiteOriginFunction", "FunctionARN"]}
 
 
-def site_origin_function(template: dict, custom_domain: str) -> str:
+def test_the_app_reads_the_headers_the_distribution_sends():
+    import app
+
+    assert (app.EDGE_HEADER, app.EDGE_KEY_HEADER) == (SITE_ORIGIN_HEADER, EDGE_KEY_HEADER)
+
+
+def test_the_edge_key_is_the_stacks_own_id_in_the_function_and_the_page_alone(template):
+    # The stack's id exists before any resource: the page function can hold it although the
+    # distribution (which runs the CloudFront Function) depends on the API, and so on the page.
+    (code, variables) = template["Resources"]["SiteOriginFunction"]["Properties"]["FunctionCode"][
+        "Fn::Sub"
+    ]
+    assert variables == {"EdgeKey": STACK_UUID}
+    page = template["Resources"]["APIHandler"]["Properties"]["Environment"]["Variables"]
+    assert page["ACADPAGE_EDGE_KEY"] == STACK_UUID
+    refresh = template["Resources"]["RefreshCitations"]["Properties"]["Environment"]["Variables"]
+    assert "ACADPAGE_EDGE_KEY" not in refresh  # it renders no page
+    assert "'${EdgeKey}'" in code
+    comment = template["Resources"]["SiteOriginFunction"]["Properties"]["FunctionConfig"]["Comment"]
+    assert len(comment) <= 128  # CloudFront refuses a longer one
+
+
+def site_origin_function(template: dict, custom_domain: str, edge_key: str = "k") -> str:
     """The viewer-request function's code as CloudFront gets it (Fn::Sub applied)."""
-    code = template["Resources"]["SiteOriginFunction"]["Properties"]["FunctionCode"]["Fn::Sub"]
-    return code.replace("${CustomDomainName}", custom_domain)
+    code, _ = template["Resources"]["SiteOriginFunction"]["Properties"]["FunctionCode"]["Fn::Sub"]
+    return code.replace("${CustomDomainName}", custom_domain).replace("${EdgeKey}", edge_key)
+
+
+def run_viewer_request(code: str, event: dict) -> dict:
+    """The request the CloudFront Function hands on, run in node."""
+    script = code + f"\nprocess.stdout.write(JSON.stringify(handler({json.dumps(event)})));\n"
+    run = subprocess.run(
+        ["node", "-e", script], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert run.returncode == 0, run.stderr
+    return json.loads(run.stdout)
 
 
 @pytest.mark.skipif(not shutil.which("node"), reason="needs node to run the CloudFront function")
@@ -78,6 +116,9 @@ def site_origin_function(template: dict, custom_domain: str) -> str:
     ("custom_domain", "host", "expected"),
     [
         ("", "d111111abcdef8.cloudfront.net", "https://d111111abcdef8.cloudfront.net"),
+        # the viewer's Host never names the site: not in another case, with a port, or a dot
+        ("", "D111111ABCDEF8.cloudfront.net:443", "https://d111111abcdef8.cloudfront.net"),
+        ("", "d111111abcdef8.cloudfront.net.", "https://d111111abcdef8.cloudfront.net"),
         ("www.example.org", "d111111abcdef8.cloudfront.net", "https://www.example.org"),
         ("www.example.org", "www.example.org", "https://www.example.org"),
     ],
@@ -85,26 +126,34 @@ def site_origin_function(template: dict, custom_domain: str) -> str:
 def test_the_site_origin_function_overwrites_what_a_viewer_sent(
     template, custom_domain, host, expected
 ):
+    key = "0f9e8d70-3c4b-11f0-9a1b-0a1b2c3d4e5f"
     event = {
+        "version": "1.0",
+        "context": {
+            "distributionDomainName": "d111111abcdef8.cloudfront.net",
+            "distributionId": "EDFDVBD6EXAMPLE",
+            "eventType": "viewer-request",
+        },
+        "viewer": {"ip": "198.51.100.7"},
         "request": {
             "method": "GET",
             "uri": "/",
             "headers": {
                 "host": {"value": host},
                 "x-acadpage-site-origin": {"value": "https://evil.example"},
+                "x-acadpage-edge-key": {
+                    "value": "forged",
+                    "multiValue": [{"value": "forged"}, {"value": key}],
+                },
             },
-        }
+        },
     }
-    script = site_origin_function(template, custom_domain) + (
-        f"\nprocess.stdout.write(JSON.stringify(handler({json.dumps(event)})));\n"
-    )
-    run = subprocess.run(
-        ["node", "-e", script], capture_output=True, text=True, timeout=60, check=False
-    )
-    assert run.returncode == 0, run.stderr
-    headers = json.loads(run.stdout)["headers"]
+    request = run_viewer_request(site_origin_function(template, custom_domain, key), event)
+    headers = request["headers"]
     assert headers["x-acadpage-site-origin"] == {"value": expected}
+    assert headers["x-acadpage-edge-key"] == {"value": key}
     assert headers["host"] == {"value": host}
+    assert request["uri"] == "/"
 
 
 def test_a_custom_domain_needs_its_certificate_and_gets_tls_1_2(template):
