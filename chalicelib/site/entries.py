@@ -59,6 +59,13 @@ class Publication:
     group: str = ""  # a sub-heading over this paper and the next ones of the same group
     badge: str = ""  # the image's badge when it is not the venue ("VLA model")
 
+    @property
+    def venue_label(self) -> str:
+        """The venue with its year, unless the venue names the year already; or the year alone."""
+        if self.venue and self.year is not None and str(self.year) not in self.venue:
+            return f"{self.venue}, {self.year}"
+        return self.venue or ("" if self.year is None else str(self.year))
+
 
 def read_dated(fields: Fields) -> DatedEntry:
     """One dated entry: `date` as written and `text` as one line of markdown."""
