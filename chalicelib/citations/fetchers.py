@@ -28,7 +28,6 @@ from chalicelib.errors import UserError
 from chalicelib.settings import SCHOLAR_ID
 
 _API_KEY_IN_URL = re.compile(r"(api_key=)[^&\s'\"]+")
-KINDS = ("ok", "blocked", "not_found", "layout_changed", "network_error")
 SCHOLAR_PAGE_SIZE = 100
 # Scholar serves a profile only to something that looks like a browser.
 SCHOLAR_HEADERS = {
