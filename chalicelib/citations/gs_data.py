@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from datetime import datetime
 
@@ -27,10 +27,16 @@ def scholar_user_id(snapshot: CitationSnapshot) -> str:
     """The Google Scholar user id behind a Scholar or imported snapshot, or "" when unknown."""
     if snapshot.source not in SCHOLAR_SOURCES:
         return ""
-    owners = {p.id.split(":", 1)[0] for p in snapshot.publications if ":" in p.id}
-    if len(owners) == 1 and SCHOLAR_ID.fullmatch(next(iter(owners))):
-        return owners.pop()
+    owner = _one_scholar_user(p.id for p in snapshot.publications)
+    if owner:
+        return owner
     return snapshot.profile_id if SCHOLAR_ID.fullmatch(snapshot.profile_id) else ""
+
+
+def _one_scholar_user(paper_ids: Iterable[object]) -> str:
+    """The Scholar user all `USER:PUBID` ids share, or "" when they name none or several."""
+    users = {key.split(":", 1)[0] for key in paper_ids if isinstance(key, str) and ":" in key}
+    return users.pop() if len(users) == 1 and SCHOLAR_ID.fullmatch(next(iter(users))) else ""
 
 
 def latest_scholar(snapshots: Mapping[str, CitationSnapshot]) -> CitationSnapshot | None:
@@ -300,9 +306,7 @@ def gs_data_owner(document: object) -> str:
     if isinstance(own, str) and SCHOLAR_ID.fullmatch(own):
         return own
     papers = document.get("publications")
-    keys = papers.keys() if isinstance(papers, dict) else ()
-    users = {key.split(":", 1)[0] for key in keys if isinstance(key, str) and ":" in key}
-    return users.pop() if len(users) == 1 and SCHOLAR_ID.fullmatch(next(iter(users))) else ""
+    return _one_scholar_user(papers.keys() if isinstance(papers, dict) else ())
 
 
 def check_gs_data_owner(document: object, scholar_id: str) -> None:
