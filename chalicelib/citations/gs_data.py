@@ -14,7 +14,7 @@ from chalicelib.citations.badges import (
     shown_value,
 )
 from chalicelib.citations.model import CitationDisplay, CitationSnapshot, PaperCitations
-from chalicelib.citations.state import SCHOLAR_SOURCES, SOURCE_LABELS, utc
+from chalicelib.citations.state import SCHOLAR_SOURCES, SOURCE_LABELS, iso_time, utc
 from chalicelib.errors import UserError
 from chalicelib.settings import SCHOLAR_ID
 
@@ -80,16 +80,12 @@ def gs_data(snapshot: CitationSnapshot, scholar: CitationSnapshot | None = None)
     document["acadpage"] = {
         "source": snapshot.source,
         "label": SOURCE_LABELS.get(snapshot.source, snapshot.source),
-        "fetched_at": _time(snapshot.fetched_at),
+        "fetched_at": iso_time(snapshot.fetched_at),
         "publications_from": None
         if keys_from is None
-        else {"source": keys_from.source, "fetched_at": _time(keys_from.fetched_at)},
+        else {"source": keys_from.source, "fetched_at": iso_time(keys_from.fetched_at)},
     }
     return document
-
-
-def _time(moment: datetime) -> str:
-    return utc(moment).isoformat().replace("+00:00", "Z")
 
 
 def title_key(title: str) -> str:
