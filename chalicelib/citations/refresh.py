@@ -161,8 +161,9 @@ def accept_held_back(
     """Publish what was held back (for any reason), as the owner explicitly asked; no fetch."""
     state = store.load_current(settings.profile_id, consistent=True)
     statuses = state.status.sources if state is not None and state.status is not None else {}
-    held = [name for name, status in statuses.items() if status.held_back]
-    chosen = [name for name in held if only in (None, name)]
+    chosen = [
+        name for name, status in statuses.items() if status.held_back and only in (None, name)
+    ]
     if not chosen:
         where = f"for {only}" if only else "for any source"
         raise UserError(f"nothing is held back {where}; `acadpage status` shows each source")
