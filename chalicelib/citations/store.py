@@ -189,10 +189,8 @@ class CitationStore:
     def load_held(self, profile_id: str, source: str) -> CitationSnapshot | None:
         """The held-back snapshot of `source`, or None when none is kept."""
         with self._operation(f"reading the held-back {source} numbers of {profile_id!r}"):
-            items = self._query(profile_id, f"{HELD_HEADER_PREFIX}{source}", consistent=True)
-            items += self._query(profile_id, f"{HELD_CHUNK_PREFIX}{source}#", consistent=True)
             try:
-                return held_snapshot_from_items(items)
+                return held_snapshot_from_items(self._held_items(profile_id, source))
             except TornRead as torn:
                 raise CitationStoreError(
                     f"reading the held-back {source} numbers of {profile_id!r}: {torn}"
@@ -201,12 +199,16 @@ class CitationStore:
     def drop_held(self, profile_id: str, source: str) -> None:
         """Forget the held-back snapshot of `source` (after it was accepted)."""
         with self._operation(f"forgetting the held-back {source} numbers of {profile_id!r}"):
-            keys = [
-                item["sk"]["S"]
-                for prefix in (f"{HELD_HEADER_PREFIX}{source}", f"{HELD_CHUNK_PREFIX}{source}#")
-                for item in self._query(profile_id, prefix, consistent=True)
-            ]
+            keys = [item["sk"]["S"] for item in self._held_items(profile_id, source)]
             self._delete("forgetting held-back numbers", profile_key(profile_id), keys)
+
+    def _held_items(self, profile_id: str, source: str) -> list[dict]:
+        """The held-back header and chunks of `source`, read strongly."""
+        return [
+            item
+            for prefix in (f"{HELD_HEADER_PREFIX}{source}", f"{HELD_CHUNK_PREFIX}{source}#")
+            for item in self._query(profile_id, prefix, consistent=True)
+        ]
 
     def _put_header(
         self, snapshot: CitationSnapshot, version: str, chunk_count: int
