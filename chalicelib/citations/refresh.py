@@ -70,9 +70,9 @@ class RefreshReport:
 def configured_sources(settings: Settings, only: str | None = None) -> list[tuple[str, str]]:
     """(source, id) for each source with an id set, Scholar first; `only` keeps one of them."""
     return [
-        (source, getattr(settings, name))
-        for source, name in SOURCE_IDS.items()
-        if getattr(settings, name) and only in (None, source)
+        (source, getattr(settings, SOURCE_IDS[source]))
+        for source in settings.citation_sources
+        if only in (None, source)
     ]
 
 
