@@ -253,7 +253,7 @@ def _fetch_source(source: str, fetcher: Fetcher, source_id: str) -> SourceResult
             outcome.detail,
             outcome.pages,
         )
-    partial = bool(getattr(outcome, "truncated", False)) or outcome.snapshot.partial
+    partial = outcome.truncated or outcome.snapshot.partial
     return SourceResult(
         source,
         "ok",
