@@ -11,9 +11,9 @@ import pytest
 
 from chalicelib.citations.scholar import (
     ScholarPage,
-    classify_response,
     merge_pages,
     parse_profile_page,
+    read_response,
     scholar_page_json,
 )
 from chalicelib.cli import main
@@ -434,11 +434,11 @@ def test_a_citation_table_with_missing_cells_is_a_layout_change(complete_html):
     ],
 )
 def test_classify_response(status_code, final_url, body, kind):
-    assert classify_response(status_code, final_url, body) == kind
+    assert read_response(status_code, final_url, body).status == kind
 
 
 def test_classify_response_accepts_a_profile_page(complete_html):
-    assert classify_response(200, PROFILE_URL, complete_html) == "ok"
+    assert read_response(200, PROFILE_URL, complete_html).status == "ok"
 
 
 # --- merge_pages --------------------------------------------------------------------------

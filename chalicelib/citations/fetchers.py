@@ -28,7 +28,6 @@ from chalicelib.errors import UserError
 from chalicelib.settings import SCHOLAR_ID
 
 _API_KEY_IN_URL = re.compile(r"(api_key=)[^&\s'\"]+")
-KINDS = ("ok", "blocked", "not_found", "layout_changed", "network_error")
 SCHOLAR_PAGE_SIZE = 100
 # Scholar serves a profile only to something that looks like a browser.
 SCHOLAR_HEADERS = {
@@ -263,11 +262,13 @@ def fetch_semanticscholar(
         raise UserError(
             f"Semantic Scholar author id: expected digits only (like '2262347'), got {author_id!r}"
         )
+    author_url = f"{base_url.rstrip('/')}/author/{quote(author_id)}"
+    headers = {"x-api-key": api_key} if api_key else {}
     answer = _get(
         session,
-        f"{base_url.rstrip('/')}/author/{quote(author_id)}",
+        author_url,
         params={"fields": SEMANTICSCHOLAR_FIELDS},
-        headers={"x-api-key": api_key} if api_key else {},
+        headers=headers,
         timeout_s=timeout_s,
     )
     kind, author, detail = api_json("Semantic Scholar", f"author {author_id}", answer)
@@ -278,7 +279,7 @@ def fetch_semanticscholar(
     papers, pages, cut = None, 1, False
     if isinstance(total, int) and isinstance(listed, list) and total > len(listed):
         # The record lists only some papers of a prolific author: page through the rest.
-        fetched = _semanticscholar_pages(session, base_url, author_id, api_key, timeout_s)
+        fetched = _semanticscholar_pages(session, author_url, author_id, headers, timeout_s)
         if isinstance(fetched, FetchOutcome):
             return fetched
         papers, pages, cut = fetched
@@ -300,9 +301,9 @@ def fetch_semanticscholar(
 
 def _semanticscholar_pages(
     session: requests.Session,
-    base_url: str,
+    author_url: str,
     author_id: str,
-    api_key: str,
+    headers: dict[str, str],
     timeout_s: float,
     max_pages: int = SEMANTICSCHOLAR_MAX_PAGES,
 ) -> tuple[list, int, bool] | FetchOutcome:
@@ -314,13 +315,13 @@ def _semanticscholar_pages(
         requests_made += 1
         answer = _get(
             session,
-            f"{base_url.rstrip('/')}/author/{quote(author_id)}/papers",
+            f"{author_url}/papers",
             params={
                 "fields": SEMANTICSCHOLAR_PAPER_FIELDS,
                 "offset": str(offset),
                 "limit": str(SEMANTICSCHOLAR_PAGE_SIZE),
             },
-            headers={"x-api-key": api_key} if api_key else {},
+            headers=headers,
             timeout_s=timeout_s,
         )
         what = f"papers of author {author_id} from offset {offset}"

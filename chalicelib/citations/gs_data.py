@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from datetime import datetime
 
@@ -14,7 +14,7 @@ from chalicelib.citations.badges import (
     shown_value,
 )
 from chalicelib.citations.model import CitationDisplay, CitationSnapshot, PaperCitations
-from chalicelib.citations.state import SCHOLAR_SOURCES, SOURCE_LABELS, utc
+from chalicelib.citations.state import SCHOLAR_SOURCES, SOURCE_LABELS, iso_time, utc
 from chalicelib.errors import UserError
 from chalicelib.settings import SCHOLAR_ID
 
@@ -27,10 +27,16 @@ def scholar_user_id(snapshot: CitationSnapshot) -> str:
     """The Google Scholar user id behind a Scholar or imported snapshot, or "" when unknown."""
     if snapshot.source not in SCHOLAR_SOURCES:
         return ""
-    owners = {p.id.split(":", 1)[0] for p in snapshot.publications if ":" in p.id}
-    if len(owners) == 1 and SCHOLAR_ID.fullmatch(next(iter(owners))):
-        return owners.pop()
+    owner = _one_scholar_user(p.id for p in snapshot.publications)
+    if owner:
+        return owner
     return snapshot.profile_id if SCHOLAR_ID.fullmatch(snapshot.profile_id) else ""
+
+
+def _one_scholar_user(paper_ids: Iterable[object]) -> str:
+    """The Scholar user all `USER:PUBID` ids share, or "" when they name none or several."""
+    users = {key.split(":", 1)[0] for key in paper_ids if isinstance(key, str) and ":" in key}
+    return users.pop() if len(users) == 1 and SCHOLAR_ID.fullmatch(next(iter(users))) else ""
 
 
 def latest_scholar(snapshots: Mapping[str, CitationSnapshot]) -> CitationSnapshot | None:
@@ -74,16 +80,12 @@ def gs_data(snapshot: CitationSnapshot, scholar: CitationSnapshot | None = None)
     document["acadpage"] = {
         "source": snapshot.source,
         "label": SOURCE_LABELS.get(snapshot.source, snapshot.source),
-        "fetched_at": _time(snapshot.fetched_at),
+        "fetched_at": iso_time(snapshot.fetched_at),
         "publications_from": None
         if keys_from is None
-        else {"source": keys_from.source, "fetched_at": _time(keys_from.fetched_at)},
+        else {"source": keys_from.source, "fetched_at": iso_time(keys_from.fetched_at)},
     }
     return document
-
-
-def _time(moment: datetime) -> str:
-    return utc(moment).isoformat().replace("+00:00", "Z")
 
 
 def title_key(title: str) -> str:
@@ -300,9 +302,7 @@ def gs_data_owner(document: object) -> str:
     if isinstance(own, str) and SCHOLAR_ID.fullmatch(own):
         return own
     papers = document.get("publications")
-    keys = papers.keys() if isinstance(papers, dict) else ()
-    users = {key.split(":", 1)[0] for key in keys if isinstance(key, str) and ":" in key}
-    return users.pop() if len(users) == 1 and SCHOLAR_ID.fullmatch(next(iter(users))) else ""
+    return _one_scholar_user(papers.keys() if isinstance(papers, dict) else ())
 
 
 def check_gs_data_owner(document: object, scholar_id: str) -> None:

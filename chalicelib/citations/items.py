@@ -13,42 +13,21 @@ from collections.abc import Sequence
 from datetime import UTC, date, datetime
 
 from chalicelib.citations.model import CitationSnapshot, PaperCitations
-from chalicelib.citations.state import (
-    utc,
-)
+from chalicelib.citations.state import utc
 
 CURRENT = "CURRENT#"
-
-
 HEADER_PREFIX = "CURRENT#SNAPSHOT#"
-
-
 CHUNK_PREFIX = "CURRENT#PUBS#"
-
-
 STATUS_KEY = "CURRENT#STATUS"
-
-
 HISTORY_PREFIX = "HISTORY#"
-
-
 # A held-back snapshot lies outside CURRENT#, so the page never reads it; the status record
 # carries its headline numbers.
 HELD_HEADER_PREFIX = "HELD#SNAPSHOT#"
-
-
 HELD_CHUNK_PREFIX = "HELD#PUBS#"
-
-
 PUBLICATIONS_PER_CHUNK = 250
-
-
 # JSON bytes per chunk before compression: even incompressible rows stay far below 400 KB an item.
 CHUNK_BYTES = 120_000
-
-
 DETAIL_CHARS = 500
-
 
 # Fixed width, so DynamoDB compares these strings in time order.
 _TIME_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"

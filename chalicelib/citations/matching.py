@@ -14,7 +14,6 @@ from chalicelib.citations.model import PaperCitations
 # Near-identical only: a typo or a dropped word in a long title, never a different paper.
 SIMILARITY_THRESHOLD = 0.95
 NEAR_CANDIDATES = 10  # the titles sharing the most words, the only ones compared letter by letter
-OUTCOMES = ("matched", "unmatched", "ambiguous")
 
 
 @dataclass(frozen=True)

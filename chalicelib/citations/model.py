@@ -5,8 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-SOURCES = ("scholar", "openalex", "semanticscholar", "import")
-
 
 @dataclass(frozen=True)
 class PaperCitations:
@@ -25,7 +23,7 @@ class PaperCitations:
 class CitationSnapshot:
     """The numbers one source gave for one profile at `fetched_at` (UTC)."""
 
-    source: str
+    source: str  # scholar | openalex | semanticscholar | import
     profile_id: str
     fetched_at: datetime
     citations: int

@@ -10,6 +10,7 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
+from functools import partial
 from typing import Protocol
 
 from chalicelib.citations.guard import HISTORY_DAYS, judge
@@ -69,9 +70,9 @@ class RefreshReport:
 def configured_sources(settings: Settings, only: str | None = None) -> list[tuple[str, str]]:
     """(source, id) for each source with an id set, Scholar first; `only` keeps one of them."""
     return [
-        (source, getattr(settings, name))
-        for source, name in SOURCE_IDS.items()
-        if getattr(settings, name) and only in (None, source)
+        (source, getattr(settings, SOURCE_IDS[source]))
+        for source in settings.citation_sources
+        if only in (None, source)
     ]
 
 
@@ -106,10 +107,7 @@ def refresh_citations(
                 held_back_reason=result.held_back,
             )
         results.append(result)
-    stats_keys: tuple[str, ...] = ()
-    if stats_writer is not None and any(result.published for result in results):
-        stats_keys = write_stats_files(settings, store, stats_writer, now=now)
-    return RefreshReport(tuple(results), stats_keys)
+    return _report(settings, store, results, stats_writer, now=now)
 
 
 def publish_guarded(
@@ -163,8 +161,9 @@ def accept_held_back(
     """Publish what was held back (for any reason), as the owner explicitly asked; no fetch."""
     state = store.load_current(settings.profile_id, consistent=True)
     statuses = state.status.sources if state is not None and state.status is not None else {}
-    held = [name for name, status in statuses.items() if status.held_back]
-    chosen = [name for name in held if only in (None, name)]
+    chosen = [
+        name for name, status in statuses.items() if status.held_back and only in (None, name)
+    ]
     if not chosen:
         where = f"for {only}" if only else "for any source"
         raise UserError(f"nothing is held back {where}; `acadpage status` shows each source")
@@ -198,6 +197,13 @@ def accept_held_back(
         if published:
             store.drop_held(settings.profile_id, source)
         results.append(SourceResult(source, "ok", published, "", detail, 0, snapshot))
+    return _report(settings, store, results, stats_writer, now=now)
+
+
+def _report(
+    settings: Settings, store, results: list[SourceResult], stats_writer, *, now: datetime
+) -> RefreshReport:
+    """The results, with the stats files written when any of them published."""
     stats_keys: tuple[str, ...] = ()
     if stats_writer is not None and any(result.published for result in results):
         stats_keys = write_stats_files(settings, store, stats_writer, now=now)
@@ -247,7 +253,7 @@ def _fetch_source(source: str, fetcher: Fetcher, source_id: str) -> SourceResult
             outcome.detail,
             outcome.pages,
         )
-    partial = bool(getattr(outcome, "truncated", False)) or outcome.snapshot.partial
+    partial = outcome.truncated or outcome.snapshot.partial
     return SourceResult(
         source,
         "ok",
@@ -274,10 +280,10 @@ def source_fetchers(
     chosen = {**settings.source_urls, **{k: v for k, v in (base_urls or {}).items() if v}}
     urls = {source: {"base_url": url} for source, url in chosen.items()}
 
-    def scholar(user_id: str) -> FetchResult:
-        return fetchers.fetch_scholar(
+    return {
+        "scholar": partial(
+            fetchers.fetch_scholar,
             session,
-            user_id,
             now=now,
             delay_s=settings.scholar_delay_s,
             max_pages=settings.scholar_max_pages,
@@ -286,29 +292,24 @@ def source_fetchers(
             progress=scholar_progress,
             proxy=settings.scholar_proxy,
             **urls.get("scholar", {}),
-        )
-
-    def openalex(author_id: str) -> FetchResult:
-        return fetchers.fetch_openalex(
+        ),
+        "openalex": partial(
+            fetchers.fetch_openalex,
             session,
-            author_id,
             now=now,
             api_key=settings.openalex_api_key,
             timeout_s=timeout_s,
             **urls.get("openalex", {}),
-        )
-
-    def semanticscholar(author_id: str) -> FetchResult:
-        return fetchers.fetch_semanticscholar(
+        ),
+        "semanticscholar": partial(
+            fetchers.fetch_semanticscholar,
             session,
-            author_id,
             now=now,
             api_key=settings.semanticscholar_api_key,
             timeout_s=timeout_s,
             **urls.get("semanticscholar", {}),
-        )
-
-    return {"scholar": scholar, "openalex": openalex, "semanticscholar": semanticscholar}
+        ),
+    }
 
 
 def describe_result(result: SourceResult) -> str:

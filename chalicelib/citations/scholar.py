@@ -13,7 +13,6 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 from chalicelib.citations.model import CitationSnapshot, PaperCitations
 from chalicelib.settings import SCHOLAR_ID
 
-STATUSES = ("ok", "blocked", "not_found", "layout_changed")
 SCHOLAR_ORIGIN = "https://scholar.google.com/"
 
 # Lower-case markers of a captcha or "unusual traffic" interstitial instead of a profile.
@@ -26,7 +25,7 @@ _YEAR = re.compile(r"\b(\d{4})\b")
 class ScholarPage:
     """What one Scholar profile page says; only `status` is meaningful unless it is "ok"."""
 
-    status: str
+    status: str  # ok | blocked | not_found | layout_changed
     name: str = ""
     affiliation: str = ""
     interests: tuple[str, ...] = ()
@@ -59,11 +58,6 @@ def parse_profile_page(html: str) -> ScholarPage:
         return _profile_page(tree)
     except _LayoutChanged:
         return ScholarPage(status="layout_changed")
-
-
-def classify_response(status_code: int, final_url: str, body: str) -> str:
-    """ "ok", "blocked", "not_found" or "layout_changed" for one HTTP answer from Scholar."""
-    return read_response(status_code, final_url, body).status
 
 
 def read_response(status_code: int, final_url: str, body: str) -> ScholarPage:

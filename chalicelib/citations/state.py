@@ -92,6 +92,11 @@ def utc(moment: datetime) -> datetime:
     return moment.astimezone(UTC)
 
 
+def iso_time(moment: datetime) -> str:
+    """A time as readers' JSON gives it: ISO 8601 in UTC, with "Z" ("2024-04-10T12:00:00Z")."""
+    return utc(moment).isoformat().replace("+00:00", "Z")
+
+
 def age_in_days(fetched_at: datetime, now: datetime) -> int:
     """Whole UTC calendar days between a fetch and now (0 on the same day, never negative)."""
     return max(0, (utc(now).date() - utc(fetched_at).date()).days)

@@ -5,20 +5,13 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 
-from botocore.exceptions import BotoCoreError, ClientError
-
-from chalicelib.aws.errors import describe_aws_error
+from chalicelib.aws.errors import aws_operation
 from chalicelib.citations.gs_data import gs_documents
 from chalicelib.citations.model import CitationDisplay, CitationSnapshot
-from chalicelib.errors import UserError
 
 GS_DATA = "gs_data.json"
 GS_DATA_SHIELDSIO = "gs_data_shieldsio.json"
 CACHE_SECONDS = 300  # short: readers see a refresh within minutes
-
-
-class StatsStoreError(UserError):
-    """Writing a stats file to S3 failed; the message names the object and what to do."""
 
 
 class StatsWriter:
@@ -32,8 +25,7 @@ class StatsWriter:
     def write_json(self, name: str, document: dict) -> str:
         """Put `document` as JSON at prefix + name; returns the object key."""
         key = self.prefix + name
-        action = f"writing s3://{self.bucket}/{key}"
-        try:
+        with aws_operation(f"writing s3://{self.bucket}/{key}"):
             self.client.put_object(
                 Bucket=self.bucket,
                 Key=key,
@@ -41,8 +33,6 @@ class StatsWriter:
                 ContentType="application/json",
                 CacheControl=f"public, max-age={CACHE_SECONDS}",
             )
-        except (BotoCoreError, ClientError) as error:
-            raise StatsStoreError(describe_aws_error(error, action)) from error
         return key
 
     def write_gs_data(

@@ -13,13 +13,13 @@ from chalicelib.citations.state import (
     SourceStatus,
     choose_display,
     freshness_text,
-    utc,
+    iso_time,
 )
 from chalicelib.settings import NO_SOURCE
 
 
 def _time_text(moment: datetime | None) -> str | None:
-    return utc(moment).isoformat().replace("+00:00", "Z") if moment is not None else None
+    return iso_time(moment) if moment is not None else None
 
 
 def status_document(

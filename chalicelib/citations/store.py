@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from datetime import date, datetime
+from datetime import date
 
 from botocore.exceptions import BotoCoreError, ClientError
 
@@ -17,6 +17,7 @@ from chalicelib.citations.item_reader import (
     state_from_items,
 )
 from chalicelib.citations.items import (
+    CHUNK_PREFIX,
     CURRENT,
     HELD_CHUNK_PREFIX,
     HELD_HEADER_PREFIX,
@@ -83,18 +84,15 @@ class CitationStore:
         """Everything the page shows about `profile_id`, in one Query; None before any refresh."""
         with self._operation(f"reading the citations of profile {profile_id!r}"):
             try:
-                return state_from_items(self._current_items(profile_id, consistent=consistent))
+                return state_from_items(self._query(profile_id, CURRENT, consistent=consistent))
             except TornRead:
                 # A refresh replaced the publications under our feet: read again, strongly.
                 try:
-                    return state_from_items(self._current_items(profile_id, consistent=True))
+                    return state_from_items(self._query(profile_id, CURRENT, consistent=True))
                 except TornRead as torn:
                     raise CitationStoreError(
                         f"reading the citations of profile {profile_id!r}: {torn}"
                     ) from torn
-
-    def _current_items(self, profile_id: str, *, consistent: bool) -> list[dict]:
-        return self._query(profile_id, CURRENT, consistent=consistent)
 
     def _query(
         self, profile_id: str, prefix: str, *, consistent: bool = False, after: str = ""
@@ -128,70 +126,71 @@ class CitationStore:
     def save_snapshot(self, snapshot: CitationSnapshot) -> bool:
         """Store `snapshot` as its source's current one; False when a newer one is stored."""
         action = f"saving the {snapshot.source} snapshot of profile {snapshot.profile_id!r}"
-        chunks = publication_chunks(snapshot.publications)
-        version = snapshot_version(snapshot, chunks)
-        partition = profile_key(snapshot.profile_id)
-        chunk_keys = [chunk_key(snapshot.source, version, i) for i in range(len(chunks))]
         with self._operation(action):
             # Chunks first: a reader only follows a header to chunks that already exist.
-            self._batch_write(
-                action,
-                [
-                    {"PutRequest": {"Item": item}}
-                    for item in chunk_items(partition, version, chunk_keys, chunks)
-                ],
-            )
-            previous = self._put_header(snapshot, version, len(chunks))
+            version, chunk_keys = self._put_chunks(action, snapshot, CHUNK_PREFIX)
+            previous = self._put_header(snapshot, version, len(chunk_keys))
             if previous is None:
-                self._delete(action, partition, chunk_keys)  # ours lost: nobody will read them
+                # ours lost: nobody will read them
+                self._delete(action, profile_key(snapshot.profile_id), chunk_keys)
                 return False
-            if previous and previous["version"]["S"] != version:
-                stale = [
-                    chunk_key(snapshot.source, previous["version"]["S"], i)
-                    for i in range(int(previous["chunk_count"]["N"]))
-                ]
-                self._delete(action, partition, stale)
+            self._delete_replaced(action, snapshot, version, previous, CHUNK_PREFIX)
             self._put_history(snapshot)
         return True
 
     def save_held(self, snapshot: CitationSnapshot) -> None:
         """Keep `snapshot` as its source's held-back numbers (outside what the page reads)."""
         action = f"keeping the held-back {snapshot.source} numbers of {snapshot.profile_id!r}"
-        chunks = publication_chunks(snapshot.publications)
-        version = snapshot_version(snapshot, chunks)
-        partition = profile_key(snapshot.profile_id)
-        keys = [
-            chunk_key(snapshot.source, version, i, HELD_CHUNK_PREFIX) for i in range(len(chunks))
-        ]
         with self._operation(action):
-            self._batch_write(
-                action,
-                [
-                    {"PutRequest": {"Item": item}}
-                    for item in chunk_items(partition, version, keys, chunks)
-                ],
-            )
+            version, chunk_keys = self._put_chunks(action, snapshot, HELD_CHUNK_PREFIX)
             previous = self.client.put_item(
                 TableName=self.table_name,
-                Item=header_item(snapshot, version, len(chunks), HELD_HEADER_PREFIX),
+                Item=header_item(snapshot, version, len(chunk_keys), HELD_HEADER_PREFIX),
                 ReturnValues="ALL_OLD",
             ).get("Attributes")
-            if previous and previous["version"]["S"] != version:
-                old = previous["version"]["S"]
-                count = int(previous["chunk_count"]["N"])
-                self._delete(
-                    action,
-                    partition,
-                    [chunk_key(snapshot.source, old, i, HELD_CHUNK_PREFIX) for i in range(count)],
-                )
+            self._delete_replaced(action, snapshot, version, previous, HELD_CHUNK_PREFIX)
+
+    def _put_chunks(
+        self, action: str, snapshot: CitationSnapshot, prefix: str
+    ) -> tuple[str, list[str]]:
+        """Write the snapshot's publication chunks under `prefix`; its version and their keys."""
+        chunks = publication_chunks(snapshot.publications)
+        version = snapshot_version(snapshot, chunks)
+        keys = [chunk_key(snapshot.source, version, i, prefix) for i in range(len(chunks))]
+        partition = profile_key(snapshot.profile_id)
+        self._batch_write(
+            action,
+            [
+                {"PutRequest": {"Item": item}}
+                for item in chunk_items(partition, version, keys, chunks)
+            ],
+        )
+        return version, keys
+
+    def _delete_replaced(
+        self,
+        action: str,
+        snapshot: CitationSnapshot,
+        version: str,
+        previous: dict | None,
+        prefix: str,
+    ) -> None:
+        """Delete the chunks of the header `previous` that `snapshot` replaced, unless the same."""
+        if not previous or previous["version"]["S"] == version:
+            return
+        old = previous["version"]["S"]
+        count = int(previous["chunk_count"]["N"])
+        self._delete(
+            action,
+            profile_key(snapshot.profile_id),
+            [chunk_key(snapshot.source, old, i, prefix) for i in range(count)],
+        )
 
     def load_held(self, profile_id: str, source: str) -> CitationSnapshot | None:
         """The held-back snapshot of `source`, or None when none is kept."""
         with self._operation(f"reading the held-back {source} numbers of {profile_id!r}"):
-            items = self._query(profile_id, f"{HELD_HEADER_PREFIX}{source}", consistent=True)
-            items += self._query(profile_id, f"{HELD_CHUNK_PREFIX}{source}#", consistent=True)
             try:
-                return held_snapshot_from_items(items)
+                return held_snapshot_from_items(self._held_items(profile_id, source))
             except TornRead as torn:
                 raise CitationStoreError(
                     f"reading the held-back {source} numbers of {profile_id!r}: {torn}"
@@ -200,12 +199,16 @@ class CitationStore:
     def drop_held(self, profile_id: str, source: str) -> None:
         """Forget the held-back snapshot of `source` (after it was accepted)."""
         with self._operation(f"forgetting the held-back {source} numbers of {profile_id!r}"):
-            keys = [
-                item["sk"]["S"]
-                for prefix in (f"{HELD_HEADER_PREFIX}{source}", f"{HELD_CHUNK_PREFIX}{source}#")
-                for item in self._query(profile_id, prefix, consistent=True)
-            ]
+            keys = [item["sk"]["S"] for item in self._held_items(profile_id, source)]
             self._delete("forgetting held-back numbers", profile_key(profile_id), keys)
+
+    def _held_items(self, profile_id: str, source: str) -> list[dict]:
+        """The held-back header and chunks of `source`, read strongly."""
+        return [
+            item
+            for prefix in (f"{HELD_HEADER_PREFIX}{source}", f"{HELD_CHUNK_PREFIX}{source}#")
+            for item in self._query(profile_id, prefix, consistent=True)
+        ]
 
     def _put_header(
         self, snapshot: CitationSnapshot, version: str, chunk_count: int
@@ -262,30 +265,9 @@ class CitationStore:
                     f"{BATCH_ATTEMPTS} tries (throttled); try again in a minute"
                 )
 
-    def record_attempt(
-        self,
-        profile_id: str,
-        source: str,
-        *,
-        at: datetime,
-        kind: str,
-        detail: str = "",
-        published: bool = False,
-        held_back_reason: str = "",
-        held: CitationSnapshot | None = None,
-        accepted: bool = False,
-    ) -> None:
-        """Note one refresh attempt in the status record, with its success or held-back numbers."""
-        expression, names, values = attempt_update(
-            source,
-            at=at,
-            kind=kind,
-            detail=detail,
-            published=published,
-            held_back_reason=held_back_reason,
-            held=held,
-            accepted=accepted,
-        )
+    def record_attempt(self, profile_id: str, source: str, **attempt) -> None:
+        """Note one refresh attempt in the status record (`attempt`: attempt_update's keywords)."""
+        expression, names, values = attempt_update(source, **attempt)
         with self._operation(f"recording the {source} attempt of profile {profile_id!r}"):
             self.client.update_item(
                 TableName=self.table_name,

@@ -197,17 +197,18 @@ def refresh_command(args) -> int:
         report = accept_held_back(settings, store, now=now, stats_writer=stats, only=args.source)
         return _print_report(report, settings, stats)
     with requests.Session() as session:
-        fetchers = source_fetchers(
-            settings,
-            session,
-            now=now,
-            scholar_progress=lambda pages, rows: progress.show(
-                f"scholar: page {pages} fetched, {rows} rows so far"
-            ),
-            base_urls={source: getattr(args, f"{source}_url") for source in SOURCE_IDS},
-        )
         if args.from_page:
             fetchers = {"scholar": saved_pages_fetcher(args.from_page, now, settings.scholar_id)}
+        else:
+            fetchers = source_fetchers(
+                settings,
+                session,
+                now=now,
+                scholar_progress=lambda pages, rows: progress.show(
+                    f"scholar: page {pages} fetched, {rows} rows so far"
+                ),
+                base_urls={source: getattr(args, f"{source}_url") for source in SOURCE_IDS},
+            )
         try:
             report = refresh_citations(
                 settings,
