@@ -143,10 +143,10 @@ def _with_status_field(status: SourceStatus, kind: str, value: dict) -> SourceSt
     if "citations" in fields:
         held = HeldNumbers(
             fetched_at=parse_time(fields["fetched_at"]["S"]),
-            citations=int(fields["citations"]["N"]),
-            h_index=int(fields["h_index"]["N"]),
-            i10_index=int(fields["i10_index"]["N"]),
-            publications=int(fields["publications"]["N"]),
+            citations=_number(fields, "citations"),
+            h_index=_number(fields, "h_index"),
+            i10_index=_number(fields, "i10_index"),
+            publications=_number(fields, "publications"),
             partial=bool(fields.get("partial", {}).get("BOOL")),
         )
     return replace(
@@ -219,12 +219,20 @@ def _log_malformed(item: dict, error: Exception) -> None:
     _logger.error(json.dumps(event, ensure_ascii=False))
 
 
-def history_point(item: dict) -> HistoryPoint:
-    """One history item read back."""
-    return HistoryPoint(
-        day=date.fromisoformat(item["day"]["S"]),
-        citations=int(item["citations"]["N"]),
-        h_index=int(item["h_index"]["N"]),
-        i10_index=int(item["i10_index"]["N"]),
-        publications=int(item["publications"]["N"]) if "publications" in item else None,
-    )
+def history_points(items: Sequence[dict]) -> list[HistoryPoint]:
+    """The history items read back; a malformed one is logged and left out, like a missing day."""
+    points = []
+    for item in items:
+        try:
+            points.append(
+                HistoryPoint(
+                    day=date.fromisoformat(item["day"]["S"]),
+                    citations=_number(item, "citations"),
+                    h_index=_number(item, "h_index"),
+                    i10_index=_number(item, "i10_index"),
+                    publications=_number(item, "publications") if "publications" in item else None,
+                )
+            )
+        except _MALFORMED as error:
+            _log_malformed(item, error)
+    return points

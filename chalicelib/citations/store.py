@@ -13,7 +13,7 @@ from chalicelib.aws.errors import describe_aws_error
 from chalicelib.citations.item_reader import (
     TornRead,
     held_snapshot_from_items,
-    history_point,
+    history_points,
     state_from_items,
 )
 from chalicelib.citations.items import (
@@ -285,7 +285,7 @@ class CitationStore:
         after = f"{prefix}{since.isoformat()}" if since is not None else ""
         with self._operation(f"reading the {source} history of profile {profile_id!r}"):
             items = self._query(profile_id, prefix, after=after)
-        return [history_point(item) for item in items]
+        return history_points(items)
 
 
 def create_table(client, table_name: str, *, wait: bool = True) -> bool:
