@@ -191,14 +191,9 @@ def _read_settings(fields: Fields) -> SiteSettings:
 
 def _read_profile(fields: Fields) -> Profile:
     name = fields.text("name", required=True)
-    scholar_id = fields.text("google_scholar_id")
-    if scholar_id and not SCHOLAR_ID.fullmatch(scholar_id):
-        fields.expect(
-            "google_scholar_id",
-            fields.values["google_scholar_id"],
-            "a 12-character Google Scholar user id",
-        )
-        scholar_id = ""
+    scholar_id = fields.identifier(
+        "google_scholar_id", SCHOLAR_ID, "a 12-character Google Scholar user id"
+    )
     links = []
     for kind, (label, _) in LINK_KINDS.items():
         value = fields.text(kind)
