@@ -18,6 +18,7 @@ from chalicelib.aws.content_store import ContentStore, ContentStoreError
 from chalicelib.citations.model import CitationDisplay
 from chalicelib.citations.state import CitationState, choose_display
 from chalicelib.settings import Settings
+from chalicelib.site import seo
 from chalicelib.site.citation_links import resolve_site
 from chalicelib.site.content import LANGUAGE, ContentError, Site, load_site
 from chalicelib.site.origins import HOSTNAME, normal_origin, origin_problem
@@ -139,13 +140,14 @@ class Homepage:
         except PageUnavailable as reason:
             body = render_error_page(503, "Homepage unavailable", str(reason), base_path=base_path)
             return PageResponse(503, body)
-        display, citation_version = self._citation_display()
+        state = self.citation_state()  # read once: the key's version and the rows must agree
+        display, citation_version = self._citation_display(state)
         age = display.age_days if display else -1
         # the default file's version too: a translation's alternates come from it
         key = (filename, etag, default_etag, citation_version, age, base_path, site_root)
         rendered = self._pages.get(key)
         if rendered is None:
-            shown = self._resolved_site(filename, etag, site, citation_version)
+            shown = self._resolved_site(filename, etag, site, state)
             html = self._render(default_site, shown, display, base_path, site_root)
             rendered = self._remember_page(key, html)
         body, page_etag = rendered
@@ -238,22 +240,22 @@ class Homepage:
             self._citations = Expiring(self.load_citations, self.citation_ttl_s, logger=self.logger)
         return self._citations.get(self.clock())
 
-    def _citation_display(self) -> tuple[CitationDisplay | None, str]:
+    def _citation_display(self, state: CitationState | None) -> tuple[CitationDisplay | None, str]:
         """What the page shows of the citations, and the version the rendered page depends on."""
-        state = self.citation_state()
         if state is None:
             return None, ""
         return choose_display(state, self.utc_now(), self.stale_after_days), state.version
 
-    def _resolved_site(self, filename: str, etag: str, site: Site, citation_version: str) -> Site:
+    def _resolved_site(
+        self, filename: str, etag: str, site: Site, state: CitationState | None
+    ) -> Site:
         """The site with counts found by title and store listings filled: once per content and
         citation version, however many languages, base paths and ages are rendered from it."""
-        key = (filename, etag, citation_version)
-        if key not in self._resolved:
-            if len(self._resolved) >= _RENDERED_PAGES_KEPT:
-                self._resolved.pop(next(iter(self._resolved)))
-            self._resolved[key] = resolve_site(site, scholar_rows(self.citation_state()))
-        return self._resolved[key]
+        key = (filename, etag, state.version if state is not None else "")
+        resolved = self._resolved.get(key)
+        if resolved is None:
+            resolved = _keep(self._resolved, key, resolve_site(site, scholar_rows(state)))
+        return resolved
 
     def _render(self, default_site: Site, site: Site, display, base_path: str, root: str) -> str:
         alternates = _alternates(default_site.settings, root or base_path)
@@ -262,14 +264,20 @@ class Homepage:
         )
 
     def _remember_page(self, key: tuple, html: str) -> tuple[str, str]:
-        if len(self._pages) >= _RENDERED_PAGES_KEPT:
-            self._pages.pop(next(iter(self._pages)), None)
         etag = '"' + hashlib.sha256(html.encode()).hexdigest()[:32] + '"'
-        self._pages[key] = (html, etag)
-        return html, etag
+        return _keep(self._pages, key, (html, etag))
 
     def _log(self, event: str, **fields) -> None:
         self.logger.error(json.dumps({"event": event, **fields}, ensure_ascii=False))
+
+
+def _keep(cache: dict, key: tuple, value: Any) -> Any:
+    """`value` stored under `key`, the oldest entry dropped first: a warm container's caches
+    stay bounded however many versions, languages and addresses it serves."""
+    if len(cache) >= _RENDERED_PAGES_KEPT:
+        cache.pop(next(iter(cache)), None)
+    cache[key] = value
+    return value
 
 
 def scholar_rows(state: CitationState | None) -> tuple:
@@ -283,7 +291,7 @@ def _alternates(settings, request_root: str) -> tuple[Alternate, ...]:
     """Every language of the site with its address, the default one at `/`."""
     if not settings.translations:
         return ()
-    root = settings.base_url or request_root
+    root = seo.site_root(settings.base_url, request_root)
     default = Alternate(settings.language, f"{root}/")
     return (default, *(Alternate(code, f"{root}/{code}") for code in settings.translations))
 

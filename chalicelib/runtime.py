@@ -70,7 +70,7 @@ def run_refresh(*, now: datetime | None = None, metrics_stream=None):
     from chalicelib.citations.refresh import RefreshReport
 
     moment = now or datetime.now(UTC)
-    stage, report, problem = "", RefreshReport(()), ""
+    stage, report, problem = "default", RefreshReport(()), ""
     try:
         config = settings()
         stage = config.stage or "default"
@@ -81,7 +81,7 @@ def run_refresh(*, now: datetime | None = None, metrics_stream=None):
         else:
             report = _refresh_now(config, moment)
     except Exception:
-        _emit(refresh_metrics(stage or "default", (), now=moment, failed=True), metrics_stream)
+        _emit(refresh_metrics(stage, (), now=moment, failed=True), metrics_stream)
         raise
     _emit(refresh_metrics(stage, report.results, now=moment, problem=problem), metrics_stream)
     return report
@@ -89,8 +89,9 @@ def run_refresh(*, now: datetime | None = None, metrics_stream=None):
 
 def _emit(document: dict, stream=None) -> None:
     # EMF wants the JSON alone on its line, so it bypasses the logger's level/time prefix.
-    (stream or sys.stdout).write(json.dumps(document, ensure_ascii=False) + "\n")
-    (stream or sys.stdout).flush()
+    stream = stream or sys.stdout
+    stream.write(json.dumps(document, ensure_ascii=False) + "\n")
+    stream.flush()
 
 
 def _refresh_now(config: Settings, moment: datetime):

@@ -82,6 +82,14 @@ class Settings:
         return self.scholar_id or self.openalex_id or self.semanticscholar_id or "default"
 
 
+# text variables checked further once read: http(s) URLs, and site origins
+_URLS = {
+    "ACADPAGE_SCHOLAR_PROXY": "scholar_proxy",
+    "ACADPAGE_SCHOLAR_URL": "scholar_url",
+    "ACADPAGE_OPENALEX_URL": "openalex_url",
+    "ACADPAGE_SEMANTICSCHOLAR_URL": "semanticscholar_url",
+}
+_ORIGINS = {"ACADPAGE_SITE_ORIGIN": "site_origin", "ACADPAGE_LOCAL_ORIGIN": "local_origin"}
 _TEXT = {
     "ACADPAGE_BUCKET": "bucket",
     "ACADPAGE_TABLE": "table",
@@ -93,22 +101,11 @@ _TEXT = {
     "ACADPAGE_SEMANTICSCHOLAR_ID": "semanticscholar_id",
     "ACADPAGE_OPENALEX_API_KEY": "openalex_api_key",
     "ACADPAGE_SEMANTICSCHOLAR_API_KEY": "semanticscholar_api_key",
-    "ACADPAGE_SCHOLAR_PROXY": "scholar_proxy",
-    "ACADPAGE_SCHOLAR_URL": "scholar_url",
-    "ACADPAGE_OPENALEX_URL": "openalex_url",
-    "ACADPAGE_SEMANTICSCHOLAR_URL": "semanticscholar_url",
     "ACADPAGE_STAGE": "stage",
-    "ACADPAGE_SITE_ORIGIN": "site_origin",
     "ACADPAGE_DISTRIBUTION_ID": "distribution_id",
     "ACADPAGE_EDGE_KEY": "edge_key",
-    "ACADPAGE_LOCAL_ORIGIN": "local_origin",
-}
-_ORIGINS = {"ACADPAGE_SITE_ORIGIN": "site_origin", "ACADPAGE_LOCAL_ORIGIN": "local_origin"}
-_URLS = {
-    "ACADPAGE_SCHOLAR_PROXY": "scholar_proxy",
-    "ACADPAGE_SCHOLAR_URL": "scholar_url",
-    "ACADPAGE_OPENALEX_URL": "openalex_url",
-    "ACADPAGE_SEMANTICSCHOLAR_URL": "semanticscholar_url",
+    **_URLS,
+    **_ORIGINS,
 }
 _NUMBERS = {
     "ACADPAGE_CONTENT_TTL": ("content_ttl_s", float),

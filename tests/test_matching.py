@@ -238,9 +238,9 @@ def test_the_page_shows_the_count_of_a_paper_found_by_title_and_matches_once_per
     html = page.page().body
     assert "Citations: 900" in html  # deep residual learning, found by its title
     assert "Citations: 300" not in html  # Mask R-CNN's explicit scholar_id wins over its title
-    resolved = page._resolved_site("site.yaml", '"1"', None, "v1")
+    resolved = page._resolved_site("site.yaml", '"1"', None, states[0])
     page.page("en", base_path="/api")  # another rendering of the same versions
-    assert page._resolved_site("site.yaml", '"1"', None, "v1") is resolved
+    assert page._resolved_site("site.yaml", '"1"', None, states[0]) is resolved
     assert len(page._resolved) == 1
 
     new_row = PaperCitations("P1RwlvoAAAAJ:gggggggggggg", "A new paper", 3, "K He", "", 2026)

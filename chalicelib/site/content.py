@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import yaml
 
@@ -82,6 +82,14 @@ class Section:
     entries: tuple[DatedEntry, ...] = ()
     publications: tuple[Publication, ...] = ()
     listing: PublicationListing | None = None  # rows from the citation store, after these
+
+    @property
+    def paper_groups(self) -> tuple[tuple[str, tuple[Publication, ...]], ...]:
+        """The publications by `group`, in the order each group first appears ("": no heading)."""
+        groups: dict[str, list[Publication]] = {}
+        for paper in self.publications:
+            groups.setdefault(paper.group, []).append(paper)
+        return tuple((group, tuple(papers)) for group, papers in groups.items())
 
 
 @dataclass(frozen=True)
@@ -191,14 +199,9 @@ def _read_settings(fields: Fields) -> SiteSettings:
 
 def _read_profile(fields: Fields) -> Profile:
     name = fields.text("name", required=True)
-    scholar_id = fields.text("google_scholar_id")
-    if scholar_id and not SCHOLAR_ID.fullmatch(scholar_id):
-        fields.expect(
-            "google_scholar_id",
-            fields.values["google_scholar_id"],
-            "a 12-character Google Scholar user id",
-        )
-        scholar_id = ""
+    scholar_id = fields.identifier(
+        "google_scholar_id", SCHOLAR_ID, "a 12-character Google Scholar user id"
+    )
     links = []
     for kind, (label, _) in LINK_KINDS.items():
         value = fields.text(kind)
@@ -315,11 +318,9 @@ def _read_section(top: Fields, path: str, node, kind: str, owners, read: dict) -
             fields.expect("id", fields.values["id"], "an anchor id of letters, digits, '-' and '_'")
     section = Section(kind, anchor, title, icon)
     if kind == "markdown":
-        section = _with_content(
-            section, html=fields.markdown("markdown", block=True, required=True)
-        )
+        section = replace(section, html=fields.markdown("markdown", block=True, required=True))
     elif kind == "about":
-        section = _with_content(section, html=top.markdown("about", block=True))
+        section = replace(section, html=top.markdown("about", block=True))
     elif kind == "publications":
         if kind not in read:
             read[kind] = tuple(
@@ -327,14 +328,10 @@ def _read_section(top: Fields, path: str, node, kind: str, owners, read: dict) -
                 for p, n in top.items("publications")
             )
         listing = read_listing(fields) if fields is not None else None
-        section = _with_content(section, publications=read[kind], listing=listing)
+        section = replace(section, publications=read[kind], listing=listing)
     else:
         entries = tuple(read_dated(Fields(n, p, top.problems)) for p, n in top.items(kind))
-        section = _with_content(section, entries=entries)
+        section = replace(section, entries=entries)
     if fields is not None:
         fields.done()
     return section
-
-
-def _with_content(section: Section, **content) -> Section:
-    return Section(section.kind, section.id, section.title, section.icon, **content)

@@ -83,14 +83,9 @@ def read_publication(fields: Fields, owners: frozenset[str]) -> Publication:
     year = fields.integer("year")
     if year is not None and not 1000 <= year <= 9999:
         fields.expect("year", fields.values["year"], "a four-digit year")
-    scholar_id = fields.text("scholar_id")
-    if scholar_id and not PAPER_ID.fullmatch(scholar_id):
-        fields.expect(
-            "scholar_id",
-            fields.values["scholar_id"],
-            "'USER:PUBID' as in Scholar's citation_for_view",
-        )
-        scholar_id = ""
+    scholar_id = fields.identifier(
+        "scholar_id", PAPER_ID, "'USER:PUBID' as in Scholar's citation_for_view"
+    )
     authors = read_authors(fields.texts("authors"), tuple(owners))
     publication = Publication(
         title=fields.text("title", required=True),

@@ -243,10 +243,17 @@ class Fields:
         """A text field that must be one of `options`."""
         value = self.text(name, default)
         if value not in options:
-            node = self.values[name]
-            wanted = "one of " + ", ".join(repr(o) for o in options)
-            self.problems.add(node, self.where(name), f"expected {wanted}, got {describe(node)}")
+            self.expect(name, self.values[name], "one of " + ", ".join(repr(o) for o in options))
             return default
+        return value
+
+    def identifier(self, name: str, pattern: re.Pattern[str], wanted: str) -> str:
+        """A text field that must match `pattern` (an id that reaches a URL); else "" and a
+        problem."""
+        value = self.text(name)
+        if value and not pattern.fullmatch(value):
+            self.expect(name, self.values[name], wanted)
+            return ""
         return value
 
     def done(self, also_known: tuple[str, ...] = ()) -> None:

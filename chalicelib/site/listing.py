@@ -32,8 +32,7 @@ def read_listing(fields: Fields) -> PublicationListing | None:
                 )
         return None
     source = fields.choice("from", LISTING_SOURCES, "scholar")
-    sort = fields.choice("sort", LISTING_SORTS, "year") if "sort" in fields else "year"
-    fields.read.add("sort")
+    sort = fields.choice("sort", LISTING_SORTS, "year")
     limit = fields.integer("limit")
     if limit is not None and limit < 1:
         fields.expect("limit", fields.values["limit"], "a whole number of 1 or more")
