@@ -7,7 +7,7 @@ import re
 import yaml
 
 from chalicelib.importers import ImportProblem
-from chalicelib.importers.acadhomepage.page import PageReading, config_text, media_key
+from chalicelib.importers.acadhomepage.page import PageReading, config_text, media_key, strip_tags
 from chalicelib.settings import SCHOLAR_ID
 from chalicelib.site.content import LANGUAGE
 from chalicelib.site.origins import origin_problem
@@ -135,7 +135,7 @@ def _keep_paper_ids_of(scholar_id: str, page: PageReading) -> None:
 def _one_line(value: str) -> str:
     """A config text for a plain-text field: `<br>` as a separator, other HTML removed."""
     value = re.sub(r"\s*<br\s*/?>\s*", " · ", value, flags=re.I)
-    return re.sub(r"\s+", " ", re.sub(r"<[^<>]+>", "", value)).strip(" ·")
+    return re.sub(r"\s+", " ", strip_tags(value)).strip(" ·")
 
 
 def extra_links(config: dict, filename: str, page: PageReading) -> list[tuple[str, str]]:

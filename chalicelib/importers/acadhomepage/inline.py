@@ -88,7 +88,7 @@ def set_title(paper: dict, line: str) -> str:
 
 def looks_like_venue(text: str, end: bool = False) -> bool:
     """A venue line: one emphasised span (then perhaps `, 2026, Accepted`), or a `<font>` one."""
-    inner = re.sub(r"<[^<>]+>", "", text).strip()
+    inner = strip_tags(text)
     whole = re.fullmatch(r"(\*{1,3}|_{1,3})(?P<v>[^*_]+)\1(?P<after>[\s,.\w()-]*)", inner)
     if whole:
         after = whole.group("after").strip(" ,.")
@@ -186,7 +186,7 @@ def without_links(line: str, keep_bold: bool = False) -> str:
     text = MD_IMAGE.sub("", text)
     text = re.sub(r"\\\||\s\|\s|\[\s*\]|&nbsp;", " ", text)
     text = re.sub(r"\s+", " ", text).strip(" |,")
-    if not keep_bold and not re.sub(r"<[^<>]+>|[*_\s]", "", text):
+    if not keep_bold and not re.sub(r"[*_\s]", "", strip_tags(text)):
         return ""
     return text
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from chalicelib.importers.acadhomepage.page import PageReading, media_key
+from chalicelib.importers.acadhomepage.page import PageReading, media_key, strip_tags
 from chalicelib.importers.acadhomepage.sections import ANCHOR
 from chalicelib.importers.acadhomepage.source import Line
 
@@ -25,7 +25,7 @@ def raw_markdown(lines: list[Line], page: PageReading) -> str:
     """The lines as one markdown text, images made local or left out; "" when nothing shows."""
     kept = [ANCHOR.sub("", line.text).rstrip() for line in lines]
     text = "\n".join(kept).strip("\n")
-    if not re.sub(r"<[^<>]+>|\s", "", text) and "<img" not in text.lower():
+    if not strip_tags(text) and "<img" not in text.lower():
         return ""
     place = lines[0].place if lines else ""
     text = HTML_IMAGE.sub(lambda m: _html_image(m, place, page), text)
