@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import re
 
-from chalicelib.importers.acadhomepage.page import PageReading, plain, strip_tags
+from chalicelib.importers.acadhomepage.page import MD_IMAGE, PageReading, plain, strip_tags
 from chalicelib.site.content import PAPER_LINK_LABELS
 from chalicelib.site.fields import is_url
 
-MD_IMAGE = re.compile(r"!\[(?P<alt>[^\]]*)\]\((?P<src>[^)\s]+)[^)]*\)")
 CITATION_SPAN = re.compile(
     r"(?:<(?:strong|b)>\s*)?<span\s+class=['\"]show_paper_citations['\"]\s+data=['\"]"
     r"(?P<id>[^'\"]+)['\"]\s*>\s*</span>(?:\s*</(?:strong|b)>)?"

@@ -17,7 +17,6 @@ from chalicelib.importers.acadhomepage.inline import (
     EMPTY_LINK,
     LEADING_BOLD,
     LEADING_LINK,
-    MD_IMAGE,
     MD_LINK,
     YEAR,
     add_links,
@@ -32,7 +31,13 @@ from chalicelib.importers.acadhomepage.inline import (
     venue_text,
     without_links,
 )
-from chalicelib.importers.acadhomepage.page import PageReading, media_key, plain, strip_tags
+from chalicelib.importers.acadhomepage.page import (
+    MD_IMAGE,
+    PageReading,
+    media_key,
+    plain,
+    strip_tags,
+)
 from chalicelib.importers.acadhomepage.source import Line
 from chalicelib.site.content import PAPER_ID
 from chalicelib.site.fields import is_url

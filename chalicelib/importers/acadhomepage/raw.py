@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import re
 
-from chalicelib.importers.acadhomepage.page import PageReading, media_key, strip_tags
+from chalicelib.importers.acadhomepage.page import MD_IMAGE, PageReading, media_key, strip_tags
 from chalicelib.importers.acadhomepage.sections import ANCHOR
 from chalicelib.importers.acadhomepage.source import Line
 
 HTML_IMAGE = re.compile(r"<img\b(?P<attrs>[^>]*)>", re.I | re.S)
 SRC = re.compile(r"\bsrc\s*=\s*(?P<q>['\"])(?P<src>.*?)(?P=q)", re.I | re.S)
 ALT = re.compile(r"\balt\s*=\s*(?P<q>['\"])(?P<alt>.*?)(?P=q)", re.I | re.S)
-MD_IMAGE = re.compile(r"!\[(?P<alt>[^\]]*)\]\((?P<src>[^)\s]+)(?P<title>\s+[^)]*)?\)")
 EMPTY_MD_LINK = re.compile(r"\[\s*\]\((?P<url>[^)\s]+)\)")
 EMPTY_HTML_LINK = re.compile(r"(<a\b[^>]*\bhref=['\"](?P<url>[^'\"]+)['\"][^>]*>)\s*(</a>)", re.I)
 
