@@ -6,7 +6,7 @@ import re
 
 from chalicelib.importers.acadhomepage.page import MD_IMAGE, PageReading, plain, strip_tags
 from chalicelib.site.content import PAPER_LINK_LABELS
-from chalicelib.site.fields import is_url
+from chalicelib.site.fields import is_link
 
 CITATION_SPAN = re.compile(
     r"(?:<(?:strong|b)>\s*)?<span\s+class=['\"]show_paper_citations['\"]\s+data=['\"]"
@@ -50,18 +50,13 @@ def has_links_only(text: str) -> bool:
 
 def ordered(paper: dict) -> dict:
     """The paper's fields in the content's order; links the page would refuse are left out."""
-    if paper.get("link") and not followable(paper["link"]):
+    if paper.get("link") and not is_link(paper["link"]):
         del paper["link"]
     if paper.get("links"):
-        paper["links"] = {k: v for k, v in paper["links"].items() if followable(v)}
+        paper["links"] = {k: v for k, v in paper["links"].items() if is_link(v)}
     order = ("title", "link", "authors", "venue", "year", "badge", "image", "featured")
     keys = [*order, *(key for key in paper if key not in order)]
     return {key: paper[key] for key in keys if paper.get(key) not in (None, "", [], {})}
-
-
-def followable(url: str) -> bool:
-    """An http(s) or mailto URL, or a path on the site (what the content accepts)."""
-    return is_url(url) or not re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", url)
 
 
 def set_title(paper: dict, line: str) -> str:
@@ -166,7 +161,7 @@ def add_links(links: dict, line: str) -> None:
         label_text = found.group("label")
         image = MD_IMAGE.search(label_text)
         url = found.group("url")
-        if not (is_url(url) or url.startswith("/")) or url in links.values():
+        if not is_link(url) or url in links.values():
             continue
         label = re.sub(r"[*\\\[\]]", "", MD_IMAGE.sub("", label_text)).strip()
         if not label:
