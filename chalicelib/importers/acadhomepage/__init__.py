@@ -51,7 +51,7 @@ def import_acadhomepage(
     intro = blocks.pop(0)
     about = raw_markdown(intro.lines, page)
     if about:
-        _add_typed(page, "about", "", "", intro.anchor, intro.place)
+        _add_typed(page, "about", "", "", intro.anchor)
         page.content["about"] = about
         first = next((line.place for line in intro.lines if line.text.strip()), intro.place)
         page.structured.append(f"{first}: about")
@@ -97,7 +97,7 @@ def _read_block(block: Block, page: PageReading) -> None:
     if kind == "about":
         about = raw_markdown(block.lines, page)
         if about:
-            _add_typed(page, "about", title, icon, block.anchor, block.place)
+            _add_typed(page, "about", title, icon, block.anchor)
             page.content["about"] = about
             page.structured.append(f"{block.place}: about ({title})")
         return
@@ -112,7 +112,7 @@ def _read_block(block: Block, page: PageReading) -> None:
             _merge_papers(page, papers, title)
             page.structured.append(f"{block.place}: {len(papers)} more publications ({title})")
         else:
-            _add_typed(page, kind, title, icon, block.anchor, block.place)
+            _add_typed(page, kind, title, icon, block.anchor)
             page.content[kind] = papers
             page.structured.append(f"{block.place}: publications ({len(papers)}, {title})")
     elif kind in DATED_KINDS:
@@ -120,7 +120,7 @@ def _read_block(block: Block, page: PageReading) -> None:
         if not entries:
             _add_markdown(page, title, icon, block.anchor, block.lines, block.place)
             return
-        _add_typed(page, kind, title, icon, block.anchor, block.place)
+        _add_typed(page, kind, title, icon, block.anchor)
         page.content[kind] = entries
         page.structured.append(f"{block.place}: {kind} ({len(entries)} entries, {title})")
     else:
@@ -158,7 +158,7 @@ def _merge_papers(page: PageReading, papers: list[dict], title: str) -> None:
         page.content["publications"].append(paper)
 
 
-def _add_typed(page: PageReading, kind: str, title: str, icon: str, anchor: str, place: str):
+def _add_typed(page: PageReading, kind: str, title: str, icon: str, anchor: str) -> None:
     default_title, default_icon, default_id = SECTION_KINDS[kind]
     entry: dict = {"type": kind}
     if title and (title != default_title or icon != default_icon):

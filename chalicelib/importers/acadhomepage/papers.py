@@ -155,7 +155,7 @@ def paper_from_paragraphs(lines: list[Line], page: PageReading) -> dict | None:
     if len(texts) < 2 or not re.search(r",|\band\b|\*\*|<u>", without_links(texts[1])):
         return None
     _note_remote_images(lines, page)
-    paper = _from_lines(texts, page, lines[0].place)
+    paper = _from_lines(texts, page)
     return paper if paper.get("title") and paper.get("authors") else None
 
 
@@ -224,7 +224,7 @@ def paper_from_item(lines: list[Line], page: PageReading) -> dict | None:
         return paper
     if not (LEADING_LINK.match(first) or LEADING_BOLD.match(first)):
         return None
-    paper = _from_lines(texts, page, lines[0].place)
+    paper = _from_lines(texts, page)
     return paper if paper.get("title") else None
 
 
@@ -239,7 +239,7 @@ def paper_from_box(lines: list[Line], page: PageReading) -> dict | None:
     if not texts:
         page.unread.append(f"{lines[0].place}: a paper box without a title; kept as it is")
         return None
-    paper = _from_lines(texts, page, lines[0].place)
+    paper = _from_lines(texts, page)
     if not paper.get("title"):
         page.unread.append(f"{lines[0].place}: a paper box without a title; kept as it is")
         return None
@@ -282,7 +282,7 @@ def _html_as_lines(html: str) -> str:
     return re.sub(r"</?(?:ul|ol|li)\b[^>]*>", "\n", html, flags=re.I)
 
 
-def _from_lines(texts: list[str], page: PageReading, place: str) -> dict:
+def _from_lines(texts: list[str], page: PageReading) -> dict:
     """A paper from its lines: the title first, then authors, venue, links and bullets."""
     texts = [EMPTY_LINK.sub(r"\g<label>", text) for text in texts]
     paper: dict = {}
