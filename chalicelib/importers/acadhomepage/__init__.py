@@ -162,7 +162,7 @@ def _add_typed(page: PageReading, kind: str, title: str, icon: str, anchor: str)
     default_title, default_icon, default_id = SECTION_KINDS[kind]
     entry: dict = {"type": kind}
     if title and (title != default_title or icon != default_icon):
-        entry.update(title=title or default_title, icon=icon)
+        entry.update(title=title, icon=icon)
     taken = _ids(page)
     if anchor and anchor != default_id and ANCHOR.fullmatch(anchor) and anchor not in taken:
         entry["id"] = anchor
@@ -191,15 +191,14 @@ def _add_markdown(page, title, icon, anchor, lines, place) -> None:
 
 
 def _ids(page: PageReading) -> set[str]:
-    ids = set()
-    for entry in page.sections:
-        kind = entry if isinstance(entry, str) else entry.get("type", "markdown")
-        ids.add(
-            entry.get("id", SECTION_KINDS.get(kind, ("", "", ""))[2])
-            if isinstance(entry, dict)
-            else SECTION_KINDS[kind][2]
-        )
-    return ids
+    """The sections' anchors so far: a typed section without an `id` has its kind's."""
+    return {_anchor_of(entry) for entry in page.sections}
+
+
+def _anchor_of(entry: str | dict) -> str:
+    if isinstance(entry, str):
+        return SECTION_KINDS[entry][2]
+    return entry["id"] if "id" in entry else SECTION_KINDS[entry["type"]][2]
 
 
 def _slug(title: str) -> str:
