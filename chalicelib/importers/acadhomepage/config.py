@@ -7,7 +7,7 @@ import re
 import yaml
 
 from chalicelib.importers import ImportProblem
-from chalicelib.importers.acadhomepage.page import PageReading, config_text, media_key, strip_tags
+from chalicelib.importers.acadhomepage.page import PageReading, media_key, strip_tags
 from chalicelib.settings import SCHOLAR_ID
 from chalicelib.site.content import LANGUAGE
 from chalicelib.site.origins import origin_problem
@@ -46,6 +46,11 @@ def read_config(text: str, filename: str) -> dict:
             f"{filename}: expected Jekyll settings (a mapping), got {type(config).__name__}"
         )
     return config
+
+
+def config_text(raw) -> str:
+    """A config value as stripped text; None and empty are ""."""
+    return "" if raw is None else str(raw).strip()
 
 
 def read_profile(config: dict, filename: str, page: PageReading) -> dict:

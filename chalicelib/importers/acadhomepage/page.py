@@ -46,11 +46,6 @@ def media_key(src: str, where: str, page: PageReading) -> str:
     return key
 
 
-def config_text(raw) -> str:
-    """A config value as stripped text; None and empty are ""."""
-    return "" if raw is None else str(raw).strip()
-
-
 def strip_tags(text: str, keep_bold: bool = False) -> str:
     """The text without HTML tags (bold ones turned into `**` when asked)."""
     if keep_bold:
