@@ -48,13 +48,7 @@ def import_acadhomepage(
     config = _config_or_nothing(config_yml, config_name, page)
     lines, front = page_lines(about_md, about_name, read_relative, page.notes, page.unread)
     blocks = split_sections(lines)
-    intro = blocks.pop(0)
-    about = raw_markdown(intro.lines, page)
-    if about:
-        _add_typed(page, "about", "", "", intro.anchor)
-        page.content["about"] = about
-        first = next((line.place for line in intro.lines if line.text.strip()), intro.place)
-        page.structured.append(f"{first}: about")
+    _add_about(page, blocks.pop(0))
     for block in blocks:
         _read_block(block, page)
     profile = read_profile(config, config_name, page)
@@ -95,11 +89,7 @@ def _read_block(block: Block, page: PageReading) -> None:
     icon, title = split_icon(block.title)
     kind = section_kind(title, _taken(page))
     if kind == "about":
-        about = raw_markdown(block.lines, page)
-        if about:
-            _add_typed(page, "about", title, icon, block.anchor)
-            page.content["about"] = about
-            page.structured.append(f"{block.place}: about ({title})")
+        _add_about(page, block, title, icon)
         return
     if kind == "markdown" and _papers_belong(title, block.lines, _taken(page)):
         kind = "publications"
@@ -129,6 +119,20 @@ def _read_block(block: Block, page: PageReading) -> None:
     if raw:
         more = f"{title} (more)"
         _add_markdown(page, more, icon, f"{block.anchor or _slug(title)}-more", raw, raw[0].place)
+
+
+def _add_about(page: PageReading, block: Block, title: str = "", icon: str = "") -> None:
+    """The about text: the page before its first heading, or the section an "About" heads."""
+    about = raw_markdown(block.lines, page)
+    if not about:
+        return
+    _add_typed(page, "about", title, icon, block.anchor)
+    page.content["about"] = about
+    if title:
+        page.structured.append(f"{block.place}: about ({title})")
+    else:  # the text before any heading starts where its first line does
+        first = next((line.place for line in block.lines if line.text.strip()), block.place)
+        page.structured.append(f"{first}: about")
 
 
 def _taken(page: PageReading) -> set[str]:
