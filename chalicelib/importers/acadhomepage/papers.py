@@ -86,45 +86,48 @@ def read_papers(lines: list[Line], page: PageReading) -> tuple[list[dict], list[
     group = ""
     index = 0
     while index < len(lines):
-        line = lines[index]
-        stripped = line.text.strip()
-        if is_paper_start(stripped):
-            end = box_end(lines, index)
-            paper = paper_from_box(lines[index:end], page)
-            if paper:
-                papers.append({**paper, **({"group": group} if group else {})})
-            else:
-                raw.extend(lines[index:end])
-            index = end
-            continue
-        heading = SUB_HEADING.match(line.text)
-        bullet = BULLET.match(line.text)
-        if heading:
+        text = lines[index].text
+        heading = SUB_HEADING.match(text)
+        if heading and not is_paper_start(text.strip()):
             group = plain(strip_tags(heading.group("text")))
             index += 1
-        elif bullet and not bullet.group("indent"):
-            end = _item_end(lines, index)
-            paper = paper_from_item(lines[index:end], page)
-            if paper:
-                papers.append({**paper, **({"group": group} if group else {})})
-            else:
-                for kept in lines[index:end]:
-                    keep_raw(raw, kept)
-            index = end
-        elif _is_title_line(stripped):
-            end = _paragraph_end(lines, index)
-            paper = paper_from_paragraphs(lines[index:end], page)
-            if paper:
-                papers.append({**paper, **({"group": group} if group else {})})
-                index = end
-            else:
-                keep_raw(raw, line)
-                index += 1
-        else:
-            if not HTML_ONLY.match(stripped):
-                keep_raw(raw, line)
-            index += 1
+            continue
+        paper, index = _paper_at(lines, index, page, raw)
+        if paper:
+            papers.append({**paper, "group": group} if group else paper)
     return papers, raw
+
+
+def _paper_at(
+    lines: list[Line], index: int, page: PageReading, raw: list[Line]
+) -> tuple[dict | None, int]:
+    """(the paper that starts at `index`: a box, a list item or paragraphs; the index after it).
+
+    Lines that are no paper go to `raw`."""
+    stripped = lines[index].text.strip()
+    bullet = BULLET.match(lines[index].text)
+    if is_paper_start(stripped):
+        end = box_end(lines, index)
+        paper = paper_from_box(lines[index:end], page)
+        if not paper:
+            raw.extend(lines[index:end])
+        return paper, end
+    if bullet and not bullet.group("indent"):
+        end = _item_end(lines, index)
+        paper = paper_from_item(lines[index:end], page)
+        if not paper:
+            for kept in lines[index:end]:
+                keep_raw(raw, kept)
+        return paper, end
+    if _is_title_line(stripped):
+        end = _paragraph_end(lines, index)
+        paper = paper_from_paragraphs(lines[index:end], page)
+        if paper:
+            return paper, end
+        keep_raw(raw, lines[index])
+    elif not HTML_ONLY.match(stripped):
+        keep_raw(raw, lines[index])
+    return None, index + 1
 
 
 def _is_title_line(text: str) -> bool:
