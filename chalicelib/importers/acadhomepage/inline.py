@@ -64,7 +64,7 @@ def set_title(paper: dict, line: str) -> str:
     line = MD_IMAGE.sub("", line).strip()
     found = LEADING_LINK.match(line)
     if found:
-        paper["title"] = plain(strip_tags(found.group("title")))
+        paper["title"] = plain(found.group("title"))
         paper["link"] = found.group("url")
         return line[found.end() :]
     bold = LEADING_BOLD.match(line)
@@ -74,9 +74,9 @@ def set_title(paper: dict, line: str) -> str:
         if linked:
             paper["link"] = linked.group("url")
             inner = linked.group("title")
-        paper["title"] = plain(strip_tags(inner))
+        paper["title"] = plain(inner)
         return line[bold.end() :]
-    paper["title"] = plain(strip_tags(without_links(line) or line))
+    paper["title"] = plain(without_links(line) or line)
     return ""
 
 
@@ -106,7 +106,7 @@ def split_note(line: str) -> tuple[str, str]:
 
 def venue_text(text: str) -> str:
     """A venue as plain text, its markup and separators removed."""
-    return plain(strip_tags(text)).strip(" ,.|") or text
+    return plain(text).strip(" ,.|") or text
 
 
 def set_venue(paper: dict, venue: str) -> None:
@@ -147,7 +147,7 @@ def authors(line: str, page: PageReading, notes: list[str] | None = None) -> lis
 
 
 def _remark_mark(found: re.Match, notes: list[str] | None) -> str:
-    remark = plain(strip_tags(found.group("remark")))
+    remark = plain(found.group("remark"))
     mark = "*" if re.search(r"equal|共同|同等", remark, re.I) else "†"
     line = f"{mark} {remark}"
     if notes is not None and line not in notes:

@@ -54,5 +54,5 @@ def strip_tags(text: str, keep_bold: bool = False) -> str:
 
 
 def plain(text: str) -> str:
-    """Inline markdown emphasis removed, for plain-text fields such as a title."""
-    return re.sub(r"\*\*|__|(?<!\\)\*", "", text).replace("\\", "").strip()
+    """The text without HTML tags and inline markdown emphasis, for fields such as a title."""
+    return re.sub(r"\*\*|__|(?<!\\)\*", "", strip_tags(text)).replace("\\", "").strip()

@@ -89,7 +89,7 @@ def read_papers(lines: list[Line], page: PageReading) -> tuple[list[dict], list[
         text = lines[index].text
         heading = SUB_HEADING.match(text)
         if heading and not is_paper_start(text.strip()):
-            group = plain(strip_tags(heading.group("text")))
+            group = plain(heading.group("text"))
             index += 1
             continue
         paper, index = _paper_at(lines, index, page, raw)
@@ -195,7 +195,7 @@ def _citation(text: str, page: PageReading) -> dict | None:
     if not rest:
         return None
     title = max(rest, key=lambda i: len(parts[i]))
-    paper: dict = {"title": plain(strip_tags(parts[title])), "authors": authors(parts[who], page)}
+    paper: dict = {"title": plain(parts[title]), "authors": authors(parts[who], page)}
     if where is not None:
         set_venue(paper, venue_text(parts[where]))
     extra = [parts[i] for i in rest if i != title]
@@ -248,7 +248,7 @@ def paper_from_box(lines: list[Line], page: PageReading) -> dict | None:
         return None
     badge = BADGE.search(html)
     if badge:
-        label = plain(strip_tags(badge.group("venue")))
+        label = plain(badge.group("venue"))
         if label and "venue" not in paper:
             set_venue(paper, label)
         elif label and label.casefold() not in paper.get("venue", "").casefold():
@@ -336,7 +336,7 @@ def _compact(text: str, page: PageReading) -> dict | None:
     text = MD_IMAGE.sub("", text).strip()
     plain_title = PLAIN_TITLE.match(text) if venue else None
     if plain_title and not (LEADING_LINK.match(text) or LEADING_BOLD.match(text)):
-        paper["title"] = plain(strip_tags(plain_title.group("title")))
+        paper["title"] = plain(plain_title.group("title"))
         rest = text[plain_title.end() :]
     elif not (LEADING_LINK.match(text) or LEADING_BOLD.match(text)):
         return None
