@@ -535,6 +535,20 @@ def test_other_hosts_images_are_left_out_and_listed_and_links_stay_followable():
 
 
 @pytest.mark.parametrize(
+    "url", ["files/paper.pdf", "//other.example/x", "/\\other.example", "javascript:alert(1)"]
+)
+def test_a_paper_link_the_content_refuses_is_left_out_and_the_page_still_imports(url):
+    about = (
+        f"# 📝 Publications\n- [Owls at Night]({url}), **Ann Lee**, **CVPR 2020** "
+        f"[code]({url}) [pdf](https://x.org/o.pdf)\n"
+    )
+    (paper,) = convert(about)["publications"]
+    assert paper["title"] == "Owls at Night"
+    assert "link" not in paper
+    assert paper["links"] == {"pdf": "https://x.org/o.pdf"}
+
+
+@pytest.mark.parametrize(
     ("googlescholar", "note"),
     [
         (

@@ -421,6 +421,6 @@ def test_bibtex_without_usable_entries(tmp_path, capsys, text, message):
 )
 def test_latex_becomes_plain_text(latex, text):
     pytest.importorskip("pybtex")
-    from chalicelib.importers.bibtex import latex_to_text
+    from chalicelib.importers.latex import latex_to_text
 
     assert latex_to_text(latex) == text

@@ -30,7 +30,6 @@ LINK_FIELDS = (
 VENUE_FIELDS = ("journal", "booktitle", "series", "howpublished", "school", "institution")
 TRUE = {"true", "yes", "1"}
 NAME_MARKS = re.compile(r"[*†‡#]+")
-__all__ = ["import_bibtex", "import_bibtex_files", "latex_to_text"]
 
 
 def import_bibtex(text: str, filename: str = "refs.bib") -> Imported:

@@ -48,13 +48,7 @@ def import_acadhomepage(
     config = _config_or_nothing(config_yml, config_name, page)
     lines, front = page_lines(about_md, about_name, read_relative, page.notes, page.unread)
     blocks = split_sections(lines)
-    intro = blocks.pop(0)
-    about = raw_markdown(intro.lines, page)
-    if about:
-        _add_typed(page, "about", "", "", intro.anchor, intro.place)
-        page.content["about"] = about
-        first = next((line.place for line in intro.lines if line.text.strip()), intro.place)
-        page.structured.append(f"{first}: about")
+    _add_about(page, blocks.pop(0))
     for block in blocks:
         _read_block(block, page)
     profile = read_profile(config, config_name, page)
@@ -95,11 +89,7 @@ def _read_block(block: Block, page: PageReading) -> None:
     icon, title = split_icon(block.title)
     kind = section_kind(title, _taken(page))
     if kind == "about":
-        about = raw_markdown(block.lines, page)
-        if about:
-            _add_typed(page, "about", title, icon, block.anchor, block.place)
-            page.content["about"] = about
-            page.structured.append(f"{block.place}: about ({title})")
+        _add_about(page, block, title, icon)
         return
     if kind == "markdown" and _papers_belong(title, block.lines, _taken(page)):
         kind = "publications"
@@ -112,7 +102,7 @@ def _read_block(block: Block, page: PageReading) -> None:
             _merge_papers(page, papers, title)
             page.structured.append(f"{block.place}: {len(papers)} more publications ({title})")
         else:
-            _add_typed(page, kind, title, icon, block.anchor, block.place)
+            _add_typed(page, kind, title, icon, block.anchor)
             page.content[kind] = papers
             page.structured.append(f"{block.place}: publications ({len(papers)}, {title})")
     elif kind in DATED_KINDS:
@@ -120,7 +110,7 @@ def _read_block(block: Block, page: PageReading) -> None:
         if not entries:
             _add_markdown(page, title, icon, block.anchor, block.lines, block.place)
             return
-        _add_typed(page, kind, title, icon, block.anchor, block.place)
+        _add_typed(page, kind, title, icon, block.anchor)
         page.content[kind] = entries
         page.structured.append(f"{block.place}: {kind} ({len(entries)} entries, {title})")
     else:
@@ -129,6 +119,20 @@ def _read_block(block: Block, page: PageReading) -> None:
     if raw:
         more = f"{title} (more)"
         _add_markdown(page, more, icon, f"{block.anchor or _slug(title)}-more", raw, raw[0].place)
+
+
+def _add_about(page: PageReading, block: Block, title: str = "", icon: str = "") -> None:
+    """The about text: the page before its first heading, or the section an "About" heads."""
+    about = raw_markdown(block.lines, page)
+    if not about:
+        return
+    _add_typed(page, "about", title, icon, block.anchor)
+    page.content["about"] = about
+    if title:
+        page.structured.append(f"{block.place}: about ({title})")
+    else:  # the text before any heading starts where its first line does
+        first = next((line.place for line in block.lines if line.text.strip()), block.place)
+        page.structured.append(f"{first}: about")
 
 
 def _taken(page: PageReading) -> set[str]:
@@ -158,11 +162,11 @@ def _merge_papers(page: PageReading, papers: list[dict], title: str) -> None:
         page.content["publications"].append(paper)
 
 
-def _add_typed(page: PageReading, kind: str, title: str, icon: str, anchor: str, place: str):
+def _add_typed(page: PageReading, kind: str, title: str, icon: str, anchor: str) -> None:
     default_title, default_icon, default_id = SECTION_KINDS[kind]
     entry: dict = {"type": kind}
     if title and (title != default_title or icon != default_icon):
-        entry.update(title=title or default_title, icon=icon)
+        entry.update(title=title, icon=icon)
     taken = _ids(page)
     if anchor and anchor != default_id and ANCHOR.fullmatch(anchor) and anchor not in taken:
         entry["id"] = anchor
@@ -191,15 +195,14 @@ def _add_markdown(page, title, icon, anchor, lines, place) -> None:
 
 
 def _ids(page: PageReading) -> set[str]:
-    ids = set()
-    for entry in page.sections:
-        kind = entry if isinstance(entry, str) else entry.get("type", "markdown")
-        ids.add(
-            entry.get("id", SECTION_KINDS.get(kind, ("", "", ""))[2])
-            if isinstance(entry, dict)
-            else SECTION_KINDS[kind][2]
-        )
-    return ids
+    """The sections' anchors so far: a typed section without an `id` has its kind's."""
+    return {_anchor_of(entry) for entry in page.sections}
+
+
+def _anchor_of(entry: str | dict) -> str:
+    if isinstance(entry, str):
+        return SECTION_KINDS[entry][2]
+    return entry["id"] if "id" in entry else SECTION_KINDS[entry["type"]][2]
 
 
 def _slug(title: str) -> str:

@@ -7,7 +7,7 @@ import re
 import yaml
 
 from chalicelib.importers import ImportProblem
-from chalicelib.importers.acadhomepage.page import PageReading, config_text, media_key
+from chalicelib.importers.acadhomepage.page import PageReading, media_key, strip_tags
 from chalicelib.settings import SCHOLAR_ID
 from chalicelib.site.content import LANGUAGE
 from chalicelib.site.origins import origin_problem
@@ -25,7 +25,8 @@ PROFILE_TEXT = ("avatar", "bio", "location", "employer")
 # The template's own sample values: never the user's.
 SAMPLE_SCHOLAR_IDS = {"d6u01FkAAAAJ"}
 PLACEHOLDER = re.compile(r"YOUR_|your[_ -]?(?:google|scholar|id|name)|example\.com|xxxx", re.I)
-NOT_LINKS = {"name", "avatar", "bio", "location", "employer", "email", "uri"}
+# author keys that are no link (email and uri are profile links: LINK_KINDS has them)
+NOT_LINKS = {"name", *PROFILE_TEXT}
 
 
 def read_config(text: str, filename: str) -> dict:
@@ -45,6 +46,11 @@ def read_config(text: str, filename: str) -> dict:
             f"{filename}: expected Jekyll settings (a mapping), got {type(config).__name__}"
         )
     return config
+
+
+def config_text(raw) -> str:
+    """A config value as stripped text; None and empty are ""."""
+    return "" if raw is None else str(raw).strip()
 
 
 def read_profile(config: dict, filename: str, page: PageReading) -> dict:
@@ -122,12 +128,13 @@ def _keep_paper_ids_of(scholar_id: str, page: PageReading) -> None:
     """Papers keep a citation id only when it is the profile's own (not the template's sample)."""
     for paper in page.content.get("publications", []):
         paper_id = paper.get("scholar_id", "")
-        if paper_id and paper_id.split(":")[0] != scholar_id:
+        user = paper_id.split(":")[0]
+        if paper_id and user != scholar_id:
             del paper["scholar_id"]
             page.notes.append(
                 f"publication {paper['title'][:40]!r}: citation id {paper_id!r} is not of the "
                 "profile's Scholar user"
-                + (" (it is the template's sample)" if paper_id[:12] in SAMPLE_SCHOLAR_IDS else "")
+                + (" (it is the template's sample)" if user in SAMPLE_SCHOLAR_IDS else "")
                 + "; left out"
             )
 
@@ -135,7 +142,7 @@ def _keep_paper_ids_of(scholar_id: str, page: PageReading) -> None:
 def _one_line(value: str) -> str:
     """A config text for a plain-text field: `<br>` as a separator, other HTML removed."""
     value = re.sub(r"\s*<br\s*/?>\s*", " · ", value, flags=re.I)
-    return re.sub(r"\s+", " ", re.sub(r"<[^<>]+>", "", value)).strip(" ·")
+    return re.sub(r"\s+", " ", strip_tags(value)).strip(" ·")
 
 
 def extra_links(config: dict, filename: str, page: PageReading) -> list[tuple[str, str]]:

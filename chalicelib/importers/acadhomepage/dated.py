@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from chalicelib.importers.acadhomepage.page import strip_tags
 from chalicelib.importers.acadhomepage.source import Line
 
 MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
@@ -131,7 +132,7 @@ def _html_entries(lines: list[Line]) -> tuple[list[dict], list[Line]]:
         if inner:
             entries.append(split_date(inner))
     rest = LIST_ITEM.sub("", joined)
-    raw = [] if not re.sub(r"<[^<>]+>", "", rest).strip() else _lines_with_text(lines)
+    raw = _lines_with_text(lines) if strip_tags(rest) else []
     return entries, raw
 
 
@@ -146,6 +147,6 @@ def _lines_with_text(lines: list[Line]) -> list[Line]:
         if "<li" in text.lower():
             inside = "</li>" not in text.lower().rsplit("<li", 1)[-1]
             continue
-        if re.sub(r"<[^<>]+>", "", text).strip():
+        if strip_tags(text):
             kept.append(line)
     return kept

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import re
 
-from chalicelib.importers.acadhomepage.page import PageReading, plain, strip_tags
+from chalicelib.importers.acadhomepage.page import MD_IMAGE, PageReading, plain, strip_tags
 from chalicelib.site.content import PAPER_LINK_LABELS
-from chalicelib.site.fields import is_url
+from chalicelib.site.fields import is_link
 
-MD_IMAGE = re.compile(r"!\[(?P<alt>[^\]]*)\]\((?P<src>[^)\s]+)[^)]*\)")
 CITATION_SPAN = re.compile(
     r"(?:<(?:strong|b)>\s*)?<span\s+class=['\"]show_paper_citations['\"]\s+data=['\"]"
     r"(?P<id>[^'\"]+)['\"]\s*>\s*</span>(?:\s*</(?:strong|b)>)?"
@@ -51,18 +50,13 @@ def has_links_only(text: str) -> bool:
 
 def ordered(paper: dict) -> dict:
     """The paper's fields in the content's order; links the page would refuse are left out."""
-    if paper.get("link") and not followable(paper["link"]):
+    if paper.get("link") and not is_link(paper["link"]):
         del paper["link"]
     if paper.get("links"):
-        paper["links"] = {k: v for k, v in paper["links"].items() if followable(v)}
+        paper["links"] = {k: v for k, v in paper["links"].items() if is_link(v)}
     order = ("title", "link", "authors", "venue", "year", "badge", "image", "featured")
     keys = [*order, *(key for key in paper if key not in order)]
     return {key: paper[key] for key in keys if paper.get(key) not in (None, "", [], {})}
-
-
-def followable(url: str) -> bool:
-    """An http(s) or mailto URL, or a path on the site (what the content accepts)."""
-    return is_url(url) or not re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", url)
 
 
 def set_title(paper: dict, line: str) -> str:
@@ -70,7 +64,7 @@ def set_title(paper: dict, line: str) -> str:
     line = MD_IMAGE.sub("", line).strip()
     found = LEADING_LINK.match(line)
     if found:
-        paper["title"] = plain(strip_tags(found.group("title")))
+        paper["title"] = plain(found.group("title"))
         paper["link"] = found.group("url")
         return line[found.end() :]
     bold = LEADING_BOLD.match(line)
@@ -80,15 +74,15 @@ def set_title(paper: dict, line: str) -> str:
         if linked:
             paper["link"] = linked.group("url")
             inner = linked.group("title")
-        paper["title"] = plain(strip_tags(inner))
+        paper["title"] = plain(inner)
         return line[bold.end() :]
-    paper["title"] = plain(strip_tags(without_links(line) or line))
+    paper["title"] = plain(without_links(line) or line)
     return ""
 
 
 def looks_like_venue(text: str, end: bool = False) -> bool:
     """A venue line: one emphasised span (then perhaps `, 2026, Accepted`), or a `<font>` one."""
-    inner = re.sub(r"<[^<>]+>", "", text).strip()
+    inner = strip_tags(text)
     whole = re.fullmatch(r"(\*{1,3}|_{1,3})(?P<v>[^*_]+)\1(?P<after>[\s,.\w()-]*)", inner)
     if whole:
         after = whole.group("after").strip(" ,.")
@@ -112,7 +106,7 @@ def split_note(line: str) -> tuple[str, str]:
 
 def venue_text(text: str) -> str:
     """A venue as plain text, its markup and separators removed."""
-    return plain(strip_tags(text)).strip(" ,.|") or text
+    return plain(text).strip(" ,.|") or text
 
 
 def set_venue(paper: dict, venue: str) -> None:
@@ -153,7 +147,7 @@ def authors(line: str, page: PageReading, notes: list[str] | None = None) -> lis
 
 
 def _remark_mark(found: re.Match, notes: list[str] | None) -> str:
-    remark = plain(strip_tags(found.group("remark")))
+    remark = plain(found.group("remark"))
     mark = "*" if re.search(r"equal|共同|同等", remark, re.I) else "†"
     line = f"{mark} {remark}"
     if notes is not None and line not in notes:
@@ -167,7 +161,7 @@ def add_links(links: dict, line: str) -> None:
         label_text = found.group("label")
         image = MD_IMAGE.search(label_text)
         url = found.group("url")
-        if not (is_url(url) or url.startswith("/")) or url in links.values():
+        if not is_link(url) or url in links.values():
             continue
         label = re.sub(r"[*\\\[\]]", "", MD_IMAGE.sub("", label_text)).strip()
         if not label:
@@ -186,7 +180,7 @@ def without_links(line: str, keep_bold: bool = False) -> str:
     text = MD_IMAGE.sub("", text)
     text = re.sub(r"\\\||\s\|\s|\[\s*\]|&nbsp;", " ", text)
     text = re.sub(r"\s+", " ", text).strip(" |,")
-    if not keep_bold and not re.sub(r"<[^<>]+>|[*_\s]", "", text):
+    if not keep_bold and not re.sub(r"[*_\s]", "", strip_tags(text)):
         return ""
     return text
 

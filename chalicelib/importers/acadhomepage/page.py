@@ -8,6 +8,9 @@ from pathlib import PurePosixPath
 
 from chalicelib.site.fields import is_media_key, is_url
 
+# A markdown picture, `![alt](src "title")`
+MD_IMAGE = re.compile(r"!\[(?P<alt>[^\]]*)\]\((?P<src>[^)\s]+)[^)]*\)")
+
 
 @dataclass
 class PageReading:
@@ -43,11 +46,6 @@ def media_key(src: str, where: str, page: PageReading) -> str:
     return key
 
 
-def config_text(raw) -> str:
-    """A config value as stripped text; None and empty are ""."""
-    return "" if raw is None else str(raw).strip()
-
-
 def strip_tags(text: str, keep_bold: bool = False) -> str:
     """The text without HTML tags (bold ones turned into `**` when asked)."""
     if keep_bold:
@@ -56,5 +54,5 @@ def strip_tags(text: str, keep_bold: bool = False) -> str:
 
 
 def plain(text: str) -> str:
-    """Inline markdown emphasis removed, for plain-text fields such as a title."""
-    return re.sub(r"\*\*|__|(?<!\\)\*", "", text).replace("\\", "").strip()
+    """The text without HTML tags and inline markdown emphasis, for fields such as a title."""
+    return re.sub(r"\*\*|__|(?<!\\)\*", "", strip_tags(text)).replace("\\", "").strip()

@@ -17,7 +17,6 @@ from chalicelib.importers.acadhomepage.inline import (
     EMPTY_LINK,
     LEADING_BOLD,
     LEADING_LINK,
-    MD_IMAGE,
     MD_LINK,
     YEAR,
     add_links,
@@ -32,7 +31,13 @@ from chalicelib.importers.acadhomepage.inline import (
     venue_text,
     without_links,
 )
-from chalicelib.importers.acadhomepage.page import PageReading, media_key, plain, strip_tags
+from chalicelib.importers.acadhomepage.page import (
+    MD_IMAGE,
+    PageReading,
+    media_key,
+    plain,
+    strip_tags,
+)
 from chalicelib.importers.acadhomepage.source import Line
 from chalicelib.site.content import PAPER_ID
 from chalicelib.site.fields import is_url
@@ -81,45 +86,48 @@ def read_papers(lines: list[Line], page: PageReading) -> tuple[list[dict], list[
     group = ""
     index = 0
     while index < len(lines):
-        line = lines[index]
-        stripped = line.text.strip()
-        if is_paper_start(stripped):
-            end = box_end(lines, index)
-            paper = paper_from_box(lines[index:end], page)
-            if paper:
-                papers.append({**paper, **({"group": group} if group else {})})
-            else:
-                raw.extend(lines[index:end])
-            index = end
+        text = lines[index].text
+        heading = SUB_HEADING.match(text)
+        if heading and not is_paper_start(text.strip()):
+            group = plain(heading.group("text"))
+            index += 1
             continue
-        heading = SUB_HEADING.match(line.text)
-        bullet = BULLET.match(line.text)
-        if heading:
-            group = plain(strip_tags(heading.group("text")))
-            index += 1
-        elif bullet and not bullet.group("indent"):
-            end = _item_end(lines, index)
-            paper = paper_from_item(lines[index:end], page)
-            if paper:
-                papers.append({**paper, **({"group": group} if group else {})})
-            else:
-                for kept in lines[index:end]:
-                    keep_raw(raw, kept)
-            index = end
-        elif _is_title_line(stripped):
-            end = _paragraph_end(lines, index)
-            paper = paper_from_paragraphs(lines[index:end], page)
-            if paper:
-                papers.append({**paper, **({"group": group} if group else {})})
-                index = end
-            else:
-                keep_raw(raw, line)
-                index += 1
-        else:
-            if not HTML_ONLY.match(stripped):
-                keep_raw(raw, line)
-            index += 1
+        paper, index = _paper_at(lines, index, page, raw)
+        if paper:
+            papers.append({**paper, "group": group} if group else paper)
     return papers, raw
+
+
+def _paper_at(
+    lines: list[Line], index: int, page: PageReading, raw: list[Line]
+) -> tuple[dict | None, int]:
+    """(the paper that starts at `index`: a box, a list item or paragraphs; the index after it).
+
+    Lines that are no paper go to `raw`."""
+    stripped = lines[index].text.strip()
+    bullet = BULLET.match(lines[index].text)
+    if is_paper_start(stripped):
+        end = box_end(lines, index)
+        paper = paper_from_box(lines[index:end], page)
+        if not paper:
+            raw.extend(lines[index:end])
+        return paper, end
+    if bullet and not bullet.group("indent"):
+        end = _item_end(lines, index)
+        paper = paper_from_item(lines[index:end], page)
+        if not paper:
+            for kept in lines[index:end]:
+                keep_raw(raw, kept)
+        return paper, end
+    if _is_title_line(stripped):
+        end = _paragraph_end(lines, index)
+        paper = paper_from_paragraphs(lines[index:end], page)
+        if paper:
+            return paper, end
+        keep_raw(raw, lines[index])
+    elif not HTML_ONLY.match(stripped):
+        keep_raw(raw, lines[index])
+    return None, index + 1
 
 
 def _is_title_line(text: str) -> bool:
@@ -150,7 +158,7 @@ def paper_from_paragraphs(lines: list[Line], page: PageReading) -> dict | None:
     if len(texts) < 2 or not re.search(r",|\band\b|\*\*|<u>", without_links(texts[1])):
         return None
     _note_remote_images(lines, page)
-    paper = _from_lines(texts, page, lines[0].place)
+    paper = _from_lines(texts, page)
     return paper if paper.get("title") and paper.get("authors") else None
 
 
@@ -187,7 +195,7 @@ def _citation(text: str, page: PageReading) -> dict | None:
     if not rest:
         return None
     title = max(rest, key=lambda i: len(parts[i]))
-    paper: dict = {"title": plain(strip_tags(parts[title])), "authors": authors(parts[who], page)}
+    paper: dict = {"title": plain(parts[title]), "authors": authors(parts[who], page)}
     if where is not None:
         set_venue(paper, venue_text(parts[where]))
     extra = [parts[i] for i in rest if i != title]
@@ -219,7 +227,7 @@ def paper_from_item(lines: list[Line], page: PageReading) -> dict | None:
         return paper
     if not (LEADING_LINK.match(first) or LEADING_BOLD.match(first)):
         return None
-    paper = _from_lines(texts, page, lines[0].place)
+    paper = _from_lines(texts, page)
     return paper if paper.get("title") else None
 
 
@@ -234,13 +242,13 @@ def paper_from_box(lines: list[Line], page: PageReading) -> dict | None:
     if not texts:
         page.unread.append(f"{lines[0].place}: a paper box without a title; kept as it is")
         return None
-    paper = _from_lines(texts, page, lines[0].place)
+    paper = _from_lines(texts, page)
     if not paper.get("title"):
         page.unread.append(f"{lines[0].place}: a paper box without a title; kept as it is")
         return None
     badge = BADGE.search(html)
     if badge:
-        label = plain(strip_tags(badge.group("venue")))
+        label = plain(badge.group("venue"))
         if label and "venue" not in paper:
             set_venue(paper, label)
         elif label and label.casefold() not in paper.get("venue", "").casefold():
@@ -277,7 +285,7 @@ def _html_as_lines(html: str) -> str:
     return re.sub(r"</?(?:ul|ol|li)\b[^>]*>", "\n", html, flags=re.I)
 
 
-def _from_lines(texts: list[str], page: PageReading, place: str) -> dict:
+def _from_lines(texts: list[str], page: PageReading) -> dict:
     """A paper from its lines: the title first, then authors, venue, links and bullets."""
     texts = [EMPTY_LINK.sub(r"\g<label>", text) for text in texts]
     paper: dict = {}
@@ -328,7 +336,7 @@ def _compact(text: str, page: PageReading) -> dict | None:
     text = MD_IMAGE.sub("", text).strip()
     plain_title = PLAIN_TITLE.match(text) if venue else None
     if plain_title and not (LEADING_LINK.match(text) or LEADING_BOLD.match(text)):
-        paper["title"] = plain(strip_tags(plain_title.group("title")))
+        paper["title"] = plain(plain_title.group("title"))
         rest = text[plain_title.end() :]
     elif not (LEADING_LINK.match(text) or LEADING_BOLD.match(text)):
         return None

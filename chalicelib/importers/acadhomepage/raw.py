@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import re
 
-from chalicelib.importers.acadhomepage.page import PageReading, media_key
+from chalicelib.importers.acadhomepage.page import MD_IMAGE, PageReading, media_key, strip_tags
 from chalicelib.importers.acadhomepage.sections import ANCHOR
 from chalicelib.importers.acadhomepage.source import Line
 
 HTML_IMAGE = re.compile(r"<img\b(?P<attrs>[^>]*)>", re.I | re.S)
 SRC = re.compile(r"\bsrc\s*=\s*(?P<q>['\"])(?P<src>.*?)(?P=q)", re.I | re.S)
 ALT = re.compile(r"\balt\s*=\s*(?P<q>['\"])(?P<alt>.*?)(?P=q)", re.I | re.S)
-MD_IMAGE = re.compile(r"!\[(?P<alt>[^\]]*)\]\((?P<src>[^)\s]+)(?P<title>\s+[^)]*)?\)")
 EMPTY_MD_LINK = re.compile(r"\[\s*\]\((?P<url>[^)\s]+)\)")
 EMPTY_HTML_LINK = re.compile(r"(<a\b[^>]*\bhref=['\"](?P<url>[^'\"]+)['\"][^>]*>)\s*(</a>)", re.I)
 
@@ -25,7 +24,7 @@ def raw_markdown(lines: list[Line], page: PageReading) -> str:
     """The lines as one markdown text, images made local or left out; "" when nothing shows."""
     kept = [ANCHOR.sub("", line.text).rstrip() for line in lines]
     text = "\n".join(kept).strip("\n")
-    if not re.sub(r"<[^<>]+>|\s", "", text) and "<img" not in text.lower():
+    if not strip_tags(text) and "<img" not in text.lower():
         return ""
     place = lines[0].place if lines else ""
     text = HTML_IMAGE.sub(lambda m: _html_image(m, place, page), text)
