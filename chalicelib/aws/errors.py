@@ -80,7 +80,7 @@ def describe_aws_error(error: Exception, operation: str, stage: str = "") -> str
     details = error.response.get("Error", {})
     code = error_code(error)
     message = str(details.get("Message", "")).strip()
-    if code in ("NoSuchBucket",):
+    if code == "NoSuchBucket":
         bucket = details.get("BucketName", "")
         name = f"bucket {bucket!r}" if bucket else "the bucket"
         return f"{operation}: {name} does not exist (in this account and region); run {bootstrap}"
