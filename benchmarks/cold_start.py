@@ -4,15 +4,12 @@ a fresh interpreter that only imports boto3 and creates the same two clients."""
 
 from __future__ import annotations
 
-import json
 import resource
-import subprocess
-import sys
 import tempfile
 from pathlib import Path
 from statistics import median
 
-from scripts.precompile_package import EXAMPLE, FIRST_REQUEST, page_environment, unpack
+from scripts.precompile_package import FIRST_REQUEST, run_as_page_function, unpack
 
 ROOT = Path(__file__).resolve().parent.parent
 RUNS = 9
@@ -40,14 +37,9 @@ def one_process(code: str, code_dir: Path = ROOT) -> dict[str, float]:
     reported parts: starting and stopping Python). CPU time, not wall time: on a shared machine
     the wall clock mostly measures the neighbours."""
     before = children_cpu_s()
-    run = subprocess.run(
-        [sys.executable, "-c", code, str(EXAMPLE), str(code_dir)], cwd=code_dir,
-        env=page_environment(code_dir), capture_output=True, text=True, check=False,
-    )  # fmt: skip
+    printed = run_as_page_function(code, code_dir)
     process = children_cpu_s() - before
-    if run.returncode:
-        raise RuntimeError(f"the cold-start process failed:\n{run.stderr}")
-    parts = {name: value for name, value in json.loads(run.stdout).items() if name != "modules"}
+    parts = {name: value for name, value in printed.items() if name != "modules"}
     return {**parts, "process": process, "interpreter": process - sum(parts.values())}
 
 

@@ -96,16 +96,22 @@ def unpack(archive: Path, into: Path) -> Path:
     return into
 
 
-def run_first_request(code_dir: Path) -> dict:
-    """One cold first request run from `code_dir`, in a fresh interpreter."""
+def run_as_page_function(code: str, code_dir: Path) -> dict:
+    """The JSON document `code` prints, run from `code_dir` in a fresh interpreter that sees
+    what the page function sees (its arguments: the example content and `code_dir`)."""
     run = subprocess.run(
-        [sys.executable, "-c", FIRST_REQUEST, str(EXAMPLE), str(code_dir)],
+        [sys.executable, "-c", code, str(EXAMPLE), str(code_dir)],
         cwd=code_dir, env=page_environment(code_dir), capture_output=True, text=True,
         check=False, timeout=120,
     )  # fmt: skip
     if run.returncode:
-        raise RuntimeError(f"the first request failed from {code_dir}:\n{run.stderr}")
+        raise RuntimeError(f"the page function's process failed from {code_dir}:\n{run.stderr}")
     return json.loads(run.stdout)
+
+
+def run_first_request(code_dir: Path) -> dict:
+    """One cold first request run from `code_dir`, in a fresh interpreter."""
+    return run_as_page_function(FIRST_REQUEST, code_dir)
 
 
 def pyc_name(source: str) -> str:

@@ -16,6 +16,8 @@ from chalicelib.aws.stages import (
     PAGE_FUNCTION,
     POLICY_FILE_OF,
     REFRESH_FUNCTION,
+    default_bucket,
+    default_table,
     lambda_policies,
     stage_environment,
 )
@@ -264,3 +266,13 @@ def test_the_files_bootstrap_and_the_stack_grant_each_function_the_same_actions(
     assert shape(bootstrapped_policy(function)) == expected
     for stage in DEPLOYED_STAGES:
         assert shape(policy_file(stage, function)) == expected
+
+
+@pytest.mark.parametrize("stage", DEPLOYED_STAGES)
+def test_the_committed_policy_files_are_what_bootstrap_writes_for_the_placeholder_names(stage):
+    # ACCOUNT-ID and REGION match no real resource: nothing is granted until bootstrap runs
+    bucket = default_bucket(stage, "ACCOUNT-ID")
+    table_arn = f"arn:aws:dynamodb:REGION:ACCOUNT-ID:table/{default_table(stage)}"
+    written = lambda_policies("aws", bucket, table_arn, stage_environment(ROOT, stage))
+    for function in FUNCTIONS:
+        assert policy_file(stage, function) == written[function], function

@@ -58,6 +58,8 @@ class ContentStore:
     def _get(self, key: str, etag: str) -> ObjectFetch:
         from botocore.exceptions import BotoCoreError, ClientError
 
+        from chalicelib.aws.errors import error_code
+
         request = {"Bucket": self.bucket, "Key": key}
         if etag:
             request["IfNoneMatch"] = etag
@@ -65,7 +67,7 @@ class ContentStore:
             answer = self.s3.get_object(**request)
             body = answer["Body"].read()
         except ClientError as error:
-            code = str(error.response.get("Error", {}).get("Code", ""))
+            code = error_code(error)
             if code in ("304", "NotModified"):
                 # the object's own ETag, as S3 sends it with the 304: never the caller's value
                 headers = error.response.get("ResponseMetadata", {}).get("HTTPHeaders", {})

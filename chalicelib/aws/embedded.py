@@ -15,10 +15,9 @@ def seed_embedded_aws(settings: Settings, s3, dynamodb, folder: Path) -> str:
     """Create the bucket and table, upload the folder's content and media, and load its
     gs_data.json as the stored citation snapshot; returns a summary."""
     s3.create_bucket(Bucket=settings.bucket)
-    content = sorted(folder.glob("site*.yaml"))
+    content, media = folder_files(folder)
     for path in content:
         upload_content(settings, s3, path.name, path.read_bytes())
-    media = [p for p in sorted((folder / "media").glob("*")) if media_type(p.name)]
     for path in media:
         upload_media(settings, s3, path.name, path.read_bytes())
     summary = f"embedded AWS: {len(content)} content files, {len(media)} media files"
@@ -30,6 +29,13 @@ def seed_embedded_aws(settings: Settings, s3, dynamodb, folder: Path) -> str:
         CitationStore(dynamodb, settings.table).save_snapshot(snapshot)
         summary += f", citations of {snapshot.fetched_at:%Y-%m-%d} from gs_data.json"
     return summary
+
+
+def folder_files(folder: Path) -> tuple[list[Path], list[Path]]:
+    """(content files, media files) of a content folder: site*.yaml and the images in media/."""
+    content = sorted(path for path in folder.glob("site*.yaml") if path.is_file())
+    media = (folder / "media").glob("*")
+    return content, sorted(path for path in media if media_type(path.name) and path.is_file())
 
 
 def upload_content(settings: Settings, s3, name: str, body: bytes) -> None:

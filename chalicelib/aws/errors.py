@@ -78,9 +78,9 @@ def describe_aws_error(error: Exception, operation: str, stage: str = "") -> str
             return f"{operation}: {error}"
         return f"{operation}: {type(error).__name__}: {error}"
     details = error.response.get("Error", {})
-    code = str(details.get("Code", ""))
+    code = error_code(error)
     message = str(details.get("Message", "")).strip()
-    if code in ("NoSuchBucket",):
+    if code == "NoSuchBucket":
         bucket = details.get("BucketName", "")
         name = f"bucket {bucket!r}" if bucket else "the bucket"
         return f"{operation}: {name} does not exist (in this account and region); run {bootstrap}"
@@ -113,6 +113,11 @@ def describe_aws_error(error: Exception, operation: str, stage: str = "") -> str
             "global); choose another with --bucket"
         )
     return f"{operation}: {code}: {message}" if message else f"{operation}: {code}"
+
+
+def error_code(error: ClientError) -> str:
+    """The code AWS answered a failed call with ("NoSuchKey", "404", ...), or ""."""
+    return str(error.response.get("Error", {}).get("Code", ""))
 
 
 @contextmanager

@@ -11,7 +11,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from chalicelib.aws.errors import aws_operation, aws_session, session_region
+from chalicelib.aws.errors import aws_operation, aws_session, error_code, session_region
 from chalicelib.aws.stages import (
     StageError,
     StageRecord,
@@ -144,7 +144,7 @@ def ensure_bucket(s3, bucket: str, region: str) -> bool:
             s3.head_bucket(Bucket=bucket)
             created = False
         except ClientError as error:
-            code = str(error.response.get("Error", {}).get("Code"))
+            code = error_code(error)
             if code == "403":
                 raise StageError(
                     f"bucket name {bucket!r} is taken by another AWS account (bucket names are "
@@ -218,23 +218,16 @@ def enable_point_in_time_recovery(
                 )
                 break
             except ClientError as error:
-                code = error.response.get("Error", {}).get("Code")
-                if code != "ContinuousBackupsUnavailableException" or attempt == PITR_ATTEMPTS - 1:
+                unavailable = error_code(error) == "ContinuousBackupsUnavailableException"
+                if not unavailable or attempt == PITR_ATTEMPTS - 1:
                     raise
                 sleep(3)
     with aws_operation(f"reading the ARN of table {table!r}"):
         return dynamodb.describe_table(TableName=table)["Table"]["TableArn"]
 
 
-STACK_OUTPUTS = {
-    "bucket": "ContentBucketName",
-    "table": "CitationTableName",
-    "url": "EndpointURL",
-    "distribution_id": "DistributionId",
-    "site_url": "SiteURL",
-}
-OPTIONAL_OUTPUTS = ("url", "distribution_id", "site_url")
-DISTRIBUTION_DOMAIN_OUTPUT = "DistributionDomainName"
+# The outputs of deploy/resources.json every stack has; the API's and the distribution's may lack.
+REQUIRED_OUTPUTS = ("ContentBucketName", "CitationTableName")
 
 
 def stack_record(cloudformation, stack: str, stage: str, region: str) -> StageRecord:
@@ -252,28 +245,19 @@ def stack_record(cloudformation, stack: str, stage: str, region: str) -> StageRe
                 ) from error
             raise
     outputs = {item["OutputKey"]: item["OutputValue"] for item in stacks[0].get("Outputs", [])}
-    missing = [
-        key
-        for name, key in STACK_OUTPUTS.items()
-        if name not in OPTIONAL_OUTPUTS and key not in outputs
-    ]
+    missing = [key for key in REQUIRED_OUTPUTS if key not in outputs]
     if missing:
         raise StageError(
             f"CloudFormation stack {stack!r}: expected the outputs {', '.join(missing)} "
             "of deploy/resources.json; was it deployed from `make package`?"
         )
-    domain = outputs.get(DISTRIBUTION_DOMAIN_OUTPUT, "")
+    domain = outputs.get("DistributionDomainName", "")
     return StageRecord(
         stage,
-        bucket=outputs[STACK_OUTPUTS["bucket"]],
-        table=outputs[STACK_OUTPUTS["table"]],
+        bucket=outputs["ContentBucketName"],
+        table=outputs["CitationTableName"],
         region=region,
-        url=outputs.get(STACK_OUTPUTS["url"], ""),
-        distribution_id=outputs.get(STACK_OUTPUTS["distribution_id"], ""),
-        site_url=(
-            outputs.get(STACK_OUTPUTS["site_url"]) or (f"https://{domain}" if domain else "")
-        ),
+        url=outputs.get("EndpointURL", ""),
+        distribution_id=outputs.get("DistributionId", ""),
+        site_url=outputs.get("SiteURL") or (f"https://{domain}" if domain else ""),
     )
-
-
-# --- the stage's content -----------------------------------------------------------------------

@@ -16,7 +16,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from markupsafe import escape
 
-from chalicelib.aws.content_store import media_type
+from chalicelib.aws.embedded import folder_files
 from chalicelib.site.content import ContentError, load_site
 
 LIVE_PATH = "/__acadpage/live"
@@ -108,15 +108,14 @@ class FolderWatcher:
 
     def _scan(self) -> dict[Path, tuple[int, int]]:
         """(modification time, size) of every content and media file in the folder."""
-        files = [*self.folder.glob("site*.yaml"), *(self.folder / "media").glob("*")]
+        content, media = folder_files(self.folder)
         found = {}
-        for path in files:
+        for path in (*content, *media):
             try:
                 status = path.stat()
             except OSError:  # removed between listing and looking
                 continue
-            if path.is_file() and (path.suffix == ".yaml" or media_type(path.name)):
-                found[path] = (status.st_mtime_ns, status.st_size)
+            found[path] = (status.st_mtime_ns, status.st_size)
         return found
 
     def check(self) -> list[str]:

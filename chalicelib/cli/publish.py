@@ -14,7 +14,7 @@ from pathlib import Path
 
 from chalicelib.aws.content_store import media_type
 from chalicelib.aws.edge import content_paths, invalidate
-from chalicelib.aws.errors import aws_operation, aws_session, session_region
+from chalicelib.aws.errors import aws_operation, aws_session, error_code, session_region
 from chalicelib.aws.stages import (
     StageError,
     StageRecord,
@@ -26,6 +26,7 @@ from chalicelib.aws.stages import (
 )
 from chalicelib.cli.bootstrap import add_stage_arguments
 from chalicelib.cli.content import read_content_file
+from chalicelib.cli.files import read_bytes
 from chalicelib.errors import UserError
 from chalicelib.settings import Settings, SettingsError, load_settings
 from chalicelib.site.content import LANGUAGE, ContentError, Site, load_site
@@ -169,7 +170,7 @@ def upload_if_changed(
         try:
             stored = s3.head_object(Bucket=bucket, Key=key)["ETag"].strip('"')
         except ClientError as error:
-            if str(error.response.get("Error", {}).get("Code")) not in _MISSING_OBJECT:
+            if error_code(error) not in _MISSING_OBJECT:
                 raise
             stored = ""
     if stored == digest.hexdigest():
@@ -228,24 +229,25 @@ def push_command(args) -> int:
     warning = scholar_warning(site, args.file.name, settings, target.record.stage)
     if warning:
         print(warning, file=sys.stderr)
+    content_key = settings.content_prefix + name
     uploads = [(settings.media_prefix + key, path, media_type(key) or "") for key, path in media]
-    uploads.append((settings.content_prefix + name, args.file, CONTENT_TYPE))
+    uploads.append((content_key, args.file, CONTENT_TYPE))
     s3 = target.session.client("s3")
     uploaded = []
     for number, (key, path, content_type) in enumerate(uploads, 1):
-        body = path.read_bytes()
+        body = read_bytes(path)
         state = upload_if_changed(s3, bucket, key, body, content_type, target.record.stage)
         print(f"[{number}/{len(uploads)}] s3://{bucket}/{key}: {state} ({_size(len(body))})")
         if state == "uploaded":
             uploaded.append(key)
-    content_key = settings.content_prefix + name
+    content_changed = content_key in uploaded
     changed_media = [
         key.removeprefix(settings.media_prefix) for key in uploaded if key != content_key
     ]
     paths = content_paths(
-        name, site.settings.translations, changed_media, content_changed=content_key in uploaded
+        name, site.settings.translations, changed_media, content_changed=content_changed
     )
-    invalidate_edge(target, paths, content_key in uploaded)
+    invalidate_edge(target, paths, content_changed)
     record = current_record(args.project_dir, target.record)
     if not record.address:
         print(f"not deployed yet: run `chalice deploy --stage {record.stage}`")
@@ -331,7 +333,7 @@ def _get_object(s3, bucket: str, key: str, stage: str, version: str = "") -> dic
         try:
             return s3.get_object(**request)
         except ClientError as error:
-            if error.response.get("Error", {}).get("Code") != "NoSuchKey":
+            if error_code(error) != "NoSuchKey":
                 raise
     name = key.rsplit("/", 1)[-1]
     raise UserError(
