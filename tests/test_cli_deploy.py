@@ -149,6 +149,37 @@ def test_bootstrap_records_the_stage_and_points_chalice_at_it(bootstrapped):
     }
 
 
+def test_bootstrap_grants_the_refresh_the_invalidation_of_the_stages_own_distribution(
+    aws, project, capsys
+):
+    config_path = project / ".chalice" / "config.json"
+    config = json.loads(config_path.read_text())
+    config["stages"]["dev"]["environment_variables"]["ACADPAGE_DISTRIBUTION_ID"] = "E2QWRUHAPOMQZL"
+    config_path.write_text(json.dumps(config))
+
+    code, _, err = run(capsys, "bootstrap", "--stage", "dev", *in_project(project))
+
+    assert (code, err) == (0, "")
+    policy = json.loads((project / ".chalice" / "policy-dev-refresh.json").read_text())
+    [statement] = [s for s in policy["Statement"] if "cloudfront:CreateInvalidation" in s["Action"]]
+    assert statement["Resource"] == [f"arn:aws:cloudfront::{ACCOUNT}:distribution/E2QWRUHAPOMQZL"]
+    page = (project / ".chalice" / "policy-dev-page.json").read_text()
+    assert "cloudfront" not in page
+
+
+def test_bootstrap_refuses_a_distribution_id_that_is_not_one(aws, project, capsys):
+    config_path = project / ".chalice" / "config.json"
+    config = json.loads(config_path.read_text())
+    config["stages"]["dev"]["environment_variables"]["ACADPAGE_DISTRIBUTION_ID"] = "E1/*"
+    config_path.write_text(json.dumps(config))
+
+    code, _, err = run(capsys, "bootstrap", "--stage", "dev", *in_project(project))
+
+    assert code == 1
+    assert "ACADPAGE_DISTRIBUTION_ID: expected capital letters and digits" in err
+    assert boto3.client("s3").list_buckets()["Buckets"] == []
+
+
 def test_bootstrap_again_finds_what_exists(bootstrapped, capsys):
     code, out, _ = run(capsys, "bootstrap", "--stage", "dev", *in_project(bootstrapped))
     assert code == 0

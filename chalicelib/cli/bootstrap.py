@@ -11,6 +11,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from chalicelib.aws.edge import DISTRIBUTION_ID
 from chalicelib.aws.errors import aws_operation, aws_session, error_code, session_region
 from chalicelib.aws.stages import (
     StageError,
@@ -94,6 +95,8 @@ def bootstrap_command(args) -> int:
         account = session.client("sts").get_caller_identity()["Account"]
     env = stage_environment(project, stage)
     bucket, table = stage_names(args, known, env, account)
+    partition = session.get_partition_for_region(region)
+    distribution_arn = stage_distribution_arn(env, partition, account)  # checked before creating
     created = ensure_bucket(session.client("s3"), bucket, region)
     print(f"bucket {bucket} ({region}): {'created' if created else 'exists'}; versioned, private")
     dynamodb = session.client("dynamodb")
@@ -110,12 +113,24 @@ def bootstrap_command(args) -> int:
         site_url=known.site_url if known else "",
     )
     written = [write_record(project, record)]
-    partition = session.get_partition_for_region(region)
-    policies = lambda_policies(partition, bucket, table_arn, env)
+    policies = lambda_policies(partition, bucket, table_arn, env, distribution_arn)
     written += save_stage_config(project, record, policies)
     print("wrote " + ", ".join(str(path.relative_to(project)) for path in written))
     print(f"next: chalice deploy --stage {stage}, then acadpage push site.yaml --stage {stage}")
     return 0
+
+
+def stage_distribution_arn(env: dict, partition: str, account: str) -> str:
+    """The ARN of the CloudFront distribution the stage's refresh invalidates, or "" for none."""
+    distribution_id = env.get("ACADPAGE_DISTRIBUTION_ID", "")
+    if not distribution_id:
+        return ""
+    if not DISTRIBUTION_ID.fullmatch(distribution_id):
+        raise StageError(
+            f".chalice/config.json ACADPAGE_DISTRIBUTION_ID: expected capital letters and digits "
+            f"such as E2QWRUHAPOMQZL, got {distribution_id!r}"
+        )
+    return f"arn:{partition}:cloudfront::{account}:distribution/{distribution_id}"
 
 
 def stage_names(args, known: StageRecord | None, env: dict, account: str) -> tuple[str, str]:
