@@ -9,7 +9,7 @@ from datetime import date
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from chalicelib.aws.errors import describe_aws_error
+from chalicelib.aws.errors import describe_aws_error, error_code
 from chalicelib.citations.item_reader import (
     TornRead,
     held_snapshot_from_items,
@@ -45,10 +45,6 @@ class CitationStoreError(UserError):
     """A DynamoDB call failed; the message names the operation and what to do about it."""
 
 
-def _error_code(error: ClientError) -> str:
-    return error.response.get("Error", {}).get("Code", "")
-
-
 class CitationStore:
     """Reads and writes one profile's citations in a DynamoDB table, given a low-level client."""
 
@@ -71,7 +67,7 @@ class CitationStore:
         try:
             yield
         except ClientError as error:
-            if _error_code(error) == "ResourceNotFoundException":
+            if error_code(error) == "ResourceNotFoundException":
                 raise CitationStoreError(
                     f"{action}: DynamoDB table {self.table_name!r} not found; "
                     "check ACADPAGE_TABLE (or --table) and the AWS region"
@@ -230,7 +226,7 @@ class CitationStore:
                 ReturnValues="ALL_OLD",
             )
         except ClientError as error:
-            if _error_code(error) == "ConditionalCheckFailedException":
+            if error_code(error) == "ConditionalCheckFailedException":
                 return None
             raise
         return response.get("Attributes", {})
@@ -309,7 +305,7 @@ def create_table(client, table_name: str, *, wait: bool = True) -> bool:
                 TableName=table_name, WaiterConfig={"Delay": 2, "MaxAttempts": 60}
             )
     except ClientError as error:
-        if _error_code(error) == "ResourceInUseException":
+        if error_code(error) == "ResourceInUseException":
             return False
         raise CitationStoreError(describe_aws_error(error, action)) from error
     except BotoCoreError as error:
