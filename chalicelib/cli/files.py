@@ -41,3 +41,9 @@ def read_json(path: Path) -> object:
         raise UserError(
             f"{path}:{error.lineno}: not valid JSON: {error.msg} (column {error.colno})"
         ) from None
+
+
+def refuse_overwrite(path: Path, force: bool) -> None:
+    """Stop before replacing a file the user has, unless they passed --force."""
+    if path.exists() and not force:
+        raise UserError(f"{path}: already exists; pass --force to replace it")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from chalicelib.cli.files import read_text
+from chalicelib.cli.files import read_text, refuse_overwrite
 from chalicelib.errors import UserError
 from chalicelib.site.content import ContentError, load_site
 
@@ -61,7 +61,7 @@ def import_acadhomepage_command(args) -> int:
     from chalicelib.importers.acadhomepage import import_acadhomepage
 
     about, config, root = _site_files(args.about, args.config)
-    _refuse_overwrite(args.output, args.force)
+    refuse_overwrite(args.output, args.force)
     imported = import_acadhomepage(
         read_text(about),
         read_text(config) if config else "",
@@ -142,7 +142,7 @@ def import_bibtex_command(args) -> int:
     """Write the converted publications list; print how many and what to do by hand."""
     from chalicelib.importers.bibtex import import_bibtex_files
 
-    _refuse_overwrite(args.output, args.force)
+    refuse_overwrite(args.output, args.force)
     imported = import_bibtex_files(_bibtex_files(args.bibtex), args.bibtex.name)
     site = _checked(_MINIMAL_SITE + imported.text, args.output.name)
     _write(args.output, imported.text)
@@ -160,11 +160,6 @@ def _bibtex_files(given: Path) -> list[tuple[str, str]]:
     if not paths:
         raise UserError(f"{given}: no .bib files in this folder")
     return [(path.relative_to(given).as_posix(), read_text(path)) for path in paths]
-
-
-def _refuse_overwrite(path: Path, force: bool) -> None:
-    if path.exists() and not force:
-        raise UserError(f"{path}: already exists; pass --force to replace it")
 
 
 def _checked(text: str, filename: str):

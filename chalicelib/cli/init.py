@@ -11,6 +11,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
+from chalicelib.cli.files import refuse_overwrite
 from chalicelib.cli.scholar import saved_pages
 from chalicelib.cli.starter import StarterProfile, default_avatar_svg, starter_site_yaml
 from chalicelib.errors import UserError
@@ -70,8 +71,7 @@ def init_command(args) -> int:
     from chalicelib.site.content import load_site
 
     target = args.folder / "site.yaml"
-    if target.exists() and not args.force:
-        raise UserError(f"{target}: already exists; pass --force to replace it")
+    refuse_overwrite(target, args.force)
     with requests.Session() as session:
         profile = _gather_profile(args, session)
         photo = _photo(session, profile.snapshot, args.no_photo)

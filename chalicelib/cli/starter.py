@@ -11,6 +11,7 @@ from xml.sax.saxutils import escape
 from chalicelib.citations.matching import author_names, is_owner_form
 from chalicelib.citations.model import CitationSnapshot, PaperCitations
 from chalicelib.site.content import PAPER_ID
+from chalicelib.site.profile_links import link_url
 
 FEATURED = 3  # the most cited few get the paper box with an image
 # Characters YAML refuses in a file, or reads as a line break, even inside double quotes.
@@ -133,7 +134,7 @@ def _profile_lines(profile: StarterProfile, name: str, rows: list[PaperCitations
         lines.append(f"  employer: {quoted(snapshot.affiliation)}")
     if profile.scholar_id:
         lines.append(f"  google_scholar_id: {quoted(profile.scholar_id)}")
-        url = f"https://scholar.google.com/citations?user={profile.scholar_id}"
+        url = link_url("googlescholar", profile.scholar_id)
         lines.append(f"  googlescholar: {quoted(url)}")
     if profile.orcid:
         lines.append(f"  orcid: {quoted(profile.orcid)}")
