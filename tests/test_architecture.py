@@ -22,6 +22,7 @@ PURE_MODULES = sorted(
         *(f"citations/{name}.py" for name in (
             "model", "scholar", "open_sources", "state", "items", "gs_data", "badges", "chart",
             "status", "endpoints", "matching", "guard", "metrics", "answers", "item_reader",
+            "pacing",
         )),
         "settings.py", "errors.py",
     ]
