@@ -122,7 +122,8 @@ def test_al_folio_fields_arrive():
             "title": "Owls",
             "link": "https://x.org/owls.pdf",
             "authors": ["Ann Lee*", "Bo Chen*"],
-            "venue": "ICLR 2024",
+            "venue": "Owl Journal",
+            "badge": "ICLR",
             "year": 2024,
             "featured": True,
             "image": "owls.png",
@@ -130,6 +131,68 @@ def test_al_folio_fields_arrive():
             "description": ["* Equal contribution.", "We study owls."],
         }
     ]
+
+
+def test_an_abbr_alone_is_the_venue():
+    text = "@inproceedings{k, abbr={NeurIPS}, title={Owls}, author={Lee, Ann}, year={2024}}"
+    assert papers(text)[0]["venue"] == "NeurIPS" and "badge" not in papers(text)[0]
+
+
+def test_a_percent_sign_inside_a_value_is_text():
+    text = (
+        "% a comment before the entry, with {braces}\n"
+        "@article{k, title={Gains of 20-60% on {10%} of data},\n"
+        '  author={Lee, Ann}, abstract="Up 5% and 97.25{\\%} more\n  words", year={2024}}'
+    )
+    paper = papers(text)[0]
+    assert paper["title"] == "Gains of 20-60% on 10% of data"
+    assert paper["description"] == ["Up 5% and 97.25% more words"]
+
+
+def test_a_url_holding_an_html_anchor_gives_its_href():
+    text = (
+        "@article{k, title={Owls}, author={Lee, Ann}, year={2024},\n"
+        '  url={<a href="https://x.org/owls">https://x.org/owls</a>},\n'
+        "  pdf={<a href='https://x.org/owls.pdf' target=_blank>PDF</a>}}"
+    )
+    paper = papers(text)[0]
+    assert paper["link"] == "https://x.org/owls"
+    assert paper["links"] == {"pdf": "https://x.org/owls.pdf"}
+
+
+def test_al_folio_button_fields_become_links():
+    fields = ", ".join(
+        f"{name}={{https://x.org/{name}}}"
+        for name in ("blog", "code", "poster", "slides", "video", "supp", "website")
+    )
+    paper = papers(f"@article{{k, title={{Owls}}, author={{Lee, Ann}}, {fields}}}")[0]
+    assert paper["links"] == {
+        "code": "https://x.org/code",
+        "project": "https://x.org/website",
+        "slides": "https://x.org/slides",
+        "poster": "https://x.org/poster",
+        "video": "https://x.org/video",
+        "Blog": "https://x.org/blog",
+        "Supplement": "https://x.org/supp",
+    }
+
+
+def test_enquote_keeps_its_quotation_marks():
+    text = r"@article{k, title={On \enquote{Owls {at} night}}, author={Lee, Ann}}"
+    assert papers(text)[0]["title"] == "On “Owls at night”"
+
+
+@pytest.mark.parametrize(
+    ("authors", "people"),
+    [
+        ("Smith J., Doe A. B., van Berg J.-P.", ["Smith J.", "Doe A. B.", "van Berg J.-P."]),
+        ("Smith, J., Doe, A. B.", ["J. Smith", "A. B. Doe"]),
+        ("Smith, John and Doe, Ann", ["John Smith", "Ann Doe"]),
+        ("Smith, Jr., John", ["John Smith, Jr."]),
+    ],
+)
+def test_surname_initials_lists_are_read_as_people(authors, people):
+    assert papers(f"@article{{k, title={{Owls}}, author={{{authors}}}}}")[0]["authors"] == people
 
 
 def test_a_book_names_its_publisher_and_a_techreport_its_institution():

@@ -347,7 +347,9 @@ def test_bibtex_entries_become_publications(tmp_path, capsys):
             "title": "Deep Residual Learning for Image Recognition",
             "link": "https://doi.org/10.1109/CVPR.2016.90",
             "authors": ["Kaiming He", "Xiangyu Zhang", "Shaoqing Ren", "Jian Sun"],
-            "venue": "CVPR 2016",
+            "venue": "Proceedings of the IEEE Conference on Computer Vision and Pattern "
+            "Recognition (CVPR)",
+            "badge": "CVPR",
             "year": 2016,
             "featured": True,
             "image": "resnet.png",

@@ -1,8 +1,8 @@
 """A BibTeX file -> the `publications:` list of acadpage content (pure; parsed with pybtex).
 
 Authors become "First Last", LaTeX accents and braces become plain text, the venue comes from the
-journal or booktitle (al-folio's `abbr` and the year, when given), and links from the url, doi,
-pdf, code, arxiv and similar fields. Problems name the entry and its line.
+journal or booktitle (al-folio's `abbr` is the badge), and links from the url, doi, pdf, code,
+arxiv and al-folio's button fields. Problems name the entry and its line.
 """
 
 from __future__ import annotations
@@ -26,10 +26,19 @@ LINK_FIELDS = (
     ("poster", "poster"),
     ("video", "video"),
     ("html", "HTML"),
+    ("blog", "Blog"),
+    ("supp", "Supplement"),
 )
 VENUE_FIELDS = ("journal", "booktitle", "series", "howpublished", "school", "institution")
 TRUE = {"true", "yes", "1"}
 NAME_MARKS = re.compile(r"[*†‡#]+")
+# A braced value with one level of inner braces (`{M{\\"u}ller}`); linear: disjoint branches.
+BRACED = r"\{(?P<value>(?:[^{}]|\{[^{}]*\})*)\}"
+AUTHOR_FIELD = re.compile(r"(?P<head>\bauthor\s*=\s*)" + BRACED, re.I)
+# `Surname I.` / `Surname I. J.` / `van Berg J.-P.`: a name followed by initials only
+SURNAME_INITIALS = re.compile(r"[^\W\d][\w'’-]*(?:\s+[^\W\d][\w'’-]*)*\s+(?:[A-Z]\.(?:\s*-?\s*))+")
+INITIALS = re.compile(r"(?:[A-Z]\.(?:\s*-?\s*))+")
+HREF = re.compile(r"<a\b[^>]*?\bhref\s*=\s*[\"']?(?P<url>[^\"'\s>]+)", re.I)
 
 
 def import_bibtex(text: str, filename: str = "refs.bib") -> Imported:
@@ -72,6 +81,7 @@ def _parse(text: str, filename: str):
         raise ImportProblem(
             "reading BibTeX needs pybtex: pip install -e '.[cli]' (make test installs it)"
         ) from None
+    text = _people_lists_with_and(_percent_kept(text))
     with errors.capture() as captured:
         try:
             data = parse_string(text, "bibtex")
@@ -81,6 +91,49 @@ def _parse(text: str, filename: str):
     if captured or data is None:
         raise ImportProblem("\n".join(_describe(error, filename, text) for error in captured))
     return data.entries
+
+
+def _percent_kept(text: str) -> str:
+    """`%` inside a braced or quoted value is text (`20-60%`), not a comment as between fields."""
+    if "%" not in text:
+        return text
+    out, depth, quoted = [], 0, False
+    for index, char in enumerate(text):
+        if char == "{":
+            depth += 1
+        elif char == "}":
+            depth = max(depth - 1, 0)
+        elif char == '"' and depth == 1 and text[index - 1 : index] != "\\":
+            quoted = not quoted
+        elif char == "%" and (depth >= 2 or quoted) and text[index - 1 : index] != "\\":
+            out.append("\\")
+        elif char == "\n" and depth == 0:
+            quoted = False
+        out.append(char)
+    return "".join(out)
+
+
+def _people_lists_with_and(text: str) -> str:
+    """`author = {Smith J., Doe A. B.}` or `{Smith, J., Doe, A.}`: people joined with ` and `."""
+
+    def joined(found: re.Match) -> str:
+        value = found.group("value")
+        if re.search(r"\band\b", value) or value.count(",") < 1:
+            return found.group()
+        parts = [part.strip() for part in value.split(",")]
+        if all(SURNAME_INITIALS.fullmatch(part) for part in parts):
+            people = parts
+        elif (
+            len(parts) % 2 == 0
+            and len(parts) > 2
+            and all(INITIALS.fullmatch(part) for part in parts[1::2])
+        ):
+            people = [f"{a}, {b}" for a, b in zip(parts[::2], parts[1::2], strict=True)]
+        else:
+            return found.group()
+        return found.group("head") + "{" + " and ".join(people) + "}"
+
+    return AUTHOR_FIELD.sub(joined, text)
 
 
 def _describe(error: Exception, filename: str, text: str) -> str:
@@ -113,7 +166,7 @@ def _entry_lines(text: str, last: bool = False) -> dict[str, int]:
 
 
 def _publication(entry, where: str, notes: list[str], problems: list[str]) -> dict | None:
-    fields = {name.lower(): value for name, value in entry.fields.items()}
+    fields = {name.lower(): _href_or_value(value) for name, value in entry.fields.items()}
     title = latex_to_text(fields.get("title", ""))
     if not title:
         problems.append(f"{where}: no title; every publication needs one")
@@ -130,9 +183,12 @@ def _publication(entry, where: str, notes: list[str], problems: list[str]) -> di
     if authors:
         paper["authors"] = authors
     year = fields.get("year", "").strip()
-    venue = _venue(fields, year, entry.type.lower())
-    if venue:
-        paper["venue"] = venue
+    venue = _venue(fields, entry.type.lower())
+    abbr = _clean_venue(fields.get("abbr", ""))
+    if venue or abbr:
+        paper["venue"] = venue or abbr
+    if abbr and venue and abbr.casefold() != venue.casefold():
+        paper["badge"] = abbr
     if YEAR.match(year):
         paper["year"] = int(year)
     elif year:
@@ -155,6 +211,12 @@ def _publication(entry, where: str, notes: list[str], problems: list[str]) -> di
     for name in skipped:
         notes.append(f"{where}: {name} {fields[name]!r} is not an http(s) URL; left out")
     return paper
+
+
+def _href_or_value(value: str) -> str:
+    """A field holding an HTML anchor (`<a href="URL">...</a>`) means the URL it points at."""
+    found = HREF.search(value) if "<a" in value.lower() else None
+    return found.group("url") if found else value
 
 
 def _main_link(fields: dict) -> str:
@@ -199,11 +261,8 @@ def _arxiv_url(fields: dict) -> str:
     return eprint if _is_web(eprint) else f"https://arxiv.org/abs/{eprint}"
 
 
-def _venue(fields: dict, year: str, kind: str) -> str:
-    """al-folio's short `abbr` with the year when given ("CVPR 2016"), else the full venue."""
-    abbr = _clean_venue(fields.get("abbr", ""))
-    if abbr:
-        return f"{abbr} {year}".strip() if YEAR.match(year) else abbr
+def _venue(fields: dict, kind: str) -> str:
+    """The full venue: journal, booktitle, ... (the publisher of a book)."""
     names = (*VENUE_FIELDS, "publisher") if kind in ("book", "inbook", "booklet") else VENUE_FIELDS
     for name in names:
         venue = _clean_venue(journal_macro(fields.get(name, "")))

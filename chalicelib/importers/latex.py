@@ -93,6 +93,8 @@ _FORMATTING = re.compile(
     r"\\(?:text(?:bf|it|rm|sc|tt|sf|up|normal|super|sub)|emph|mbox|mathrm|mathbf|mathit|mathcal|"
     r"mathsf|mathtt|url|ensuremath|rm|bf|it|sc|em|tt)\s*(?=\{)"
 )
+# csquotes' `\enquote{...}`: the words in quotation marks (one level of inner braces)
+_ENQUOTE = re.compile(r"\\enquote\*?\s*\{(?P<inner>(?:[^{}]|\{[^{}]*\})*)\}")
 _SYMBOL = re.compile(r"\\(?P<name>[A-Za-z]+)\s?")
 _COMMAND = re.compile(r"\\[A-Za-z]+\s*")
 
@@ -111,6 +113,7 @@ def latex_to_text(value: str) -> str:
     from pybtex.exceptions import PybtexError
     from pybtex.richtext import Text
 
+    value = _ENQUOTE.sub(lambda m: f"“{m.group('inner')}”", value)
     value = _FORMATTING.sub("", value.replace("~", " "))
     value = re.sub(r"\$[^$]*\$", lambda m: _math(m.group()[1:-1]), value)
     value = _SYMBOL.sub(lambda m: _symbol(m), value) if "\\" in value else value
