@@ -267,8 +267,9 @@ _FIRST = "DhtAFkwAAAAJ:ALROH1vI_8AC"
         ([1, 2], "gs_data.json: expected a JSON object, got a list"),
         (_with(citedby="x"), "gs_data.json citedby: expected an integer, got 'x'"),
         (
-            _with(citedby=_DELETE),
-            "gs_data.json citedby: expected an integer, got nothing (missing)",
+            _with(citedby=_DELETE, publications=_DELETE),
+            "gs_data.json citedby: expected an integer, got nothing (missing, and no "
+            "publications to count it from)",
         ),
         (_with(hindex=-1), "gs_data.json hindex: expected an integer >= 0, got -1"),
         (_with(i10index=True), "gs_data.json i10index: expected an integer, got True"),

@@ -73,6 +73,20 @@ def test_import_gs_data_of_the_reference_file(owner, capsys):
     assert state.status.sources["import"].outcome == "ok"
 
 
+def test_import_gs_data_without_totals_counts_them_from_its_rows(owner, capsys):
+    document = json.loads((FIXTURES / "gs_data.json").read_text())
+    del document["hindex"], document["i10index"]
+    (owner / "gs_data.json").write_text(json.dumps(document))
+
+    code, out, err = run(capsys, "import-gs-data", "gs_data.json")
+
+    counts = sorted((p["num_citations"] for p in document["publications"].values()), reverse=True)
+    h_index = sum(1 for rank, count in enumerate(counts, start=1) if count >= rank)
+    assert (code, err) == (0, [])
+    assert out[0].startswith(f"imported gs_data.json: 551074 citations, h-index {h_index}, ")
+    assert out[1] == "note: the file has no hindex, i10index: counted from its 74 publications"
+
+
 def test_import_gs_data_then_status_shows_it(owner, capsys):
     run(capsys, "import-gs-data", str(FIXTURES / "gs_data.json"))
     age = age_in_days(REFERENCE_UPDATED, datetime.now(UTC))

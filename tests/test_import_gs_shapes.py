@@ -8,6 +8,7 @@ from chalicelib.citations.gs_data import (
     GsDataError,
     check_gs_data_owner,
     gs_data_owner,
+    recounted_fields,
     snapshot_from_gs_data,
 )
 
@@ -40,6 +41,25 @@ def test_a_listed_publications_form_is_keyed_by_its_ids():
     papers = [{"citation_id": f"{OWNER}:p1", "title": "Owls", "cited_by": {"value": 3}}]
     snapshot = snapshot_from_gs_data({**BASE, "publications": papers}, OWNER)
     assert [(p.id, p.citations) for p in snapshot.publications] == [(f"{OWNER}:p1", 3)]
+
+
+@pytest.mark.parametrize("left_out", [("hindex",), ("hindex", "i10index"), ("citedby", "hindex")])
+def test_totals_a_crawler_left_out_are_counted_from_the_rows(left_out):
+    counts = [120, 40, 12, 9, 3, 0]
+    papers = {f"{OWNER}:p{i}": {"title": f"P{i}", "num_citations": n} for i, n in enumerate(counts)}
+    document = {**BASE, "citedby": 184, "hindex": 4, "i10index": 3, "publications": papers}
+    for name in left_out:
+        del document[name]
+    snapshot = snapshot_from_gs_data(document, OWNER)
+    assert (snapshot.citations, snapshot.h_index, snapshot.i10_index) == (184, 4, 3)
+    assert len(snapshot.publications) == 6
+    assert recounted_fields(document) == left_out
+
+
+def test_a_total_without_rows_to_count_it_from_is_refused():
+    document = {key: value for key, value in BASE.items() if key != "hindex"}
+    with pytest.raises(GsDataError, match="hindex: expected an integer, got nothing"):
+        snapshot_from_gs_data(document, OWNER)
 
 
 def test_missing_per_year_and_five_year_fields_are_tolerated():

@@ -150,9 +150,14 @@ def snapshot_from_gs_data(
     """A snapshot (source "import") from a gs_data.json; raises GsDataError naming the bad field."""
     if not isinstance(document, dict):
         raise GsDataError(f"{_GS_PLACE}: expected a JSON object, got {_shown(document)}")
-    citations = _gs_count(document, "citedby")
-    h_index = _gs_count(document, "hindex")
-    i10_index = _gs_count(document, "i10index")
+    publications = _gs_publications(document.get("publications"))
+    counts = [paper.citations for paper in publications]
+    # Other crawlers leave out what they did not read; what the rows determine is counted again.
+    citations = _gs_count(document, "citedby", counted=sum(counts) if counts else None)
+    h_index = _gs_count(document, "hindex", counted=_h_index(counts) if counts else None)
+    i10_index = _gs_count(
+        document, "i10index", counted=sum(1 for c in counts if c >= 10) if counts else None
+    )
     since = {name: _gs_count(document, name, required=False) for name in _GS_SINCE}
     when = utc(fetched_at) if fetched_at is not None else _gs_updated(document)
     return CitationSnapshot(
@@ -172,8 +177,20 @@ def snapshot_from_gs_data(
         interests=_gs_interests(document.get("interests")),
         photo_url=_gs_text(document, "url_picture"),
         cites_per_year=_gs_cites_per_year(document.get("cites_per_year")),
-        publications=_gs_publications(document.get("publications")),
+        publications=publications,
     )
+
+
+def recounted_fields(document: object) -> tuple[str, ...]:
+    """The totals a gs_data.json leaves out that the import counts from its publications."""
+    if not isinstance(document, dict) or not document.get("publications"):
+        return ()
+    return tuple(name for name in ("citedby", "hindex", "i10index") if name not in document)
+
+
+def _h_index(counts: list[int]) -> int:
+    ranked = sorted(counts, reverse=True)
+    return sum(1 for rank, count in enumerate(ranked, start=1) if count >= rank)
 
 
 _GS_SINCE = ("citedby5y", "hindex5y", "i10index5y")
@@ -197,10 +214,18 @@ def _whole_number(value: object, place: str) -> int:
     return value
 
 
-def _gs_count(document: dict, name: str, *, required: bool = True) -> int | None:
+def _gs_count(
+    document: dict, name: str, *, required: bool = True, counted: int | None = None
+) -> int | None:
+    """The named total; when missing, `counted` (from the rows), else None or an error."""
     if name not in document:
+        if counted is not None:
+            return counted
         if required:
-            raise GsDataError(f"{_GS_PLACE} {name}: expected an integer, got nothing (missing)")
+            raise GsDataError(
+                f"{_GS_PLACE} {name}: expected an integer, got nothing (missing, and no "
+                "publications to count it from)"
+            )
         return None
     return _whole_number(document[name], name)
 

@@ -314,7 +314,11 @@ def status_lines(document: dict, profile_id: str) -> list[str]:
 
 def import_gs_data_command(args) -> int:
     """Validate a gs_data.json, then store it as the source "import"."""
-    from chalicelib.citations.gs_data import check_gs_data_owner, snapshot_from_gs_data
+    from chalicelib.citations.gs_data import (
+        check_gs_data_owner,
+        recounted_fields,
+        snapshot_from_gs_data,
+    )
 
     settings, region = stage_settings(args, os.environ)
     document = read_json(args.file)
@@ -338,4 +342,10 @@ def import_gs_data_command(args) -> int:
         f"i10-index {snapshot.i10_index}, {len(snapshot.publications)} publications "
         f"(updated {snapshot.fetched_at:%Y-%m-%d %H:%M} UTC)"
     )
+    recounted = recounted_fields(document)
+    if recounted:
+        print(
+            f"note: the file has no {', '.join(recounted)}: counted from its "
+            f"{len(snapshot.publications)} publications"
+        )
     return 0
