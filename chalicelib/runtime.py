@@ -64,7 +64,9 @@ def run_refresh(*, now: datetime | None = None, metrics_stream=None):
     """One scheduled refresh: every configured source into the table, stats files to the bucket.
 
     Writes one CloudWatch embedded-metric line per run to stdout (or `metrics_stream`), also
-    when the refresh raises or no source is configured.
+    when the refresh raises or no source is configured. A refresh in which no source came back
+    sound raises RefreshFailedError after that line, so Lambda counts a failed invocation and
+    its failure queue keeps it.
     """
     from chalicelib.citations.metrics import refresh_metrics
     from chalicelib.citations.refresh import RefreshReport
@@ -83,8 +85,24 @@ def run_refresh(*, now: datetime | None = None, metrics_stream=None):
     except Exception:
         _emit(refresh_metrics(stage, (), now=moment, failed=True), metrics_stream)
         raise
-    _emit(refresh_metrics(stage, report.results, now=moment, problem=problem), metrics_stream)
+    metrics = refresh_metrics(
+        stage, report.results, now=moment, failed=report.failed, problem=problem
+    )
+    _emit(metrics, metrics_stream)
+    if report.failed:
+        raise RefreshFailedError(report)
     return report
+
+
+class RefreshFailedError(RuntimeError):
+    """Every configured source was tried and none came back sound; names each one's outcome."""
+
+    def __init__(self, report):
+        from chalicelib.citations.refresh import describe_result
+
+        lines = "; ".join(describe_result(result) for result in report.results)
+        super().__init__(f"citation refresh failed: no source published: {lines}")
+        self.report = report
 
 
 def _emit(document: dict, stream=None) -> None:
@@ -116,7 +134,7 @@ def _refresh_now(config: Settings, moment: datetime):
         fields = {"source": result.source, "kind": result.kind, "published": result.published,
                   "held_back": result.held_back, "detail": result.detail}  # fmt: skip
         logger.warning(json.dumps({"event": "refresh", **fields}, ensure_ascii=False))
-    if report.stats_keys:
+    if report.shown_changed:
         clear_citations_at_the_edge(config)
     return report
 

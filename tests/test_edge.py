@@ -11,11 +11,12 @@ import pytest
 
 from chalicelib import runtime
 from chalicelib.aws.edge import CITATION_PATHS, content_paths, invalidate
+from chalicelib.citations.scholar import parse_profile_page
 from chalicelib.cli import main
 from tests.conftest import EXAMPLES, ROOT
 from tests.httpserver import LocalHTTPServer, Reply
 from tests.test_cli_deploy import SCHOLAR_WARNING
-from tests.test_schedule import PROFILE_PAGE, run_schedule
+from tests.test_schedule import EXPECTED, PROFILE_PAGE, run_schedule
 
 ACCOUNT = "123456789012"  # moto's
 BUCKET = f"acadpage-dev-{ACCOUNT}"
@@ -329,9 +330,21 @@ def test_the_refresh_clears_the_citation_files_at_the_edge_after_it_publishes(cl
         assert run_schedule(client)["published"] is True
         assert invalidated_paths(distribution_id) == [list(CITATION_PATHS)]
 
+        # the same numbers again: a success, and nothing at the edge is stale
+        assert run_schedule(client)["published"] is True
+        assert len(invalidated_paths(distribution_id)) == 1
+
         scholar.route("/citations", Reply(429, {"Content-Type": "text/html"}, "Too Many"))
-        assert run_schedule(client)["published"] is False
+        with pytest.raises(runtime.RefreshFailedError):
+            run_schedule(client)
         assert len(invalidated_paths(distribution_id)) == 1  # nothing new was published
+
+        # one more citation this year (the chart and gs_data.json show it)
+        changed = PROFILE_PAGE.replace('gsc_g_al">2<', 'gsc_g_al">3<', 1)
+        assert parse_profile_page(changed).cites_per_year != EXPECTED.cites_per_year
+        scholar.route("/citations", Reply(200, {"Content-Type": "text/html"}, changed))
+        run_schedule(client)
+        assert len(invalidated_paths(distribution_id)) == 2
 
 
 def test_a_failed_invalidation_does_not_fail_the_refresh(client, monkeypatch, caplog):
@@ -357,5 +370,5 @@ def test_the_deploy_guide_lists_the_paths_the_code_invalidates():
         shown = path.replace("/zh", "/<lang>").replace("/media/a.png", "/media/<name>")
         assert f"`{shown}`" in rows["`site.yaml`"] + rows["an image uploaded"]
     assert all(f"`{path}`" in rows["`site.<lang>.yaml`"] for path in ("/<lang>", "/sitemap.xml"))
-    citations = rows["the scheduled refresh publishing numbers"]
+    citations = rows["the scheduled refresh publishing numbers that change what is shown"]
     assert [p for p in CITATION_PATHS if f"`{p}`" not in citations] == []

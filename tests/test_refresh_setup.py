@@ -14,7 +14,7 @@ from chalicelib.citations.store import CitationStoreError
 from chalicelib.cli import main
 from chalicelib.settings import NO_SOURCE
 from tests.httpserver import LocalHTTPServer, Reply
-from tests.test_schedule import PROFILE_PAGE
+from tests.test_schedule import EXPECTED, PROFILE_PAGE
 
 NOW = datetime(2026, 2, 1, 8, 0, tzinfo=UTC)
 
@@ -74,15 +74,57 @@ def test_a_refresh_writes_one_emf_line_with_each_sources_outcome(scholar, monkey
     ]
 
 
-def test_a_refresh_with_nothing_published_counts_zero(scholar, monkeypatch):
-    scholar.route("/citations", Reply(429, {"Content-Type": "text/html"}, "Too Many Requests"))
+@pytest.mark.parametrize(
+    ("reply", "outcome"),
+    [
+        (Reply(429, {"Content-Type": "text/html"}, "Too Many Requests"), "blocked"),
+        (Reply(200, {"Content-Type": "text/html"}, "<html>no profile here</html>"), None),
+    ],
+)
+def test_a_refresh_in_which_no_source_came_back_sound_fails(scholar, monkeypatch, reply, outcome):
+    scholar.route("/citations", reply)
     monkeypatch.setenv("ACADPAGE_STAGE", "dev")
     runtime.reset()
     stream = io.StringIO()
 
-    runtime.run_refresh(now=NOW, metrics_stream=stream)
+    with pytest.raises(runtime.RefreshFailedError, match=r"^citation refresh failed: "):
+        runtime.run_refresh(now=NOW, metrics_stream=stream)
 
-    assert metric_lines(stream.getvalue()) == [emf("dev", 0, 0, scholar="blocked")]
+    (line,) = metric_lines(stream.getvalue())
+    assert (line["SourcesPublished"], line["RefreshFailed"]) == (0, 1)
+    assert outcome is None or line["scholar"] == outcome
+
+
+def test_a_refresh_held_back_by_the_guard_fails(scholar, monkeypatch):
+    scholar.route("/citations", Reply(200, {"Content-Type": "text/html"}, PROFILE_PAGE))
+    monkeypatch.setenv("ACADPAGE_STAGE", "dev")
+    runtime.reset()
+    runtime.run_refresh(now=NOW, metrics_stream=io.StringIO())
+    # the same profile with most of its citations gone: the guard keeps the stored numbers
+    dropped = PROFILE_PAGE.replace(">" + str(EXPECTED.citations_all) + "<", ">1<", 1)
+    scholar.route("/citations", Reply(200, {"Content-Type": "text/html"}, dropped))
+    stream = io.StringIO()
+
+    with pytest.raises(runtime.RefreshFailedError, match="held back"):
+        runtime.run_refresh(now=NOW, metrics_stream=stream)
+
+    assert metric_lines(stream.getvalue()) == [emf("dev", 0, 1, scholar="held back")]
+
+
+def test_a_refresh_with_the_same_numbers_again_succeeds_and_changes_nothing_shown(
+    scholar, monkeypatch
+):
+    scholar.route("/citations", Reply(200, {"Content-Type": "text/html"}, PROFILE_PAGE))
+    monkeypatch.setenv("ACADPAGE_STAGE", "dev")
+    runtime.reset()
+    first = runtime.run_refresh(now=NOW, metrics_stream=io.StringIO())
+    stream = io.StringIO()
+
+    again = runtime.run_refresh(now=NOW.replace(hour=9), metrics_stream=stream)
+
+    assert (first.shown_changed, again.shown_changed, again.failed) == (True, False, False)
+    (line,) = metric_lines(stream.getvalue())
+    assert (line["SourcesPublished"], line["RefreshFailed"], line["scholar"]) == (1, 0, "published")
 
 
 def test_a_refresh_that_raises_says_so_in_its_emf_line(aws, monkeypatch):

@@ -71,12 +71,14 @@ def test_scheduled_refresh_feeds_the_page_and_the_badges(client, scholar):
     assert json.loads(stored["Body"].read())["citedby"] == total
 
 
-def test_blocked_refresh_keeps_the_numbers_and_says_so(client, scholar):
+def test_blocked_refresh_keeps_the_numbers_fails_the_invocation_and_says_so(client, scholar):
     scholar.route("/citations", Reply(200, {"Content-Type": "text/html"}, PROFILE_PAGE))
     run_schedule(client)
     scholar.route("/citations", Reply(429, {"Content-Type": "text/html"}, "Too Many Requests"))
 
-    assert run_schedule(client) == {"published": False, "stats": []}
+    # a failed invocation: Lambda retries it, then hands it to the failure queue
+    with pytest.raises(runtime.RefreshFailedError, match=r"no source published: scholar: blocked"):
+        run_schedule(client)
 
     runtime.reset()
     html = client.http.get("/").body.decode()

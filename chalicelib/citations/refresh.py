@@ -56,15 +56,27 @@ class SourceResult:
 
 @dataclass(frozen=True)
 class RefreshReport:
-    """Every source's result, and the stats files written after a publish."""
+    """Every source's result, the stats files written after a publish, and whether the numbers
+    the page shows changed (only then is the edge's copy stale)."""
 
     results: tuple[SourceResult, ...]
     stats_keys: tuple[str, ...] = ()
+    shown_changed: bool = False
 
     @property
     def published(self) -> bool:
         """True when at least one source's numbers were published."""
         return any(result.published for result in self.results)
+
+    @property
+    def failed(self) -> bool:
+        """True when sources were tried and none came back sound: each was blocked, erred,
+        found nothing or was held back by the guard. Numbers equal to the stored ones, or
+        older than a racing refresh's, are no failure."""
+        return bool(self.results) and not any(
+            result.published or (result.kind == "ok" and not result.held_back)
+            for result in self.results
+        )
 
 
 def configured_sources(settings: Settings, only: str | None = None) -> list[tuple[str, str]]:
@@ -107,7 +119,7 @@ def refresh_citations(
                 held_back_reason=result.held_back,
             )
         results.append(result)
-    return _report(settings, store, results, stats_writer, now=now)
+    return _report(settings, store, results, stats_writer, now=now, before=state)
 
 
 def publish_guarded(
@@ -197,17 +209,36 @@ def accept_held_back(
         if published:
             store.drop_held(settings.profile_id, source)
         results.append(SourceResult(source, "ok", published, "", detail, 0, snapshot))
-    return _report(settings, store, results, stats_writer, now=now)
+    return _report(settings, store, results, stats_writer, now=now, before=state)
 
 
 def _report(
-    settings: Settings, store, results: list[SourceResult], stats_writer, *, now: datetime
+    settings: Settings,
+    store,
+    results: list[SourceResult],
+    stats_writer,
+    *,
+    now: datetime,
+    before: CitationState | None,
 ) -> RefreshReport:
     """The results, with the stats files written when any of them published."""
+    if not any(result.published for result in results):
+        return RefreshReport(tuple(results))
     stats_keys: tuple[str, ...] = ()
-    if stats_writer is not None and any(result.published for result in results):
+    if stats_writer is not None:
         stats_keys = write_stats_files(settings, store, stats_writer, now=now)
-    return RefreshReport(tuple(results), stats_keys)
+    after = store.load_current(settings.profile_id, consistent=True)
+    changed = shown_numbers(before, now, settings) != shown_numbers(after, now, settings)
+    return RefreshReport(tuple(results), stats_keys, changed)
+
+
+def shown_numbers(state: CitationState | None, now: datetime, settings: Settings) -> tuple:
+    """What the page, the badges and gs_data.json show of `state`, its fetch time left out."""
+    shown = choose_display(state, now, settings.stale_after_days)
+    if shown is None:
+        return ()
+    snapshot = replace(shown.snapshot, fetched_at=None, partial=False)
+    return (snapshot, shown.stale)
 
 
 def write_stats_files(settings: Settings, store, stats_writer, *, now: datetime) -> tuple:
