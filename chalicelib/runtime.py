@@ -129,6 +129,7 @@ def _refresh_now(config: Settings, moment: datetime):
             source_fetchers(config, session, now=moment),
             now=moment,
             stats_writer=StatsWriter(s3_client(), config.bucket, config.stats_prefix),
+            origin="aws-schedule",
         )
     for result in report.results:
         fields = {"source": result.source, "kind": result.kind, "published": result.published,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import xml.etree.ElementTree as ET
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -447,7 +448,9 @@ def test_citation_chart_takes_numbers_only(pairs):
 
 
 def test_status_document_reports_every_source():
-    scholar = snapshot_of("scholar", days_old=3, citations=100)
+    scholar = replace(
+        snapshot_of("scholar", days_old=3, citations=100), origin="owner-machine-schedule"
+    )
     openalex = snapshot_of("openalex", days_old=0, citations=90)
     status = RefreshStatus(
         {
@@ -456,6 +459,7 @@ def test_status_document_reports_every_source():
                 last_attempt_at=NOW - timedelta(hours=2),
                 outcome="blocked",
                 detail="HTTP 429",
+                origin="aws-schedule",
                 last_success_at=NOW - timedelta(days=3),
             ),
             "openalex": SourceStatus(
@@ -479,6 +483,8 @@ def test_status_document_reports_every_source():
             "source": "scholar",
             "label": "Google Scholar",
             "fetched_at": "2024-04-07T12:00:00Z",
+            "origin": "owner-machine-schedule",
+            "origin_label": "the schedule on the owner's machine",
             "age_days": 3,
             "freshness": "updated 3 days ago",
             "stale": False,
@@ -498,6 +504,8 @@ def test_status_document_reports_every_source():
                 "last_attempt_at": "2024-04-10T10:00:00Z",
                 "outcome": "blocked",
                 "detail": "HTTP 429",
+                "origin": "aws-schedule",
+                "origin_label": "the schedule in AWS",
                 "last_success_at": "2024-04-07T12:00:00Z",
                 "held_back": False,
                 "held_back_reason": "",
@@ -506,11 +514,15 @@ def test_status_document_reports_every_source():
                 "accepted_at": None,
                 "stored_fetched_at": "2024-04-07T12:00:00Z",
                 "stored_citations": 100,
+                "stored_origin": "owner-machine-schedule",
+                "stored_origin_label": "the schedule on the owner's machine",
             },
             "openalex": {
                 "last_attempt_at": "2024-04-10T11:00:00Z",
                 "outcome": "ok",
                 "detail": "",
+                "origin": None,
+                "origin_label": None,
                 "last_success_at": "2024-04-01T12:00:00Z",
                 "held_back": True,
                 "held_back_reason": "the total fell 30%, from 90 to 63",
@@ -519,6 +531,8 @@ def test_status_document_reports_every_source():
                 "accepted_at": None,
                 "stored_fetched_at": "2024-04-10T12:00:00Z",
                 "stored_citations": 90,
+                "stored_origin": None,
+                "stored_origin_label": None,
             },
         },
     }

@@ -95,12 +95,16 @@ def test_import_gs_data_then_status_shows_it(owner, capsys):
 
     assert (code, err) == (0, [])
     assert out[0] == (
-        f"profile {GS_OWNER}: showing imported gs_data.json: 551074 citations, h-index 68, "
-        f"i10-index 72, updated {age} days ago (stale: older than 14 days)"
+        f"profile {GS_OWNER}: showing imported gs_data.json (from `acadpage import-gs-data`): "
+        f"551074 citations, h-index 68, i10-index 72, updated {age} days ago "
+        "(stale: older than 14 days)"
     )
     attempt = table_store().load_current(GS_OWNER).status.sources["import"].last_attempt_at
     at = attempt.strftime("%Y-%m-%d %H:%M UTC")
-    assert out[1:] == [f"import: ok at {at} (imported gs_data.json); last success {at}"]
+    assert out[1:] == [
+        f"import: ok at {at} by `acadpage import-gs-data` (imported gs_data.json); "
+        f"last success {at}"
+    ]
 
 
 @pytest.mark.parametrize(
@@ -482,7 +486,7 @@ def test_the_commands_docs_show_are_the_commands_there_are():
     commands = docs.split("## Commands", 1)[1].split("```")[1]
     shown = [line for line in commands.splitlines() if line.startswith("acadpage ")]
 
-    assert len(shown) == 3
+    assert len(shown) == 4
     for line in shown:
         words = line.replace("[", "").replace("]", "").split()[1:]
         words = ["dev" if word == "S" else word.split("|")[0] for word in words]

@@ -23,7 +23,8 @@ def test_a_saved_page_is_published_as_a_refresh(workspace, capsys, monkeypatch):
 
     code, out, err = run(capsys, "refresh", "--from-page", str(COMPLETE_PAGE))
 
-    assert (code, err) == (0, [f"scholar: fetching {PROFILE}"])
+    # nothing is fetched: the progress line says what happens, and the status where they came from
+    assert (code, err) == (0, [f"scholar: reading the saved pages of {PROFILE}"])
     assert out == [
         "scholar: published 39 citations, h-index 4, i10-index 2 (5 publications)",
         f"wrote s3://{BUCKET}/stats/gs_data.json and s3://{BUCKET}/stats/gs_data_shieldsio.json",
@@ -31,10 +32,12 @@ def test_a_saved_page_is_published_as_a_refresh(workspace, capsys, monkeypatch):
     state = table_store().load_current(PROFILE)
     stored = state.snapshots["scholar"]
     assert (stored.citations, stored.name, len(stored.publications)) == (39, "WENRUI ZUO", 5)
+    assert stored.origin == "saved-page"
     status = state.status.sources["scholar"]
-    assert (status.outcome, status.detail) == (
+    assert (status.outcome, status.detail, status.origin) == (
         "ok",
         f"saved Scholar pages {COMPLETE_PAGE.name}: 5 publications.",
+        "saved-page",
     )
 
 

@@ -111,6 +111,7 @@ def _snapshot(header: dict, chunks: dict[int, bytes]) -> CitationSnapshot:
         ),
         publications=_publications([chunks[index] for index in range(expected)]),
         partial=bool(header.get("partial", {}).get("BOOL")),
+        origin=_text(header["origin"]["S"]) if "origin" in header else "",
         **optional,
     )
 
@@ -138,6 +139,7 @@ def _with_status_field(status: SourceStatus, kind: str, value: dict) -> SourceSt
             last_attempt_at=parse_time(fields["at"]["S"]),
             outcome=fields["kind"]["S"],
             detail=fields["detail"]["S"],
+            origin=fields["origin"]["S"] if "origin" in fields else "",
         )
     held = None
     if "citations" in fields:

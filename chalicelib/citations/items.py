@@ -124,6 +124,8 @@ def header_fields(snapshot: CitationSnapshot) -> dict:
     }
     if snapshot.partial:
         fields["partial"] = {"BOOL": True}
+    if snapshot.origin:
+        fields["origin"] = text_value(snapshot.origin)
     for name in OPTIONAL_NUMBERS:
         value = getattr(snapshot, name)
         if value is not None:
@@ -193,6 +195,7 @@ def attempt_update(
     held_back_reason: str = "",
     held: CitationSnapshot | None = None,
     accepted: bool = False,
+    origin: str = "",
 ) -> tuple[str, dict, dict]:
     """The status record's UpdateExpression, names and values for one refresh attempt."""
     names = {"#attempt": f"attempt_{source}"}
@@ -202,6 +205,7 @@ def attempt_update(
                 "at": text_value(time_text(at)),
                 "kind": text_value(kind),
                 "detail": text_value(detail[:DETAIL_CHARS]),
+                **({"origin": text_value(origin)} if origin else {}),
             }
         },
         ":one": number_value(1),

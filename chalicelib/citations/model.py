@@ -41,6 +41,7 @@ class CitationSnapshot:
     publications: tuple[PaperCitations, ...] = field(default=(), repr=False)
     # the fetch ended early or stopped at its page bound: only the most-cited rows are here
     partial: bool = False
+    origin: str = ""  # who brought the numbers (state.ORIGIN_LABELS); "" when not recorded
 
     def paper_counts(self) -> dict[str, int]:
         """Citations per publication id, duplicates left out."""

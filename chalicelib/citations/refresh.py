@@ -97,14 +97,18 @@ def refresh_citations(
     stats_writer=None,
     progress: Callable[[str], None] | None = None,
     only: str | None = None,
+    origin: str = "",
 ) -> RefreshReport:
-    """Refresh every configured source; source failures are recorded, storage errors raise."""
+    """Refresh every configured source; source failures are recorded, storage errors raise.
+
+    `origin` (state.ORIGIN_LABELS) is kept with the numbers and the attempt: who brought them."""
     state = store.load_current(settings.profile_id)
     results = []
     for source, source_id in configured_sources(settings, only):
         if progress is not None:
-            progress(f"{source}: fetching {source_id}")
-        result = _fetch_source(source, fetchers[source], source_id)
+            doing = "reading the saved pages of" if origin == "saved-page" else "fetching"
+            progress(f"{source}: {doing} {source_id}")
+        result = _fetch_source(source, fetchers[source], source_id, origin)
         if result.snapshot is not None:
             result = publish_guarded(
                 settings, store, result.snapshot, state=state, now=now, fetched=result
@@ -117,6 +121,7 @@ def refresh_citations(
                 kind=result.kind,
                 detail=result.detail,
                 held_back_reason=result.held_back,
+                origin=origin,
             )
         results.append(result)
     return _report(settings, store, results, stats_writer, now=now, before=state)
@@ -163,6 +168,7 @@ def publish_guarded(
         published=result.published,
         held_back_reason=result.held_back,
         held=verdict.snapshot if result.held_back else None,
+        origin=snapshot.origin,
     )
     return result
 
@@ -205,6 +211,7 @@ def accept_held_back(
             detail=detail,
             published=published,
             accepted=published,
+            origin=snapshot.origin,
         )
         if published:
             store.drop_held(settings.profile_id, source)
@@ -266,7 +273,7 @@ def _snapshot_times(state: CitationState | None) -> tuple:
     return tuple(sorted((source, s.fetched_at) for source, s in snapshots.items()))
 
 
-def _fetch_source(source: str, fetcher: Fetcher, source_id: str) -> SourceResult:
+def _fetch_source(source: str, fetcher: Fetcher, source_id: str, origin: str) -> SourceResult:
     """The fetch's outcome as a result; its snapshot set only when it brought numbers."""
     try:
         outcome = fetcher(source_id)
@@ -291,7 +298,7 @@ def _fetch_source(source: str, fetcher: Fetcher, source_id: str) -> SourceResult
         False,
         detail=outcome.detail,
         pages=outcome.pages,
-        snapshot=replace(outcome.snapshot, source=source, partial=partial),
+        snapshot=replace(outcome.snapshot, source=source, partial=partial, origin=origin),
     )
 
 

@@ -14,6 +14,14 @@ SOURCE_LABELS = {
     "semanticscholar": "Semantic Scholar",
     "import": "imported gs_data.json",
 }
+# Who brought a source's numbers: the owner sees where each number last came from, and when.
+ORIGIN_LABELS = {
+    "aws-schedule": "the schedule in AWS",
+    "owner-machine": "`acadpage refresh` on the owner's machine",
+    "owner-machine-schedule": "the schedule on the owner's machine",
+    "saved-page": "a Scholar page saved in the browser",
+    "gs-data-file": "`acadpage import-gs-data`",
+}
 # An imported gs_data.json holds Scholar's numbers, so it counts as Scholar when choosing.
 SCHOLAR_SOURCES = ("scholar", "import")
 OPEN_SOURCES = ("openalex", "semanticscholar")
@@ -39,6 +47,7 @@ class SourceStatus:
     last_attempt_at: datetime | None = None
     outcome: str = ""  # the kind of the last attempt: ok, blocked, not_found, ...
     detail: str = ""
+    origin: str = ""  # who made the last attempt (ORIGIN_LABELS); "" when not recorded
     last_success_at: datetime | None = None
     held_back_reason: str = ""
     held_back_at: datetime | None = None
@@ -130,6 +139,11 @@ def choose_display(
 
 def _freshest(displays: Iterable[CitationDisplay]) -> CitationDisplay | None:
     return max(displays, key=lambda d: utc(d.snapshot.fetched_at), default=None)
+
+
+def origin_label(origin: str) -> str | None:
+    """Where numbers came from, as a person reads it; None when the record does not say."""
+    return ORIGIN_LABELS.get(origin, origin) if origin else None
 
 
 def freshness_text(age_days: int) -> str:

@@ -14,6 +14,7 @@ from chalicelib.citations.state import (
     choose_display,
     freshness_text,
     iso_time,
+    origin_label,
 )
 from chalicelib.settings import NO_SOURCE
 
@@ -76,6 +77,8 @@ def _displayed(display: CitationDisplay | None) -> dict | None:
         "source": snapshot.source,
         "label": display.source_label,
         "fetched_at": _time_text(snapshot.fetched_at),
+        "origin": snapshot.origin or None,
+        "origin_label": origin_label(snapshot.origin),
         "age_days": display.age_days,
         "freshness": freshness_text(display.age_days),
         "stale": display.stale,
@@ -91,6 +94,8 @@ def _source_document(status: SourceStatus | None, snapshot: CitationSnapshot | N
         "last_attempt_at": _time_text(status.last_attempt_at),
         "outcome": status.outcome or None,
         "detail": status.detail,
+        "origin": status.origin or None,
+        "origin_label": origin_label(status.origin),
         "last_success_at": _time_text(status.last_success_at),
         "held_back": status.held_back,
         "held_back_reason": status.held_back_reason,
@@ -108,4 +113,6 @@ def _source_document(status: SourceStatus | None, snapshot: CitationSnapshot | N
         "accepted_at": _time_text(status.accepted_at),
         "stored_fetched_at": _time_text(snapshot.fetched_at) if snapshot else None,
         "stored_citations": snapshot.citations if snapshot else None,
+        "stored_origin": (snapshot.origin or None) if snapshot else None,
+        "stored_origin_label": origin_label(snapshot.origin) if snapshot else None,
     }

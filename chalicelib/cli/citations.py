@@ -14,6 +14,7 @@ from typing import TextIO
 
 from chalicelib.citations.refresh import SOURCE_IDS
 from chalicelib.cli.files import read_json
+from chalicelib.cli.machine_schedule import EVERY, SCHEDULERS
 from chalicelib.errors import UserError
 from chalicelib.settings import SCHOLAR_ID, Settings, SettingsError, load_settings
 
@@ -46,6 +47,18 @@ def register(subparsers) -> None:
         help="publish the numbers of Scholar profile pages saved from your browser (the first "
         "page, or the pages of 'show more') instead of fetching: when Scholar blocks every fetch",
     )
+    refresh.add_argument(
+        "--every",
+        choices=EVERY,
+        help="install this refresh on this machine's own scheduler (crontab, systemd user timer "
+        "or launchd agent), daily or weekly; `off` removes it. Scholar blocks AWS, not your "
+        "machine: weekly is polite and enough (docs/citations.md)",
+    )
+    refresh.add_argument(
+        "--scheduler", choices=SCHEDULERS, help="with --every: which scheduler (default: detected)"
+    )
+    # Set by the installed schedule, so the status says the numbers came from it.
+    refresh.add_argument("--on-schedule", action="store_true", help=argparse.SUPPRESS)
     for source in SOURCE_IDS:
         # Point a source at another server (a mirror, or a local one in tests).
         refresh.add_argument(f"--{source}-url", dest=f"{source}_url", help=argparse.SUPPRESS)
@@ -183,8 +196,14 @@ def refresh_command(args) -> int:
     only = "scholar" if args.from_page else args.source
     if args.from_page and args.source not in (None, "scholar"):
         raise UserError(f"--from-page: saved pages are Scholar's, not {args.source}'s")
-    if not configured_sources(settings, only):
+    if args.every and (args.from_page or args.accept_drop):
+        raise UserError("--every: schedules the fetching refresh, not --from-page or --accept-drop")
+    if args.every != "off" and not configured_sources(settings, only):
         raise UserError(sources_needed_message(only))
+    if args.every:
+        from chalicelib.cli.machine_schedule import every_command
+
+        return every_command(args, settings, os.environ, Path.cwd())
     store = _citation_store(settings, region, args.stage)
     stats = (
         StatsWriter(_aws_client("s3", region), settings.bucket, settings.stats_prefix)
@@ -218,10 +237,18 @@ def refresh_command(args) -> int:
                 stats_writer=stats,
                 progress=progress.show,
                 only=only,
+                origin=refresh_origin(args),
             )
         finally:
             progress.end()
     return _print_report(report, settings, stats)
+
+
+def refresh_origin(args) -> str:
+    """Who brings these numbers, as the status keeps it (state.ORIGIN_LABELS)."""
+    if args.from_page:
+        return "saved-page"
+    return "owner-machine-schedule" if args.on_schedule else "owner-machine"
 
 
 def _print_report(report, settings: Settings, stats) -> int:
@@ -287,9 +314,10 @@ def status_lines(document: dict, profile_id: str) -> list[str]:
         stale = (
             f" (stale: older than {document['stale_after_days']} days)" if shown["stale"] else ""
         )
+        came = f" (from {shown['origin_label']})" if shown["origin_label"] else ""
         lines = [
-            f"profile {profile_id}: showing {shown['label']}: {shown['citations']} citations, "
-            f"h-index {shown['h_index']}, i10-index {shown['i10_index']}, "
+            f"profile {profile_id}: showing {shown['label']}{came}: {shown['citations']} "
+            f"citations, h-index {shown['h_index']}, i10-index {shown['i10_index']}, "
             f"{shown['freshness']}{stale}"
         ]
     for source, entry in document["sources"].items():
@@ -297,8 +325,11 @@ def status_lines(document: dict, profile_id: str) -> list[str]:
             line = f"{source}: no attempt recorded"
         else:
             detail = f" ({entry['detail']})" if entry["detail"] else ""
-            line = f"{source}: {entry['outcome']} at {_when(entry['last_attempt_at'])}{detail}"
+            by = f" by {entry['origin_label']}" if entry["origin_label"] else ""
+            line = f"{source}: {entry['outcome']} at {_when(entry['last_attempt_at'])}{by}{detail}"
         line += f"; last success {_when(entry['last_success_at'])}"
+        if entry["stored_origin_label"] and entry["stored_origin"] != entry["origin"]:
+            line += f" (numbers stored from {entry['stored_origin_label']})"
         if entry["held_back"]:
             line += f"; held back since {_when(entry['held_back_at'])}: {entry['held_back_reason']}"
             held = entry.get("held_back_numbers")
@@ -323,7 +354,7 @@ def import_gs_data_command(args) -> int:
     settings, region = stage_settings(args, os.environ)
     document = read_json(args.file)
     check_gs_data_owner(document, settings.scholar_id)
-    snapshot = snapshot_from_gs_data(document, settings.profile_id)
+    snapshot = replace(snapshot_from_gs_data(document, settings.profile_id), origin="gs-data-file")
     store = _citation_store(settings, region, args.stage)
     if not store.save_snapshot(snapshot):
         raise UserError(
@@ -336,6 +367,7 @@ def import_gs_data_command(args) -> int:
         kind="ok",
         detail=f"imported {args.file.name}",
         published=True,
+        origin=snapshot.origin,
     )
     print(
         f"imported {args.file.name}: {snapshot.citations} citations, h-index {snapshot.h_index}, "
