@@ -249,3 +249,22 @@ def test_the_page_shows_the_count_of_a_paper_found_by_title_and_matches_once_per
     html = page.page().body
     assert "A new paper" in html  # listed from the store, no edit needed
     assert len(page._resolved) == 2
+
+
+def test_a_section_from_scholar_beside_the_publications_takes_an_anchor_of_its_own():
+    """As `init` writes it commented out: uncommented as is, it validates."""
+    site = load_site(
+        b"site: {title: T}\nprofile: {name: N}\npublications: [{title: A}]\n"
+        b"sections:\n  - publications\n"
+        b"  - {type: publications, from: scholar, title: All publications, sort: year}\n"
+    )
+
+    assert [section.id for section in site.sections] == ["publications", "all-publications"]
+
+
+def test_a_section_from_scholar_alone_keeps_the_publications_anchor():
+    site = load_site(
+        b"site: {title: T}\nprofile: {name: N}\nsections: [{type: publications, from: scholar}]\n"
+    )
+
+    assert [section.id for section in site.sections] == ["publications"]

@@ -259,6 +259,9 @@ def _read_sections(top: Fields, owner_names: tuple[str, ...]) -> tuple[Section, 
         section = _read_section(top, path, node, kind, owners, read)
         if section is None:
             continue
+        if section.id in anchors and _is_listing(node) and not _has_key(node, "id"):
+            # beside the file's own publications, the store's list takes an anchor of its own
+            section = replace(section, id=f"all-{section.id}")
         if section.id in anchors:
             top.problems.add(node, path, f"the anchor id {section.id!r} is used by two sections")
         anchors.add(section.id)
@@ -292,7 +295,11 @@ def _section_kind(top: Fields, path: str, node) -> str:
 
 def _is_listing(node) -> bool:
     """True for a section entry that lists the citation store's rows (`from: scholar`)."""
-    return isinstance(node, yaml.MappingNode) and any(k.value == "from" for k, _ in node.value)
+    return _has_key(node, "from")
+
+
+def _has_key(node, key: str) -> bool:
+    return isinstance(node, yaml.MappingNode) and any(k.value == key for k, _ in node.value)
 
 
 def _read_section(top: Fields, path: str, node, kind: str, owners, read: dict) -> Section | None:

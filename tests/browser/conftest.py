@@ -6,8 +6,6 @@ embedded AWS, so nothing here shares moto or caches with the rest of the suite.
 
 from __future__ import annotations
 
-import os
-import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -15,6 +13,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from scripts.local_site import SiteDidNotStart, served_site
+from tests.browser_gate import INSTALL, chromium_path
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "artifacts" / "screenshots"
@@ -29,14 +28,6 @@ CHROMIUM_ARGS = [
     "--no-first-run",
     "--disable-quic",
 ]
-
-
-def chromium_path() -> str | None:
-    """The system Chromium: $ACADPAGE_CHROMIUM, else `chromium` on the PATH, else None."""
-    configured = os.environ.get("ACADPAGE_CHROMIUM")
-    if configured:
-        return configured if Path(configured).is_file() else None
-    return shutil.which("chromium") or shutil.which("chromium-browser")
 
 
 @pytest.fixture(scope="session")
@@ -55,7 +46,7 @@ def browser():
     """Debian's Chromium, headless, with nothing in the background that calls home."""
     executable = chromium_path()
     if executable is None:
-        pytest.skip("no Chromium found: install Debian's `chromium` (make test does) to run these")
+        pytest.skip(f"no Chromium found: {INSTALL}")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:

@@ -1,0 +1,61 @@
+"""Where Chromium is missing the browser tests skip with one line naming what to install; under
+`.ci/run` (ACADPAGE_REQUIRE_BROWSER=1) a skipped browser test fails the run."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+from tests.conftest import ROOT
+
+SKIPPING = """
+import pytest
+
+@pytest.mark.browser
+def test_in_a_browser():
+    pass
+
+@pytest.mark.browser
+def test_in_a_browser_too():
+    pytest.skip("a browser test skipped for its own reason")
+
+def test_elsewhere():
+    pass
+"""
+
+
+def run_pytest(tmp_path, required: str | None) -> subprocess.CompletedProcess:
+    (tmp_path / "test_skipping.py").write_text(SKIPPING)
+    environ = {**os.environ, "PYTHONPATH": str(ROOT), "ACADPAGE_CHROMIUM": str(tmp_path / "none")}
+    environ.pop("ACADPAGE_REQUIRE_BROWSER", None)
+    if required is not None:
+        environ["ACADPAGE_REQUIRE_BROWSER"] = required
+    return subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "tests.browser_gate", "-p", "no:cacheprovider",
+         "-o", "markers=browser: a browser test", str(tmp_path)],
+        capture_output=True, text=True, cwd=tmp_path, env=environ, check=False,
+    )  # fmt: skip
+
+
+def test_a_skipped_browser_test_passes_locally_with_one_line_saying_what_to_install(tmp_path):
+    done = run_pytest(tmp_path, None)
+
+    assert done.returncode == 0, done.stdout
+    hints = [line for line in done.stdout.splitlines() if "browser tests skipped" in line]
+    assert hints == [
+        "2 browser tests skipped: install Chromium and an emoji font (Debian/Ubuntu, as root: "
+        "`apt-get install chromium fonts-noto-color-emoji`; elsewhere install Chromium or Chrome "
+        "and set ACADPAGE_CHROMIUM to it)"
+    ]
+
+
+def test_a_skipped_browser_test_fails_the_ci_run(tmp_path):
+    done = run_pytest(tmp_path, "1")
+
+    assert done.returncode == 1, done.stdout
+    assert "browser tests skipped, and ACADPAGE_REQUIRE_BROWSER=1 (CI) forbids it" in done.stdout
+
+
+def test_ci_requires_the_browser_tests():
+    assert "ACADPAGE_REQUIRE_BROWSER=1 make test" in (ROOT / ".ci" / "run").read_text()
