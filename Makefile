@@ -33,13 +33,16 @@ $(WHEELS): requirements.txt $(INSTALLED)
 	touch $@
 
 # build/package/: deployment.zip and sam.json (the app, its bucket and table) for CloudFormation.
+# A stage naming no citation source is refused first; its ids become the stack's parameters.
 package: $(WHEELS)
+	$(PY) -m scripts.stack_parameters $(STAGE)
 	rm -rf $(PACKAGE_DIR)
 	$(PY) -m scripts.compile_templates
 	AWS_DEFAULT_REGION="$${AWS_DEFAULT_REGION:-us-east-1}" PIP_NO_INDEX=1 \
 		PIP_FIND_LINKS="$(CURDIR)/$(WHEELHOUSE)" $(VENV)/bin/chalice package --stage $(STAGE) \
 		--merge-template deploy/resources.json $(PACKAGE_DIR)
 	$(PY) -m scripts.precompile_package $(PACKAGE_DIR)/deployment.zip
+	$(PY) -m scripts.stack_parameters $(STAGE) $(PACKAGE_DIR)/sam.json
 
 $(CHECKOV): requirements-checkov.txt
 	$(PYTHON) -m venv $(CHECKOV_VENV)

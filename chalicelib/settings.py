@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from chalicelib.site.origins import normal_origin, origin_problem
 
 SCHOLAR_ID = re.compile(r"^[A-Za-z0-9_-]{12}$")
+ORCID = re.compile(r"^\d{4}-\d{4}-\d{4}-\d{3}[\dX]$")
 # what the distribution proves itself with: long enough not to be guessed, safe in a header
 EDGE_KEY = re.compile(r"^[A-Za-z0-9_-]{32,256}$")
 # each citation source and the variable that names the profile it refreshes
@@ -17,11 +18,18 @@ SOURCE_VARIABLES = {
     "openalex": "ACADPAGE_OPENALEX_ID",
     "semanticscholar": "ACADPAGE_SEMANTICSCHOLAR_ID",
 }
+# the variables naming the profile: the sources' ids, and an ORCID OpenAlex looks the author up by
+PROFILE_VARIABLES = (
+    "ACADPAGE_SCHOLAR_ID",
+    "ACADPAGE_OPENALEX_ID",
+    "ACADPAGE_ORCID_ID",
+    "ACADPAGE_SEMANTICSCHOLAR_ID",
+)
 NO_SOURCE = (
     "no citation source configured, so no numbers are refreshed: set ACADPAGE_SCHOLAR_ID "
     "(the 12 characters after user= in your Google Scholar profile address), "
-    "ACADPAGE_OPENALEX_ID or ACADPAGE_SEMANTICSCHOLAR_ID in the stage's environment_variables "
-    "in .chalice/config.json, then deploy again"
+    "ACADPAGE_OPENALEX_ID, ACADPAGE_ORCID_ID or ACADPAGE_SEMANTICSCHOLAR_ID in the stage's "
+    "environment_variables in .chalice/config.json, then deploy again"
 )
 
 
@@ -44,6 +52,10 @@ class Settings:
     scholar_id: str = ""
     openalex_id: str = ""
     semanticscholar_id: str = ""
+    orcid_id: str = ""  # OpenAlex finds the author by it when ACADPAGE_OPENALEX_ID is not set
+    # the partition the page reads, pinned by a command whose options change which profile it
+    # fetches (`--scholar-id`), so what it stores is still what the page shows
+    profile_key: str = ""
     openalex_api_key: str = ""
     semanticscholar_api_key: str = ""
     scholar_proxy: str = ""
@@ -64,8 +76,13 @@ class Settings:
     @property
     def citation_sources(self) -> tuple[str, ...]:
         """The sources whose profile id is set, Scholar first."""
-        ids = (self.scholar_id, self.openalex_id, self.semanticscholar_id)
+        ids = (self.scholar_id, self.openalex_author, self.semanticscholar_id)
         return tuple(source for source, id_ in zip(SOURCE_VARIABLES, ids, strict=True) if id_)
+
+    @property
+    def openalex_author(self) -> str:
+        """What OpenAlex looks the author up by: its own id, else the ORCID."""
+        return self.openalex_id or self.orcid_id
 
     @property
     def source_urls(self) -> dict[str, str]:
@@ -78,8 +95,10 @@ class Settings:
 
     @property
     def profile_id(self) -> str:
-        """The partition the citation store keeps this site's numbers under."""
-        return self.scholar_id or self.openalex_id or self.semanticscholar_id or "default"
+        """The partition the citation store keeps this site's numbers under: the one key the
+        page, the schedule, a laptop refresh and an import all use."""
+        ids = (self.scholar_id, self.openalex_id, self.orcid_id, self.semanticscholar_id)
+        return self.profile_key or next((id_ for id_ in ids if id_), "default")
 
 
 # text variables checked further once read: http(s) URLs, and site origins
@@ -99,6 +118,7 @@ _TEXT = {
     "ACADPAGE_SCHOLAR_ID": "scholar_id",
     "ACADPAGE_OPENALEX_ID": "openalex_id",
     "ACADPAGE_SEMANTICSCHOLAR_ID": "semanticscholar_id",
+    "ACADPAGE_ORCID_ID": "orcid_id",
     "ACADPAGE_OPENALEX_API_KEY": "openalex_api_key",
     "ACADPAGE_SEMANTICSCHOLAR_API_KEY": "semanticscholar_api_key",
     "ACADPAGE_STAGE": "stage",
@@ -141,6 +161,11 @@ def load_settings(environ: Mapping[str, str]) -> Settings:
         problems.append(
             "ACADPAGE_SCHOLAR_ID: expected a 12-character Google Scholar user id, "
             f"got {scholar_id!r}"
+        )
+    orcid = str(values.get("orcid_id", ""))
+    if orcid and not ORCID.fullmatch(orcid):
+        problems.append(
+            f"ACADPAGE_ORCID_ID: expected an ORCID such as 0000-0002-1825-0097, got {orcid!r}"
         )
     edge_key = str(values.get("edge_key", ""))
     if edge_key and not EDGE_KEY.fullmatch(edge_key):

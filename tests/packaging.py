@@ -17,6 +17,8 @@ from tests.conftest import ROOT
 BIN = Path(sys.executable).parent
 WHEELHOUSE = ROOT / ".cache" / "wheelhouse"
 STAGE = "dev"
+# The profile the tests package the stage with, as a user's shell (or the stage's config) names it.
+PACKAGED_PROFILE = {"ACADPAGE_SCHOLAR_ID": "P1RwlvoAAAAJ", "ACADPAGE_OPENALEX_ID": "A5023888391"}
 # Where `aws cloudformation package` puts the code; SAM refuses a local CodeUri.
 UPLOADED_CODE = "s3://artifacts-bucket/deployment.zip"
 
@@ -41,8 +43,12 @@ def offline_environment(tmp: Path) -> dict[str, str]:
 
 
 def build_package(tmp: Path) -> subprocess.CompletedProcess:
-    """Run `make package`'s steps into tmp/package: templates compiled, `chalice package`, and
-    the bytecode Lambda loads added to the zip."""
+    """Run `make package`'s steps into tmp/package: the stage's profile checked, templates
+    compiled, `chalice package`, the bytecode Lambda loads added to the zip, and the profile
+    written as the stack's parameters."""
+    profile = [sys.executable, "-m", "scripts.stack_parameters", STAGE]
+    environment = {**os.environ, **PACKAGED_PROFILE}
+    subprocess.run(profile, cwd=ROOT, env=environment, check=True, capture_output=True)
     compiled = [sys.executable, "-m", "scripts.compile_templates"]
     subprocess.run(compiled, cwd=ROOT, check=True, capture_output=True, timeout=120)
     command = [
@@ -67,6 +73,8 @@ def build_package(tmp: Path) -> subprocess.CompletedProcess:
         zip_path = str(tmp / "package" / "deployment.zip")
         precompile = [sys.executable, "-m", "scripts.precompile_package", zip_path]
         subprocess.run(precompile, cwd=ROOT, check=True, capture_output=True, timeout=300)
+        parameters = [*profile, str(tmp / "package" / "sam.json")]
+        subprocess.run(parameters, cwd=ROOT, env=environment, check=True, capture_output=True)
     return run
 
 

@@ -289,8 +289,8 @@ def test_scholar_id_option_picks_the_profile(workspace, capsys):
             ["refresh"],
             "no citation source configured, so no numbers are refreshed: set "
             "ACADPAGE_SCHOLAR_ID (the 12 characters after user= in your Google Scholar profile "
-            "address), ACADPAGE_OPENALEX_ID or ACADPAGE_SEMANTICSCHOLAR_ID in the stage's "
-            "environment_variables in .chalice/config.json, then deploy again",
+            "address), ACADPAGE_OPENALEX_ID, ACADPAGE_ORCID_ID or ACADPAGE_SEMANTICSCHOLAR_ID "
+            "in the stage's environment_variables in .chalice/config.json, then deploy again",
         ),
         (
             {},

@@ -29,12 +29,26 @@ TABLE = "acadpage-dev-citations"
 
 @pytest.fixture
 def project(tmp_path):
-    """A copy of the project's Chalice settings and of the example site, to change freely."""
+    """A copy of the project's Chalice settings, its dev stage naming an OpenAlex profile, and of
+    the example site, to change freely."""
     (tmp_path / ".chalice").mkdir()
     for path in (ROOT / ".chalice").glob("*.json"):
         shutil.copy(path, tmp_path / ".chalice" / path.name)
+    set_stage_variables(tmp_path, "dev", ACADPAGE_OPENALEX_ID=OPENALEX_PROFILE)
     shutil.copytree(EXAMPLES, tmp_path / "site")
     return tmp_path
+
+
+OPENALEX_PROFILE = "A5023888391"
+
+
+def set_stage_variables(project, stage: str, **variables: str) -> None:
+    """Set environment variables of `stage` in the project's .chalice/config.json."""
+    path = project / ".chalice" / "config.json"
+    config = json.loads(path.read_text())
+    stage_config = config.setdefault("stages", {}).setdefault(stage, {})
+    stage_config.setdefault("environment_variables", {}).update(variables)
+    path.write_text(json.dumps(config, indent=2))
 
 
 def run(capsys, *argv) -> tuple[int, str, str]:
@@ -259,7 +273,7 @@ def test_bootstrap_from_a_missing_stack_says_so(aws, project, capsys):
 # --- push -------------------------------------------------------------------------------------
 
 
-# the example names Kaiming He's profile; the dev stage, as shipped, refreshes none
+# the example names Kaiming He's Scholar profile; the dev stage here refreshes OpenAlex only
 SCHOLAR_WARNING = (
     "acadpage: warning: site.yaml profile.google_scholar_id names Google Scholar profile "
     "'DhtAFkwAAAAJ', but stage 'dev' refreshes no Scholar profile, so its numbers will not "

@@ -15,7 +15,7 @@ from chalicelib.citations.scholar import parse_profile_page
 from chalicelib.cli import main
 from tests.conftest import EXAMPLES, ROOT
 from tests.httpserver import LocalHTTPServer, Reply
-from tests.test_cli_deploy import SCHOLAR_WARNING
+from tests.test_cli_deploy import OPENALEX_PROFILE, SCHOLAR_WARNING
 from tests.test_schedule import EXPECTED, PROFILE_PAGE, run_schedule
 
 ACCOUNT = "123456789012"  # moto's
@@ -85,6 +85,7 @@ def project(tmp_path):
     config = json.loads(config_path.read_text())
     stage = config.setdefault("stages", {}).setdefault("dev", {})
     stage.setdefault("environment_variables", {})["ACADPAGE_CONTENT_TTL"] = "0"
+    stage["environment_variables"]["ACADPAGE_OPENALEX_ID"] = OPENALEX_PROFILE
     config_path.write_text(json.dumps(config))
     shutil.copytree(EXAMPLES, tmp_path / "site")
     return tmp_path

@@ -11,13 +11,11 @@ import re
 import subprocess
 import zipfile
 
-import boto3
 import pytest
 
 from chalicelib.aws.stages import stage_environment
-from chalicelib.cli import main
 from chalicelib.cli.bootstrap import LIFECYCLE
-from tests.conftest import EXAMPLES, ROOT
+from tests.conftest import ROOT
 from tests.packaging import BIN, STAGE, functions
 
 MAX_ZIP_MB = 5.5
@@ -35,6 +33,9 @@ def test_makefile_builds_the_package_the_way_this_test_does():
     package_rule = makefile.split("\npackage:")[1].split("\n\n")[0]
     assert "$(PY) -m scripts.compile_templates" in package_rule
     assert "$(PY) -m scripts.precompile_package $(PACKAGE_DIR)/deployment.zip" in package_rule
+    steps = [line.strip() for line in package_rule.splitlines()[1:]]
+    assert steps[0] == "$(PY) -m scripts.stack_parameters $(STAGE)"  # refused before building
+    assert steps[-1] == "$(PY) -m scripts.stack_parameters $(STAGE) $(PACKAGE_DIR)/sam.json"
 
 
 def test_zip_holds_the_app_and_templates_but_not_boto3_and_stays_under_max_zip_mb(package):
@@ -139,36 +140,3 @@ def test_outputs_name_the_bucket_table_and_address(template):
     assert template["Outputs"]["ContentBucketName"]["Value"] == {"Ref": "ContentBucket"}
     assert template["Outputs"]["CitationTableName"]["Value"] == {"Ref": "CitationTable"}
     assert "EndpointURL" in template["Outputs"]
-
-
-def stack_of_storage(template: dict) -> str:
-    """The template's bucket and table with their outputs: what moto's CloudFormation can run."""
-    storage = {name: template["Resources"][name] for name in ("ContentBucket", "CitationTable")}
-    outputs = {
-        name: {**output, "Value": output["Value"]}
-        for name, output in template["Outputs"].items()
-        if name in ("ContentBucketName", "CitationTableName")
-    }
-    return json.dumps({"Resources": storage, "Outputs": outputs})
-
-
-def test_stack_storage_deploys_and_bootstrap_from_stack_records_it(template, aws, tmp_path, capsys):
-    (tmp_path / ".chalice").mkdir()
-    (tmp_path / ".chalice" / "config.json").write_text(
-        (ROOT / ".chalice" / "config.json").read_text()
-    )
-    cloudformation = boto3.client("cloudformation")
-    cloudformation.create_stack(StackName="acadpage-prod", TemplateBody=stack_of_storage(template))
-    project = ["--project-dir", str(tmp_path)]
-
-    assert main(["bootstrap", "--stage", "prod", "--from-stack", "acadpage-prod", *project]) == 0
-    record = json.loads((tmp_path / ".acadpage" / "prod.json").read_text())
-    table = boto3.client("dynamodb").describe_table(TableName=record["table"])["Table"]
-    assert table["BillingModeSummary"]["BillingMode"] == "PAY_PER_REQUEST"
-    assert [key["AttributeName"] for key in table["KeySchema"]] == ["pk", "sk"]
-    assert record["region"] == "us-east-1"
-
-    capsys.readouterr()
-    assert main(["push", str(EXAMPLES / "site.yaml"), "--stage", "prod", *project]) == 0
-    stored = boto3.client("s3").get_object(Bucket=record["bucket"], Key="content/site.yaml")
-    assert stored["Body"].read() == (EXAMPLES / "site.yaml").read_bytes()

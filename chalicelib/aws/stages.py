@@ -14,6 +14,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from chalicelib.errors import UserError
+from chalicelib.settings import PROFILE_VARIABLES
 
 STAGE_NAME = re.compile(r"^[a-z][a-z0-9-]{0,20}$")
 _BUCKET_NAME = re.compile(r"^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$")
@@ -39,6 +40,10 @@ TABLE_WRITE_ACTIONS = (
     "dynamodb:UpdateItem",
 )
 INVALIDATE_ACTIONS = ("cloudfront:CreateInvalidation",)
+# The packaged stack's parameters naming the profile, and the variable each one sets.
+PROFILE_PARAMETERS = dict(
+    zip(("ScholarId", "OpenAlexId", "OrcidId", "SemanticScholarId"), PROFILE_VARIABLES, strict=True)
+)
 LOG_ACTIONS = ("logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents")
 
 
@@ -57,6 +62,8 @@ class StageRecord:
     url: str = ""  # the API's address
     distribution_id: str = ""  # the CloudFront distribution in front of it, if any
     site_url: str = ""  # the distribution's address (its custom domain, else its own)
+    # (variable, id) of the profile a stack was deployed with: what its functions see
+    profile: tuple[tuple[str, str], ...] = ()
 
     @property
     def address(self) -> str:
@@ -150,8 +157,17 @@ def read_record(project_dir: Path, stage: str) -> StageRecord | None:
             f"run `acadpage bootstrap --stage {stage}` again"
         )
     optional = {name: document.get(name, "") for name in ("url", "distribution_id", "site_url")}
+    profile = document.get("profile")
+    profile = profile if isinstance(profile, dict) else {}
     return StageRecord(
-        stage, **values, **{k: v if isinstance(v, str) else "" for k, v in optional.items()}
+        stage,
+        **values,
+        **{k: v if isinstance(v, str) else "" for k, v in optional.items()},
+        profile=tuple(
+            (name, value)
+            for name, value in profile.items()
+            if name in PROFILE_VARIABLES and isinstance(value, str)
+        ),
     )
 
 
@@ -159,6 +175,8 @@ def write_record(project_dir: Path, record: StageRecord) -> Path:
     """Save the stage's record; returns its path."""
     path = record_path(project_dir, record.stage)
     document = {key: value for key, value in asdict(record).items() if key != "stage" and value}
+    if record.profile:
+        document["profile"] = dict(record.profile)
     _write_json(path, document)
     return path
 
@@ -200,6 +218,23 @@ def stage_environment(project_dir: Path, stage: str) -> dict[str, str]:
         **config.get("environment_variables", {}),
         **stage_config.get("environment_variables", {}),
     }
+
+
+def deployed_environment(project_dir: Path, stage: str) -> dict[str, str]:
+    """The environment the stage's functions run with: the stage's Chalice variables, and the
+    profile its stack was deployed with when `bootstrap --from-stack` recorded one."""
+    environment = stage_environment(project_dir, stage)
+    record = read_record(project_dir, stage)
+    return {**environment, **dict(record.profile)} if record else environment
+
+
+def no_profile_message(stage: str) -> str:
+    """The one line `push` and `make package` refuse a stage naming no profile with."""
+    return (
+        f"stage {stage!r} names no citation source, so its page would show no numbers: set "
+        f"{', '.join(PROFILE_VARIABLES)} (any of them) in stages.{stage}.environment_variables "
+        "of .chalice/config.json"
+    )
 
 
 def lambda_policies(

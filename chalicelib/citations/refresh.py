@@ -21,7 +21,7 @@ from chalicelib.settings import NO_SOURCE, SOURCE_VARIABLES, Settings
 
 SOURCE_IDS = {
     "scholar": "scholar_id",
-    "openalex": "openalex_id",
+    "openalex": "openalex_author",
     "semanticscholar": "semanticscholar_id",
 }
 NEWER_STORED = "not published: a newer snapshot of this source is already stored"

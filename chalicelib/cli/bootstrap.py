@@ -14,6 +14,7 @@ from pathlib import Path
 from chalicelib.aws.edge import DISTRIBUTION_ID
 from chalicelib.aws.errors import aws_operation, aws_session, error_code, session_region
 from chalicelib.aws.stages import (
+    PROFILE_PARAMETERS,
     StageError,
     StageRecord,
     check_bucket,
@@ -89,6 +90,8 @@ def bootstrap_command(args) -> int:
         print(f"recorded stack {args.from_stack!r}: bucket {record.bucket}, table {record.table}")
         if record.distribution_id:
             print(f"CloudFront distribution {record.distribution_id}: {record.site_url}")
+        if record.profile:
+            print("profile: " + ", ".join(f"{name}={value}" for name, value in record.profile))
         print(f"wrote {path.relative_to(project)}; next: acadpage push site.yaml --stage {stage}")
         return 0
     with aws_operation("checking the AWS credentials (sts get-caller-identity)", stage):
@@ -267,6 +270,15 @@ def stack_record(cloudformation, stack: str, stage: str, region: str) -> StageRe
             "of deploy/resources.json; was it deployed from `make package`?"
         )
     domain = outputs.get("DistributionDomainName", "")
+    parameters = {
+        item["ParameterKey"]: item.get("ParameterValue", "")
+        for item in stacks[0].get("Parameters", [])
+    }
+    profile = tuple(
+        (variable, parameters[name])
+        for name, variable in PROFILE_PARAMETERS.items()
+        if parameters.get(name)
+    )
     return StageRecord(
         stage,
         bucket=outputs["ContentBucketName"],
@@ -275,4 +287,5 @@ def stack_record(cloudformation, stack: str, stage: str, region: str) -> StageRe
         url=outputs.get("EndpointURL", ""),
         distribution_id=outputs.get("DistributionId", ""),
         site_url=outputs.get("SiteURL") or (f"https://{domain}" if domain else ""),
+        profile=profile,
     )

@@ -100,22 +100,23 @@ def _stage_options(parser: argparse.ArgumentParser) -> None:
 
 
 def stage_settings(args, environ: Mapping[str, str]) -> tuple[Settings, str | None]:
-    """(settings, AWS region): the stage's configured environment under this shell's, then the
-    stage's record, then command-line options."""
+    """(settings, AWS region): what the stage's functions see (its Chalice variables and the
+    profile its stack was deployed with) under this shell's, then the stage's record, then
+    command-line options. In a project, what is stored goes where the stage's page reads,
+    whatever profile the shell or `--scholar-id` fetches."""
     from chalicelib.aws.stages import (
         chalice_config_path,
         check_region,
+        deployed_environment,
         read_record,
-        stage_environment,
     )
 
     project = Path.cwd()
-    # what the stage's functions see, so a laptop refresh writes where the page reads
-    deployed = (
-        stage_environment(project, args.stage) if chalice_config_path(project).is_file() else {}
-    )
+    in_project = chalice_config_path(project).is_file()
+    deployed = deployed_environment(project, args.stage) if in_project else {}
     try:
         settings = load_settings({**deployed, **environ})
+        page_key = load_settings(deployed).profile_id if in_project else ""
     except SettingsError as error:
         raise UserError(str(error)) from None
     record = read_record(project, args.stage)
@@ -130,7 +131,8 @@ def stage_settings(args, environ: Mapping[str, str]) -> tuple[Settings, str | No
             )
         overrides["scholar_id"] = args.scholar_id
     region = args.region or (record.region if record else None)
-    return replace(settings, **overrides), check_region(region) if region else None
+    settings = replace(settings, **overrides, profile_key=page_key)
+    return settings, check_region(region) if region else None
 
 
 def _aws_client(service: str, region: str | None):

@@ -19,9 +19,10 @@ from chalicelib.aws.stages import (
     StageError,
     StageRecord,
     check_stage,
+    deployed_environment,
     deployed_url,
+    no_profile_message,
     read_record,
-    stage_environment,
     write_record,
 )
 from chalicelib.cli.bootstrap import add_stage_arguments
@@ -86,7 +87,7 @@ def stage_target(args) -> Target:
     """The stage's bucket, prefixes and an AWS session in its region."""
     stage = check_stage(args.stage)
     project = args.project_dir
-    env = stage_environment(project, stage)
+    env = deployed_environment(project, stage)
     try:
         settings = load_settings(env)
     except SettingsError as error:
@@ -226,6 +227,8 @@ def push_command(args) -> int:
     media = local_media(site, args.file)
     target = stage_target(args)
     bucket, settings = target.record.bucket, target.settings
+    if not settings.citation_sources:
+        raise StageError(no_profile_message(target.record.stage) + "; nothing was uploaded")
     warning = scholar_warning(site, args.file.name, settings, target.record.stage)
     if warning:
         print(warning, file=sys.stderr)
