@@ -126,7 +126,8 @@ def test_a_failed_refresh_goes_to_the_failure_queue(expanded):
 
 def test_the_distributions_origin_is_that_api_and_its_stage(expanded):
     (distribution,) = of_type(expanded, "AWS::CloudFront::Distribution").values()
-    (origin,) = distribution["Properties"]["DistributionConfig"]["Origins"]
+    origins = distribution["Properties"]["DistributionConfig"]["Origins"]
+    (origin,) = [o for o in origins if o["Id"] == "api"]
     (api,) = of_type(expanded, "AWS::ApiGateway::RestApi")
     (stage,) = of_type(expanded, "AWS::ApiGateway::Stage")
     assert origin["DomainName"] == {

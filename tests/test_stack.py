@@ -5,11 +5,11 @@ from __future__ import annotations
 import json
 import re
 import shutil
-import subprocess
 
 import pytest
 
 from tests.conftest import ROOT
+from tests.edge_replay import run_viewer_request
 
 DEPLOY_DOC = ROOT / "docs" / "deploy.md"
 SITE_ORIGIN_HEADER = "X-Acadpage-Site-Origin"
@@ -29,7 +29,7 @@ def distribution_config(template: dict) -> dict:
 
 def test_the_distribution_serves_the_apis_stage_over_https_http2_and_http3_compressed(template):
     config = distribution_config(template)
-    (origin,) = config["Origins"]
+    (origin,) = [o for o in config["Origins"] if o["Id"] == "api"]
     assert origin["DomainName"] == {
         "Fn::Sub": "${RestAPI}.execute-api.${AWS::Region}.${AWS::URLSuffix}"
     }
@@ -99,16 +99,6 @@ def site_origin_function(template: dict, custom_domain: str, edge_key: str = "k"
     """The viewer-request function's code as CloudFront gets it (Fn::Sub applied)."""
     code, _ = template["Resources"]["SiteOriginFunction"]["Properties"]["FunctionCode"]["Fn::Sub"]
     return code.replace("${CustomDomainName}", custom_domain).replace("${EdgeKey}", edge_key)
-
-
-def run_viewer_request(code: str, event: dict) -> dict:
-    """The request the CloudFront Function hands on, run in node."""
-    script = code + f"\nprocess.stdout.write(JSON.stringify(handler({json.dumps(event)})));\n"
-    run = subprocess.run(
-        ["node", "-e", script], capture_output=True, text=True, timeout=60, check=False
-    )
-    assert run.returncode == 0, run.stderr
-    return json.loads(run.stdout)
 
 
 @pytest.mark.skipif(not shutil.which("node"), reason="needs node to run the CloudFront function")
@@ -339,3 +329,24 @@ def test_the_deploy_guides_end_at_the_sites_cloudfront_address(template, name):
     last = re.sub(r"\\\n\s*", "", block).strip().splitlines()[-1]
     (output,) = re.findall(r"OutputKey=='(\w+)'", last)
     assert output == "SiteURL" and output in template["Outputs"]
+
+
+def test_images_come_from_the_bucket_through_origin_access_control_cached_long(template):
+    from chalicelib.aws.edge import MEDIA_CACHE_CONTROL
+    from chalicelib.aws.stages import stage_environment
+
+    config = distribution_config(template)
+    (media,) = config["CacheBehaviors"]
+    assert media["PathPattern"] == "/media/*" and media["TargetOriginId"] == "media"
+    # the key CloudFront asks the bucket for is the path: the stage's media prefix must be media/
+    assert stage_environment(ROOT, "prod")["ACADPAGE_MEDIA_PREFIX"] == "media/"
+    assert "FunctionAssociations" not in media and "OriginRequestPolicyId" not in media
+    (origin,) = [o for o in config["Origins"] if o["Id"] == "media"]
+    assert origin["DomainName"] == {"Fn::GetAtt": ["ContentBucket", "RegionalDomainName"]}
+    assert "OriginPath" not in origin
+    control = template["Resources"]["MediaOriginAccessControl"]["Properties"]
+    assert control["OriginAccessControlConfig"]["SigningBehavior"] == "always"
+    policy = template["Resources"][media["CachePolicyId"]["Ref"]]["Properties"]
+    ttl = policy["CachePolicyConfig"]
+    assert ttl["DefaultTTL"] == ttl["MaxTTL"] == 365 * 86400  # push invalidates what it changes
+    assert "s-maxage=31536000" in MEDIA_CACHE_CONTROL

@@ -12,6 +12,10 @@ from chalicelib.aws.errors import AwsError, aws_operation
 # What the scheduled refresh rewrites; the page itself shows the numbers only a TTL later.
 CITATION_PATHS = ("/badge/*", "/gs_data.json", "/gs_data_shieldsio.json", "/google-scholar-stats/*")
 DISTRIBUTION_ID = re.compile(r"^[A-Z0-9]{1,32}$")
+# What `push` stores with each image, for the packaged stack's /media/* behaviour that serves
+# them straight from the bucket: browsers keep an image a day, the edge a year (push invalidates
+# the images it changes).
+MEDIA_CACHE_CONTROL = "public, max-age=86400, s-maxage=31536000"
 # CloudFront refuses more file paths than this in the invalidations in progress (AWS quota).
 MAX_PATHS = 3000
 

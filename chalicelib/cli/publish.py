@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from chalicelib.aws.content_store import media_type
-from chalicelib.aws.edge import content_paths, invalidate
+from chalicelib.aws.edge import MEDIA_CACHE_CONTROL, content_paths, invalidate
 from chalicelib.aws.errors import aws_operation, aws_session, error_code, session_region
 from chalicelib.aws.stages import (
     StageError,
@@ -161,7 +161,7 @@ def local_media(site: Site, content_file: Path) -> list[tuple[str, Path]]:
 
 
 def upload_if_changed(
-    s3, bucket: str, key: str, body: bytes, content_type: str, stage: str = ""
+    s3, bucket: str, key: str, body: bytes, content_type: str, stage: str = "", cache_control=""
 ) -> str:
     """Put the object unless S3 holds the same bytes already; "uploaded" or "unchanged"."""
     from botocore.exceptions import ClientError
@@ -183,6 +183,7 @@ def upload_if_changed(
             Body=body,
             ContentType=content_type,
             ContentMD5=base64.b64encode(digest.digest()).decode(),
+            **({"CacheControl": cache_control} if cache_control else {}),
         )
     return "uploaded"
 
@@ -239,7 +240,10 @@ def push_command(args) -> int:
     uploaded = []
     for number, (key, path, content_type) in enumerate(uploads, 1):
         body = read_bytes(path)
-        state = upload_if_changed(s3, bucket, key, body, content_type, target.record.stage)
+        cache_control = MEDIA_CACHE_CONTROL if key != content_key else ""
+        state = upload_if_changed(
+            s3, bucket, key, body, content_type, target.record.stage, cache_control
+        )
         print(f"[{number}/{len(uploads)}] s3://{bucket}/{key}: {state} ({_size(len(body))})")
         if state == "uploaded":
             uploaded.append(key)
