@@ -287,15 +287,16 @@ def test_scholar_id_option_picks_the_profile(workspace, capsys):
         (
             {"ACADPAGE_SCHOLAR_ID": None},
             ["refresh"],
-            "no citation source configured, so no numbers are refreshed: set "
-            "ACADPAGE_SCHOLAR_ID (the 12 characters after user= in your Google Scholar profile "
-            "address), ACADPAGE_OPENALEX_ID, ACADPAGE_ORCID_ID or ACADPAGE_SEMANTICSCHOLAR_ID "
-            "in the stage's environment_variables in .chalice/config.json, then deploy again",
+            "no Google Scholar id configured for stage dev: pass --scholar-id ID (the 12 "
+            "characters after user= in your profile's address), or set ACADPAGE_SCHOLAR_ID (or "
+            "ACADPAGE_OPENALEX_ID, ACADPAGE_ORCID_ID, ACADPAGE_SEMANTICSCHOLAR_ID) in the dev "
+            "stage's environment_variables in .chalice/config.json",
         ),
         (
             {},
             ["refresh", "--source", "openalex"],
-            "no openalex id configured: set ACADPAGE_OPENALEX_ID",
+            "no openalex id configured for stage dev: set ACADPAGE_OPENALEX_ID in the dev "
+            "stage's environment_variables in .chalice/config.json",
         ),
     ],
 )

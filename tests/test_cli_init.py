@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
 import re
+import time
 from pathlib import Path
 
 import pytest
@@ -125,13 +127,29 @@ def test_an_existing_site_is_never_overwritten_without_force(tmp_path, capsys):
     assert code == 0 and written_site(tmp_path).profile.name == "WENRUI ZUO"
 
 
+SAVE_AGAIN = (
+    'until the profile itself shows, then save it again (File > Save Page As, "Webpage, HTML only")'
+)
+SIGN_IN_PAGE = (
+    "<html><head><title>Sign in - Google Accounts</title></head><body>"
+    '<form action="https://accounts.google.com/v3/signin/_/AccountsSignInUi/data">'
+    '<input type="email" id="identifierId"></form></body></html>'
+)
+
+
 @pytest.mark.parametrize(
     ("page", "reason"),
     [
         ("<html><body>Our systems have detected unusual traffic</body></html>",
-         "a captcha or 'unusual traffic' page"),
+         "Scholar blocked this save: the file is a captcha or 'unusual traffic' page, not your "
+         "profile; open your profile in the browser, answer the captcha (or wait an hour) "
+         f"{SAVE_AGAIN}"),
+        (SIGN_IN_PAGE,
+         "Scholar blocked this save: the file is Google's sign-in page, not your profile; open "
+         "your profile in the browser, sign in to Google (or open it in another browser) "
+         f"{SAVE_AGAIN}"),
         ("<html><body><h1>My page</h1></body></html>",
-         "not a Scholar profile page as acadpage knows it"),
+         "expected a saved Google Scholar profile page, got a page acadpage does not know"),
     ],
 )  # fmt: skip
 def test_a_saved_file_that_is_no_profile_page_is_named_and_nothing_is_written(
@@ -143,7 +161,7 @@ def test_a_saved_file_that_is_no_profile_page_is_named_and_nothing_is_written(
     code, out, err = run(capsys, "init", str(tmp_path / "site"), "--scholar-page", str(saved))
 
     assert (code, out) == (1, [])
-    assert err == [f"acadpage: {saved}: expected a saved Google Scholar profile page, got {reason}"]
+    assert err == [f"acadpage: {saved}: {reason}"]
     assert not (tmp_path / "site").exists()
 
 
@@ -329,3 +347,65 @@ def test_init_from_openalex_or_an_orcid(tmp_path, capsys, server, no_proxy, sour
         assert ("orcid", "https://orcid.org/0000-0001-6187-6610") in {
             (link.kind, link.url) for link in site.profile.links
         }
+
+
+# --- the first hour of a new user (issue: commands that agree, words that are true) -------------
+
+
+def test_dir_after_the_saved_pages_is_the_site_folder(tmp_path, capsys):
+    folder = tmp_path / "mysite"
+
+    code, _, err = run(
+        capsys, "init", "--scholar-page", str(COMPLETE_PAGE), str(folder), "--no-photo"
+    )
+
+    assert (code, err) == (0, [])
+    assert written_site(folder).profile.name == "WENRUI ZUO"
+
+
+def test_without_dir_init_says_how_to_name_it(tmp_path, capsys):
+    code, _, err = run(capsys, "init", "--scholar-page", str(COMPLETE_PAGE))
+
+    assert (code, err) == (
+        1,
+        ["acadpage: DIR: name the site's folder, e.g. "
+         "`acadpage init mysite --scholar-page profile.html`"],
+    )  # fmt: skip
+
+
+def test_a_first_page_that_offers_more_rows_is_not_taken_silently(tmp_path, capsys):
+    first = SCHOLAR_PAGES / "profile_amIMrIEAAAAJ_first_page.html"
+
+    code, out, err = run(
+        capsys, "init", str(tmp_path / "s"), "--scholar-page", str(first), "--no-photo"
+    )
+
+    assert code == 0 and "20 publications" in out[0]
+    assert err == [
+        f"note: {first}: Scholar has more rows than these pages hold (the page offers "
+        "'Show more'): only 20 publications were read. For every row, save "
+        "https://scholar.google.com/citations?user=amIMrIEAAAAJ&pagesize=100 (and &cstart=100, "
+        "&cstart=200, ... for more than 100 papers) and give every file, the first page first"
+    ]
+
+
+def test_the_served_page_names_the_saved_page_and_its_date(tmp_path, capsys, aws, local_settings):
+    """Not "From imported gs_data.json, updated today": the numbers are a saved page's."""
+    from chalicelib import runtime
+    from chalicelib.aws.embedded import seed_embedded_aws
+
+    saved = tmp_path / "profile.html"
+    saved.write_bytes(COMPLETE_PAGE.read_bytes())
+    os.utime(saved, (time.time() - 3 * 86400,) * 2)
+    run(capsys, "init", str(tmp_path / "site"), "--scholar-page", str(saved), "--no-photo")
+
+    seed_embedded_aws(
+        local_settings, runtime.s3_client(), runtime.dynamodb_client(), tmp_path / "site"
+    )
+    runtime.reset()
+    html = runtime.homepage().page(None).body
+
+    source = re.search(r'<p class="citation-source[^"]*">(.*?)</p>', html, re.S).group(1)
+    assert " ".join(source.split()).startswith(
+        "From a Google Scholar page saved in the browser, saved 3 days ago ("
+    )

@@ -3,6 +3,8 @@ scheduled refresh's own parser, guard and publish path."""
 
 from __future__ import annotations
 
+import os
+import time
 from dataclasses import replace
 
 import boto3
@@ -98,7 +100,8 @@ def test_a_first_page_alone_is_partial_and_never_replaces_the_stored_rows(worksp
     [
         (None, "these pages are of Scholar profile amIMrIEAAAAJ, not of P1RwlvoAAAAJ"),
         ("<html>unusual traffic from your computer network</html>",
-         "expected a saved Google Scholar profile page, got a captcha or 'unusual traffic' page"),
+         "Scholar blocked this save: the file is a captcha or 'unusual traffic' page, not your "
+         "profile; open your profile in the browser, answer the captcha"),
     ],
 )  # fmt: skip
 def test_a_page_that_is_not_this_profile_is_refused_before_anything_is_recorded(
@@ -114,10 +117,52 @@ def test_a_page_that_is_not_this_profile_is_refused_before_anything_is_recorded(
 
     code, out, err = run(capsys, "refresh", "--from-page", str(saved))
 
-    assert (code, out, err) == (1, [], [f"acadpage: {saved}: {message}"])
+    assert (code, out, len(err)) == (1, [], 1)
+    assert err[0].startswith(f"acadpage: {saved}: {message}")
     assert table_store().load_current(PROFILE) is None
 
 
 def test_saved_pages_are_scholar_pages_only(workspace, capsys):  # noqa: F811
     code, _, err = run(capsys, "refresh", "--source", "openalex", "--from-page", str(COMPLETE_PAGE))
     assert (code, err) == (1, ["acadpage: --from-page: saved pages are Scholar's, not openalex's"])
+
+
+def test_with_no_profile_configured_the_saved_page_names_it(workspace, capsys, monkeypatch):  # noqa: F811
+    monkeypatch.delenv("ACADPAGE_SCHOLAR_ID")
+
+    code, out, _ = run(capsys, "refresh", "--stage", "dev", "--from-page", str(COMPLETE_PAGE))
+
+    assert code == 0
+    assert out == ["scholar: published 39 citations, h-index 4, i10-index 2 (5 publications)"]
+    assert table_store().load_current(PROFILE).snapshots["scholar"].citations == 39
+
+
+def test_a_first_page_with_more_rows_says_so_and_is_kept_as_partial(workspace, capsys):  # noqa: F811
+    code, _, err = run(
+        capsys, "refresh", "--scholar-id", "amIMrIEAAAAJ", "--from-page", str(FIRST_PAGE)
+    )
+
+    assert code == 0
+    assert (
+        f"note: {FIRST_PAGE}: Scholar has more rows than these pages hold (the page offers "
+        "'Show more'): only 20 publications were read. For every row, save "
+        "https://scholar.google.com/citations?user=amIMrIEAAAAJ&pagesize=100 (and &cstart=100, "
+        "&cstart=200, ... for more than 100 papers) and give every file, the first page first"
+    ) in err
+    state = table_store().load_current("amIMrIEAAAAJ")
+    assert state.snapshots["scholar"].partial
+    assert state.status.sources["scholar"].detail.endswith(
+        "Scholar has more rows than the pages hold."
+    )
+
+
+def test_saved_numbers_are_dated_when_the_page_was_saved(workspace, tmp_path, capsys):  # noqa: F811
+    saved = tmp_path / "profile.html"
+    saved.write_bytes(COMPLETE_PAGE.read_bytes())
+    three_days_ago = time.time() - 3 * 86400
+    os.utime(saved, (three_days_ago, three_days_ago))
+
+    run(capsys, "refresh", "--from-page", str(saved))
+
+    stored = table_store().load_current(PROFILE).snapshots["scholar"]
+    assert abs(stored.fetched_at.timestamp() - three_days_ago) < 1

@@ -231,7 +231,7 @@ def test_refresh_every_needs_a_source_first(workspace, fake_tools, capsys, monke
 
     code, _, err = run(capsys, "refresh", "--every", "day", "--scheduler", "cron")
 
-    assert code == 1 and err[0].startswith("acadpage: no citation source configured")
+    assert code == 1 and err[0].startswith("acadpage: no Google Scholar id configured")
     assert not (fake_tools / "crontab.txt").exists()
 
 

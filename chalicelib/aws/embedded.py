@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 from chalicelib.aws.content_store import media_type
 from chalicelib.citations.gs_data import snapshot_from_gs_data
+from chalicelib.citations.model import CitationSnapshot
 from chalicelib.citations.store import CitationStore, create_table
 from chalicelib.settings import Settings
 
@@ -25,10 +27,21 @@ def seed_embedded_aws(settings: Settings, s3, dynamodb, folder: Path) -> str:
     if dynamodb is not None and settings.table:
         create_table(dynamodb, settings.table)  # empty without gs_data.json: a page with no numbers
     if dynamodb is not None and settings.table and gs_data.is_file():
-        snapshot = snapshot_from_gs_data(json.loads(gs_data.read_text()), settings.profile_id)
+        document = json.loads(gs_data.read_text())
+        snapshot = own_numbers(document, snapshot_from_gs_data(document, settings.profile_id))
         CitationStore(dynamodb, settings.table).save_snapshot(snapshot)
         summary += f", citations of {snapshot.fetched_at:%Y-%m-%d} from gs_data.json"
     return summary
+
+
+def own_numbers(document: dict, snapshot: CitationSnapshot) -> CitationSnapshot:
+    """The numbers `acadpage init` wrote are Scholar's, from where it read them (its `acadpage`
+    key says so), not an imported gs_data.json: the page names them as they came."""
+    written = document.get("acadpage")
+    if not isinstance(written, dict) or written.get("source") != "scholar":
+        return snapshot
+    origin = written.get("origin")
+    return replace(snapshot, source="scholar", origin=origin if isinstance(origin, str) else "")
 
 
 def folder_files(folder: Path) -> tuple[list[Path], list[Path]]:

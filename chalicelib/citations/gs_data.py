@@ -14,7 +14,7 @@ from chalicelib.citations.badges import (
     shown_value,
 )
 from chalicelib.citations.model import CitationDisplay, CitationSnapshot, PaperCitations
-from chalicelib.citations.state import SCHOLAR_SOURCES, SOURCE_LABELS, iso_time, utc
+from chalicelib.citations.state import SCHOLAR_SOURCES, display_label, iso_time, utc
 from chalicelib.errors import UserError
 from chalicelib.settings import SCHOLAR_ID
 
@@ -79,7 +79,8 @@ def gs_data(snapshot: CitationSnapshot, scholar: CitationSnapshot | None = None)
     document["updated"] = utc(snapshot.fetched_at).strftime("%Y-%m-%d %H:%M:%S.%f")
     document["acadpage"] = {
         "source": snapshot.source,
-        "label": SOURCE_LABELS.get(snapshot.source, snapshot.source),
+        "label": display_label(snapshot),
+        **({"origin": snapshot.origin} if snapshot.origin else {}),
         "fetched_at": iso_time(snapshot.fetched_at),
         "publications_from": None
         if keys_from is None

@@ -17,7 +17,7 @@ from chalicelib.citations.guard import HISTORY_DAYS, judge
 from chalicelib.citations.model import CitationSnapshot
 from chalicelib.citations.state import CitationState, choose_display, utc
 from chalicelib.errors import UserError
-from chalicelib.settings import NO_SOURCE, SOURCE_VARIABLES, Settings
+from chalicelib.settings import Settings
 
 SOURCE_IDS = {
     "scholar": "scholar_id",
@@ -367,10 +367,3 @@ def describe_result(result: SourceResult) -> str:
     if result.kind == "ok":
         return f"{result.source}: {result.detail}"
     return f"{result.source}: {result.kind}: {result.detail}"
-
-
-def sources_needed_message(only: str | None) -> str:
-    """What to set when a refresh has no source to fetch."""
-    if only is not None:
-        return f"no {only} id configured: set {SOURCE_VARIABLES[only]}"
-    return NO_SOURCE

@@ -17,6 +17,9 @@ SCHOLAR_ORIGIN = "https://scholar.google.com/"
 
 # Lower-case markers of a captcha or "unusual traffic" interstitial instead of a profile.
 _CAPTCHA_MARKERS = ("gs_captcha_ccl", "recaptcha", "unusual traffic")
+# ... and of Google's sign-in page, which Scholar sends a browser it distrusts
+_SIGN_IN_MARKERS = ("identifierid", "accounts.google.com/v3/signin", "accounts.google.com/signin",
+                    "accounts.google.com/servicelogin")  # fmt: skip
 _Z_INDEX = re.compile(r"z-index\s*:\s*(\d+)")
 _YEAR = re.compile(r"\b(\d{4})\b")
 
@@ -53,7 +56,7 @@ def parse_profile_page(html: str) -> ScholarPage:
     """The profile, numbers and publication rows of one Scholar page, or why there are none."""
     tree = LexborHTMLParser(html)
     if tree.css_first("#gsc_prf_in") is None or tree.css_first("#gsc_rsb_st") is None:
-        return ScholarPage(status="blocked" if _has_captcha(html) else "layout_changed")
+        return ScholarPage(status="blocked" if block_kind(html) else "layout_changed")
     try:
         return _profile_page(tree)
     except _LayoutChanged:
@@ -142,10 +145,13 @@ def scholar_page_json(page: ScholarPage) -> dict:
     }
 
 
-def _has_captcha(html: str) -> bool:
-    """Whether the page carries a captcha or an "unusual traffic" notice."""
+def block_kind(html: str) -> str:
+    """How Scholar refused, for a page without the profile: "captcha" (a captcha or "unusual
+    traffic" notice), "sign-in" (Google's sign-in page), or "" when it is neither."""
     lowered = html.lower()
-    return any(marker in lowered for marker in _CAPTCHA_MARKERS)
+    if any(marker in lowered for marker in _CAPTCHA_MARKERS):
+        return "captcha"
+    return "sign-in" if any(marker in lowered for marker in _SIGN_IN_MARKERS) else ""
 
 
 def _profile_page(tree: LexborHTMLParser) -> ScholarPage:

@@ -111,12 +111,18 @@ def age_in_days(fetched_at: datetime, now: datetime) -> int:
     return max(0, (utc(now).date() - utc(fetched_at).date()).days)
 
 
+def display_label(snapshot: CitationSnapshot) -> str:
+    """Whose numbers these are, as the page says it: a saved page is named as one."""
+    label = SOURCE_LABELS.get(snapshot.source, snapshot.source)
+    return f"a {label} page saved in the browser" if snapshot.origin == "saved-page" else label
+
+
 def display_of(snapshot: CitationSnapshot, now: datetime, stale_after_days: int) -> CitationDisplay:
     """How `snapshot` is shown at `now`: its label, age and whether it is stale."""
     age = age_in_days(snapshot.fetched_at, now)
     return CitationDisplay(
         snapshot=snapshot,
-        source_label=SOURCE_LABELS.get(snapshot.source, snapshot.source),
+        source_label=display_label(snapshot),
         age_days=age,
         stale=age > stale_after_days,
     )
@@ -146,10 +152,16 @@ def origin_label(origin: str) -> str | None:
     return ORIGIN_LABELS.get(origin, origin) if origin else None
 
 
-def freshness_text(age_days: int) -> str:
+def freshness_text(age_days: int, verb: str = "updated") -> str:
     """How old the numbers are: "updated today", "updated yesterday", "updated 5 days ago"."""
     if age_days <= 0:
-        return "updated today"
+        return f"{verb} today"
     if age_days == 1:
-        return "updated yesterday"
-    return f"updated {age_days} days ago"
+        return f"{verb} yesterday"
+    return f"{verb} {age_days} days ago"
+
+
+def display_freshness(display: CitationDisplay) -> str:
+    """How old the shown numbers are; a saved page's are as old as the save ("saved today")."""
+    verb = "saved" if display.snapshot.origin == "saved-page" else "updated"
+    return freshness_text(display.age_days, verb)

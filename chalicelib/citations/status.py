@@ -12,7 +12,7 @@ from chalicelib.citations.state import (
     RefreshStatus,
     SourceStatus,
     choose_display,
-    freshness_text,
+    display_freshness,
     iso_time,
     origin_label,
 )
@@ -80,7 +80,7 @@ def _displayed(display: CitationDisplay | None) -> dict | None:
         "origin": snapshot.origin or None,
         "origin_label": origin_label(snapshot.origin),
         "age_days": display.age_days,
-        "freshness": freshness_text(display.age_days),
+        "freshness": display_freshness(display),
         "stale": display.stale,
         "citations": snapshot.citations,
         "h_index": snapshot.h_index,

@@ -16,7 +16,13 @@ from chalicelib.citations.refresh import SOURCE_IDS
 from chalicelib.cli.files import read_json
 from chalicelib.cli.machine_schedule import EVERY, SCHEDULERS
 from chalicelib.errors import UserError
-from chalicelib.settings import SCHOLAR_ID, Settings, SettingsError, load_settings
+from chalicelib.settings import (
+    SCHOLAR_ID,
+    SOURCE_VARIABLES,
+    Settings,
+    SettingsError,
+    load_settings,
+)
 
 
 def register(subparsers) -> None:
@@ -190,7 +196,6 @@ def refresh_command(args) -> int:
         configured_sources,
         refresh_citations,
         source_fetchers,
-        sources_needed_message,
     )
     from chalicelib.citations.stats_files import StatsWriter
 
@@ -200,8 +205,15 @@ def refresh_command(args) -> int:
         raise UserError(f"--from-page: saved pages are Scholar's, not {args.source}'s")
     if args.every and (args.from_page or args.accept_drop):
         raise UserError("--every: schedules the fetching refresh, not --from-page or --accept-drop")
+    saved = None
+    if args.from_page:
+        from chalicelib.cli.scholar import saved_pages
+
+        saved = saved_pages(args.from_page, datetime.now(UTC), profile_id=settings.scholar_id)
+        # the saved pages name their profile: no need to configure it first
+        settings = replace(settings, scholar_id=settings.scholar_id or saved[0].profile_id)
     if args.every != "off" and not configured_sources(settings, only):
-        raise UserError(sources_needed_message(only))
+        raise UserError(no_source_message(only, args.stage))
     if args.every:
         from chalicelib.cli.machine_schedule import every_command
 
@@ -218,8 +230,8 @@ def refresh_command(args) -> int:
         report = accept_held_back(settings, store, now=now, stats_writer=stats, only=args.source)
         return _print_report(report, settings, stats)
     with requests.Session() as session:
-        if args.from_page:
-            fetchers = {"scholar": saved_pages_fetcher(args.from_page, now, settings.scholar_id)}
+        if saved is not None:
+            fetchers = {"scholar": saved_pages_fetcher(args.from_page, *saved)}
         else:
             fetchers = source_fetchers(
                 settings,
@@ -267,18 +279,38 @@ def _print_report(report, settings: Settings, stats) -> int:
     return 0 if report.published else 1
 
 
-def saved_pages_fetcher(files: list[Path], now: datetime, scholar_id: str):
-    """A Scholar fetcher answering with saved profile pages instead of the network, so they go
-    through the refresh's own guard and publish path; the files are read and checked first."""
+def saved_pages_fetcher(files: list[Path], snapshot, more: bool):
+    """A Scholar fetcher answering with saved profile pages (read and checked by
+    cli.scholar.saved_pages) instead of the network, so they go through the refresh's own
+    guard and publish path."""
     from chalicelib.citations.fetchers import FetchOutcome
-    from chalicelib.cli.scholar import saved_pages
+    from chalicelib.cli.scholar import more_rows_note
 
-    snapshot, more = saved_pages(files, now, profile_id=scholar_id)
     names = ", ".join(path.name for path in files)
     detail = f"saved Scholar pages {names}: {len(snapshot.publications)} publications."
+    if more:
+        print(f"note: {more_rows_note(files, snapshot)}", file=sys.stderr)
+        detail += " Scholar has more rows than the pages hold."
     # a last page still offering more rows is partial: the guard never lets it replace a whole list
     outcome = FetchOutcome("ok", snapshot, detail, len(files), truncated=more)
     return lambda user_id: outcome
+
+
+def no_source_message(only: str | None, stage: str) -> str:
+    """What to configure (or pass) when a refresh has no profile to fetch."""
+    where = f"in the {stage} stage's environment_variables in .chalice/config.json"
+    if only not in (None, "scholar"):
+        return f"no {only} id configured for stage {stage}: set {SOURCE_VARIABLES[only]} {where}"
+    others = (
+        " (or ACADPAGE_OPENALEX_ID, ACADPAGE_ORCID_ID, ACADPAGE_SEMANTICSCHOLAR_ID)"
+        if only is None
+        else ""
+    )
+    return (
+        f"no Google Scholar id configured for stage {stage}: pass --scholar-id ID (the 12 "
+        "characters after user= in your profile's address), or set ACADPAGE_SCHOLAR_ID"
+        f"{others} {where}"
+    )
 
 
 def status_command(args) -> int:

@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from chalicelib.cli.files import refuse_overwrite
-from chalicelib.cli.scholar import saved_pages
+from chalicelib.cli.scholar import more_rows_note, saved_pages
 from chalicelib.cli.starter import StarterProfile, default_avatar_svg, starter_site_yaml
 from chalicelib.errors import UserError
 
@@ -39,7 +39,8 @@ def register(subparsers) -> None:
         "interests, photo and every publication, the most cited ones featured. The file "
         "validates as written; edit it, then serve, bootstrap and push.",
     )
-    parser.add_argument("folder", type=Path, metavar="DIR", help="the site's folder")
+    # optional here, so `--scholar-page FILE... DIR` (where the option takes DIR too) still works
+    parser.add_argument("folder", type=Path, nargs="?", metavar="DIR", help="the site's folder")
     source = parser.add_mutually_exclusive_group(required=True)
     source.add_argument(
         "--scholar-page",
@@ -70,6 +71,7 @@ def init_command(args) -> int:
 
     from chalicelib.site.content import load_site
 
+    args.folder = site_folder(args)
     target = args.folder / "site.yaml"
     refuse_overwrite(target, args.force)
     with requests.Session() as session:
@@ -90,6 +92,19 @@ def init_command(args) -> int:
     for line in next_steps(args.folder):
         print(f"  {line}")
     return 0
+
+
+def site_folder(args) -> Path:
+    """DIR, also when it came after the saved pages (the option's list takes it then)."""
+    if args.folder is not None:
+        return args.folder
+    pages = args.scholar_page or []
+    last = pages[-1] if len(pages) > 1 else None
+    if last is not None and not last.is_file() and last.suffix.lower() not in (".html", ".htm"):
+        return pages.pop()
+    raise UserError(
+        "DIR: name the site's folder, e.g. `acadpage init mysite --scholar-page profile.html`"
+    )
 
 
 def next_steps(folder: Path) -> list[str]:
@@ -135,13 +150,16 @@ def _gather_profile(args, session) -> StarterProfile:
     if outcome.kind != "ok" or outcome.snapshot is None:
         raise UserError(f"{outcome.detail}{hint}")
     if args.scholar:
-        return StarterProfile(outcome.snapshot, "", scholar_id=args.scholar)
+        fetched = replace(outcome.snapshot, origin="owner-machine")
+        return StarterProfile(fetched, "", scholar_id=args.scholar)
     return StarterProfile(outcome.snapshot, "", orcid=args.orcid or "")
 
 
 def _saved_pages_profile(files: list[Path]) -> StarterProfile:
     """The profile of Scholar pages saved from the browser, the first page first."""
-    snapshot, _ = saved_pages(files, datetime.now(UTC))
+    snapshot, more = saved_pages(files, datetime.now(UTC))
+    if more:
+        print(f"note: {more_rows_note(files, snapshot)}", file=sys.stderr)
     return StarterProfile(snapshot, "", scholar_id=snapshot.profile_id)
 
 

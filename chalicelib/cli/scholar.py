@@ -5,12 +5,13 @@ from __future__ import annotations
 import argparse
 import json
 from dataclasses import replace
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 from chalicelib.citations.model import CitationSnapshot
 from chalicelib.citations.scholar import (
     ScholarPage,
+    block_kind,
     merge_pages,
     parse_profile_page,
     scholar_page_json,
@@ -69,16 +70,16 @@ def saved_pages(
     files: list[Path], now: datetime, profile_id: str = ""
 ) -> tuple[CitationSnapshot, bool]:
     """One snapshot of saved Scholar profile pages, and whether the last one offers more rows;
-    a UserError names a file that is not a profile page (or is another profile's)."""
+    a UserError names a file that is not a profile page (or is another profile's).
+
+    The snapshot is dated when the newest file was saved (its modification time), not now: the
+    page's numbers are as old as the save."""
     pages = []
     for path in files:
-        page = parse_profile_page(read_text(path))
+        text = read_text(path)
+        page = parse_profile_page(text)
         if page.status != "ok":
-            reason = {
-                "blocked": "a captcha or 'unusual traffic' page",
-                "layout_changed": "not a Scholar profile page as acadpage knows it",
-            }.get(page.status, page.status)
-            raise UserError(f"{path}: expected a saved Google Scholar profile page, got {reason}")
+            raise UserError(f"{path}: {_not_a_profile(page.status, block_kind(text))}")
         pages.append(page)
     users = {page.user_id for page in pages if page.user_id}
     if profile_id:
@@ -91,6 +92,40 @@ def saved_pages(
     elif len(users) > 1:
         raise UserError(f"{files[0]}: the pages are of different profiles: {sorted(users)}")
     user = profile_id or (users.pop() if users else "")
-    snapshot = merge_pages(user, pages, now)
+    saved_at = datetime.fromtimestamp(max(path.stat().st_mtime for path in files), UTC)
+    snapshot = merge_pages(user, pages, min(now, saved_at))
     unique = tuple({paper.id: paper for paper in snapshot.publications}.values())
-    return replace(snapshot, publications=unique), pages[-1].has_more
+    snapshot = replace(snapshot, publications=unique, origin="saved-page")
+    return snapshot, pages[-1].has_more
+
+
+SAVE_AGAIN = (
+    "open your profile in the browser, {step} until the profile itself shows, then save it "
+    'again (File > Save Page As, "Webpage, HTML only")'
+)
+
+
+def _not_a_profile(status: str, kind: str) -> str:
+    """Why a saved file is no profile page, and what to do."""
+    if kind == "sign-in":
+        return (
+            "Scholar blocked this save: the file is Google's sign-in page, not your profile; "
+            + (SAVE_AGAIN.format(step="sign in to Google (or open it in another browser)"))
+        )
+    if status == "blocked":
+        return (
+            "Scholar blocked this save: the file is a captcha or 'unusual traffic' page, not "
+            "your profile; " + SAVE_AGAIN.format(step="answer the captcha (or wait an hour)")
+        )
+    return "expected a saved Google Scholar profile page, got a page acadpage does not know"
+
+
+def more_rows_note(files: list[Path], snapshot: CitationSnapshot) -> str:
+    """What to do when the last saved page still offers "Show more": the rest are missing."""
+    address = "https://scholar.google.com/citations?user=" + (snapshot.profile_id or "ID")
+    return (
+        f"{files[-1]}: Scholar has more rows than these pages hold (the page offers "
+        f"'Show more'): only {len(snapshot.publications)} publications were read. For every "
+        f"row, save {address}&pagesize=100 (and &cstart=100, &cstart=200, ... for more than "
+        "100 papers) and give every file, the first page first"
+    )

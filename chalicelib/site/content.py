@@ -244,7 +244,7 @@ def _read_sections(top: Fields, owner_names: tuple[str, ...]) -> tuple[Section, 
     order = (
         listed if listed is not None else [(kind, None) for kind in SECTION_KINDS if kind in top]
     )
-    owners = frozenset(name.casefold() for name in owner_names)
+    owners = tuple(owner_names)
     sections: list[Section] = []
     shown: dict[str, str] = {}  # kind -> the path of the section showing it
     anchors: set[str] = set()

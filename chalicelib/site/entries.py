@@ -78,15 +78,15 @@ def read_dated(fields: Fields) -> DatedEntry:
     return entry
 
 
-def read_publication(fields: Fields, owners: frozenset[str]) -> Publication:
-    """One publication; authors whose casefolded name is in `owners` are the owner."""
+def read_publication(fields: Fields, owners: tuple[str, ...]) -> Publication:
+    """One publication; authors who are one of `owners`, however written, are the owner."""
     year = fields.integer("year")
     if year is not None and not 1000 <= year <= 9999:
         fields.expect("year", fields.values["year"], "a four-digit year")
     scholar_id = fields.identifier(
         "scholar_id", PAPER_ID, "'USER:PUBID' as in Scholar's citation_for_view"
     )
-    authors = read_authors(fields.texts("authors"), tuple(owners))
+    authors = read_authors(fields.texts("authors"), owners)
     publication = Publication(
         title=fields.text("title", required=True),
         authors=authors,

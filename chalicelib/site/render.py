@@ -12,7 +12,7 @@ from markupsafe import Markup
 
 from chalicelib.citations.chart import citation_chart_svg
 from chalicelib.citations.model import CitationDisplay
-from chalicelib.citations.state import freshness_text
+from chalicelib.citations.state import display_freshness
 from chalicelib.site.content import Site, media_url
 from chalicelib.site.seo import page_seo
 
@@ -151,7 +151,7 @@ def render_home_page(
             chart_svg=Markup(citation_chart_svg(citations.snapshot.cites_per_year))
             if citations
             else "",
-            freshness=freshness_text(citations.age_days) if citations else "",
+            freshness=display_freshness(citations) if citations else "",
             base_path=base_path,
             alternates=alternates,
             seo=page_seo(site, alternates, request_root),
