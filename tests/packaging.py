@@ -42,11 +42,11 @@ def offline_environment(tmp: Path) -> dict[str, str]:
     return env
 
 
-def build_package(tmp: Path) -> subprocess.CompletedProcess:
+def build_package(tmp: Path, stage: str = STAGE) -> subprocess.CompletedProcess:
     """Run `make package`'s steps into tmp/package: the stage's profile checked, templates
     compiled, `chalice package`, the bytecode Lambda loads added to the zip, and the profile
     written as the stack's parameters."""
-    profile = [sys.executable, "-m", "scripts.stack_parameters", STAGE]
+    profile = [sys.executable, "-m", "scripts.stack_parameters", stage]
     environment = {**os.environ, **PACKAGED_PROFILE}
     subprocess.run(profile, cwd=ROOT, env=environment, check=True, capture_output=True)
     compiled = [sys.executable, "-m", "scripts.compile_templates"]
@@ -55,7 +55,7 @@ def build_package(tmp: Path) -> subprocess.CompletedProcess:
         str(BIN / "chalice"),
         "package",
         "--stage",
-        STAGE,
+        stage,
         "--merge-template",
         "deploy/resources.json",
         str(tmp / "package"),

@@ -64,7 +64,8 @@ def test_checkov_finds_nothing_unfixed_in_the_packaged_template(checkov_run):
         f"{c['check_id']} {c['resource']}: {c['check_name']}" for c in results["failed_checks"]
     ]
     assert not failed, "fix these, or skip them in deploy/resources.json with a reason"
-    assert len(results["passed_checks"]) >= 40
+    # checkov ran its checks (fewer since access logs became opt-in: CKV_AWS_76 is skipped)
+    assert len(results["passed_checks"]) >= 36
 
 
 def template_skips() -> set[tuple[str, str]]:

@@ -72,9 +72,9 @@ def test_the_stage_is_the_configured_one_throttled_and_access_logged(expanded):
     (throttle,) = properties["MethodSettings"]
     assert throttle["ThrottlingRateLimit"] == {"Ref": "ThrottleRateLimit"}
     assert throttle["ThrottlingBurstLimit"] == {"Ref": "ThrottleBurstLimit"}
-    assert properties["AccessLogSetting"]["DestinationArn"] == {
-        "Fn::GetAtt": ["ApiAccessLogs", "Arn"]
-    }
+    condition, access, _ = properties["AccessLogSetting"]["Fn::If"]
+    assert condition == "LogsApiAccess"
+    assert access["DestinationArn"] == {"Fn::GetAtt": ["ApiAccessLogs", "Arn"]}
     (api,) = of_type(expanded, "AWS::ApiGateway::RestApi").values()
     assert api["Properties"]["EndpointConfiguration"] == {"Types": ["REGIONAL"]}
 

@@ -186,12 +186,15 @@ def test_the_outputs_name_the_distribution_and_the_sites_address(template):
         assert kept in outputs
 
 
-def test_the_api_stage_is_throttled_and_the_page_function_reserved(template):
+def test_the_api_stage_is_throttled_and_the_page_function_reserves_nothing_by_default(template):
     api = template["Resources"]["RestAPI"]["Properties"]
     (settings,) = api["MethodSettings"]
     assert (settings["ResourcePath"], settings["HttpMethod"]) == ("/*", "*")
     assert settings["ThrottlingRateLimit"] == {"Ref": "ThrottleRateLimit"}
     assert settings["ThrottlingBurstLimit"] == {"Ref": "ThrottleBurstLimit"}
+    # a new account's concurrency quota is 10, and Lambda keeps 100 unreserved: reserving any
+    # of it is refused, and the whole stack rolls back
+    assert template["Parameters"]["PageReservedConcurrency"]["Default"] == 0
     page = template["Resources"]["APIHandler"]["Properties"]
     assert page["ReservedConcurrentExecutions"] == {
         "Fn::If": [
@@ -294,13 +297,13 @@ def test_every_log_group_is_kept_for_the_retention_and_names_a_real_function(tem
         if log_name:
             (function,) = re.findall(r"\$\{(\w+)\}", log_name["Fn::Sub"])
             assert template["Resources"][function]["Type"] == "AWS::Serverless::Function", name
-    access = template["Resources"]["RestAPI"]["Properties"]["AccessLogSetting"]
+    condition, access, off = template["Resources"]["RestAPI"]["Properties"]["AccessLogSetting"][
+        "Fn::If"
+    ]
+    assert (condition, off) == ("LogsApiAccess", {"Ref": "AWS::NoValue"})
     assert access["DestinationArn"] == {"Fn::GetAtt": ["ApiAccessLogs", "Arn"]}
     fields = json.loads(access["Format"])
     assert {"status", "path", "requestId"} <= set(fields)
-    # API Gateway writes access logs only with an account-level CloudWatch role
-    account = resources_of_type(template, "AWS::ApiGateway::Account")
-    assert template["Resources"]["RestAPI"]["DependsOn"] == list(account)
 
 
 def test_the_refresh_can_invalidate_the_distribution_and_the_page_cannot(template):
