@@ -1,14 +1,18 @@
-"""Ship the page path's bytecode in build/package/deployment.zip, for `make package`.
+"""Ship the page path's bytecode in build/package/deployment.zip, and nothing the functions do
+not run, for `make package`.
 
 Lambda runs the code read-only from the unpacked zip, whose files all carry the zip's fixed
 timestamp: the `__pycache__` files `chalice package` copies from this machine never match it, so
 every cold start compiled jinja2, yaml, markdown-it, chalice and the app from source. This
 replaces them with unchecked hash-based .pyc files (PEP 552) for exactly the modules the first
 page request imports (found by running one, from the unpacked zip), and keeps the zip small.
+It also leaves out what neither function can import: the command line (chalicelib/cli/), the
+importers, the embedded AWS of `acadpage serve`, and the test suites some dependencies ship.
 """
 
 from __future__ import annotations
 
+import ast
 import json
 import os
 import py_compile
@@ -133,8 +137,56 @@ def hash_pyc(source: bytes, filename: str) -> bytes:
         return compiled.read_bytes()
 
 
+FIRST_PARTY = ("app.py", "chalicelib/")
+
+
+def module_files(module: str, names: set[str]) -> list[str]:
+    """The files of `module` and of the packages above it that are in `names`."""
+    parts = module.split(".")
+    found = []
+    for end in range(1, len(parts) + 1):
+        path = "/".join(parts[:end])
+        found += [f for f in (f"{path}.py", f"{path}/__init__.py") if f in names]
+    return found
+
+
+def imported_first_party(sources: dict[str, bytes], root: str = "app.py") -> set[str]:
+    """The first-party files `root` reaches through its import statements, those inside
+    functions included (the app imports most of its modules on first use)."""
+    reached, todo = set(), [root]
+    while todo:
+        name = todo.pop()
+        if name in reached:
+            continue
+        reached.add(name)
+        for node in ast.walk(ast.parse(sources[name], name)):
+            if isinstance(node, ast.Import):
+                modules = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                modules = [node.module, *(f"{node.module}.{a.name}" for a in node.names)]
+            else:
+                continue
+            for module in modules:
+                todo += module_files(module, set(sources))
+    return reached
+
+
+def unused_files(names: list[str], sources: dict[str, bytes]) -> set[str]:
+    """What no function can run: first-party modules `app.py` never imports, and the test
+    suites inside third-party packages (certifi/tests/...)."""
+    kept = imported_first_party(sources)
+    first_party = {name for name in sources if name.startswith(FIRST_PARTY)}
+    tests = {name for name in names if name.split("/")[1:2] == ["tests"] and "/" in name}
+    return (first_party - kept) | {n for n in tests if not n.startswith(FIRST_PARTY)}
+
+
 def precompile(archive: Path) -> list[str]:
-    """Rewrite `archive` with bytecode for the page path's modules; returns their names."""
+    """Rewrite `archive` with bytecode for the page path's modules and without the files no
+    function runs; returns the page path's module names."""
+    with zipfile.ZipFile(archive) as old:
+        names = old.namelist()
+        sources = {n: old.read(n) for n in names if n.endswith(".py") and n.startswith(FIRST_PARTY)}
+    dropped = unused_files(names, sources)
     with tempfile.TemporaryDirectory() as tmp:
         modules = run_first_request(unpack(archive, Path(tmp)))["modules"]
     page_sources = {name for name in modules if name.endswith(".py")}
@@ -144,8 +196,8 @@ def precompile(archive: Path) -> list[str]:
         zipfile.ZipFile(rewritten, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as new,
     ):
         for info in old.infolist():
-            if "__pycache__/" in info.filename:
-                continue  # this machine's timestamps: stale in Lambda
+            if "__pycache__/" in info.filename or info.filename in dropped:
+                continue  # this machine's timestamps (stale in Lambda), or never run
             body = old.read(info)
             new.writestr(info, body, compress_type=zipfile.ZIP_DEFLATED, compresslevel=9)
             if info.filename in page_sources:
