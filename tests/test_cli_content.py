@@ -47,3 +47,28 @@ def test_preview_writes_a_page_with_local_media(tmp_path, capsys):
     assert (EXAMPLES / "media").as_uri() + "/avatar.svg" in html
     assert "Deep Residual Learning for Image Recognition" in html
     assert capsys.readouterr().out.startswith(f"wrote {out} (")
+
+
+def test_validate_names_an_image_missing_from_media_as_push_and_serve_do(tmp_path, capsys):
+    site = tmp_path / "site.yaml"
+    site.write_text("site: {title: T}\nprofile: {name: N, avatar: missing.png}\n")
+
+    assert main(["validate", str(site)]) == 1
+    assert capsys.readouterr().err == (
+        "acadpage: site.yaml profile.avatar: media file 'missing.png' not found in media/ "
+        "next to site.yaml\n"
+    )
+
+
+def test_preview_shows_the_folders_numbers_as_serve_does(tmp_path, capsys):
+    """`init` writes gs_data.json next to site.yaml: the preview shows its counts too."""
+    folder = tmp_path / "mysite"
+    saved = ROOT / "tests" / "fixtures" / "scholar" / "profile_P1RwlvoAAAAJ_complete.html"
+    assert main(["init", str(folder), "--scholar-page", str(saved), "--no-photo"]) == 0
+
+    assert main(["preview", str(folder / "site.yaml"), "-o", str(tmp_path / "page.html")]) == 0
+    page = (tmp_path / "page.html").read_text()
+
+    assert '<dd id="citations-total">39</dd>' in page
+    assert page.count('class="paper-citations"') == 5  # every paper's count
+    assert "From a Google Scholar page saved in the browser, " in " ".join(page.split())

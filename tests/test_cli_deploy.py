@@ -286,13 +286,17 @@ def test_push_uploads_media_then_content_and_prints_the_address(bootstrapped, ca
     site = bootstrapped / "site" / "site.yaml"
     code, out, err = run(capsys, "push", site, "--stage", "dev", *in_project(bootstrapped))
     assert (code, err) == (0, SCHOLAR_WARNING)
+    zh = site.with_name("site.zh.yaml")
+    # the default file brings the translations it names (translations: [zh])
     assert out.splitlines() == [
-        f"[1/4] s3://{BUCKET}/media/500x300.svg: uploaded (270 bytes)",
-        f"[2/4] s3://{BUCKET}/media/avatar.svg: uploaded (259 bytes)",
-        f"[3/4] s3://{BUCKET}/media/favicon.svg: uploaded (231 bytes)",
-        f"[4/4] s3://{BUCKET}/content/site.yaml: uploaded ({site.stat().st_size:,} bytes)",
+        f"[1/5] s3://{BUCKET}/media/500x300.svg: uploaded (270 bytes)",
+        f"[2/5] s3://{BUCKET}/media/avatar.svg: uploaded (259 bytes)",
+        f"[3/5] s3://{BUCKET}/media/favicon.svg: uploaded (231 bytes)",
+        f"[4/5] s3://{BUCKET}/content/site.zh.yaml: uploaded ({zh.stat().st_size:,} bytes)",
+        f"[5/5] s3://{BUCKET}/content/site.yaml: uploaded ({site.stat().st_size:,} bytes)",
         "not deployed yet: run `chalice deploy --stage dev`",
     ]
+    assert s3_body("content/site.zh.yaml") == zh.read_bytes()
     assert s3_body("content/site.yaml") == site.read_bytes()
     head = boto3.client("s3").head_object(Bucket=BUCKET, Key="media/avatar.svg")
     assert head["ContentType"] == "image/svg+xml"
@@ -365,6 +369,8 @@ def test_push_names_the_field_of_a_missing_media_file_and_uploads_nothing(bootst
     assert err == (
         "acadpage: nothing uploaded:\n"
         "site.yaml profile.avatar: media file 'avatar.svg' not found in media/ next to site.yaml\n"
+        "site.zh.yaml profile.avatar: media file 'avatar.svg' not found in media/ next to "
+        "site.zh.yaml\n"
     )
     assert s3_keys() == []
 
@@ -376,6 +382,21 @@ def test_push_a_translation_under_its_own_name(bootstrapped, capsys):
     assert code == 0
     assert "content/site.zh.yaml" in s3_keys()
     assert out.endswith("not deployed yet: run `chalice deploy --stage dev`\n")
+
+
+def test_push_of_the_default_file_names_a_missing_translation_and_uploads_nothing(
+    bootstrapped, capsys
+):
+    (bootstrapped / "site" / "site.zh.yaml").unlink()
+    site = bootstrapped / "site" / "site.yaml"
+
+    code, _, err = run(capsys, "push", site, "--stage", "dev", *in_project(bootstrapped))
+
+    assert (code, s3_keys()) == (1, [])
+    assert err == (
+        "acadpage: nothing uploaded: site.yaml site.translations names site.zh.yaml, not found "
+        "next to site.yaml; write it, or take its language out of translations\n"
+    )
 
 
 def test_push_refuses_a_file_the_page_would_never_read(bootstrapped, capsys):
@@ -402,7 +423,7 @@ def test_push_prints_and_remembers_the_deployed_address(bootstrapped, capsys):
     (bootstrapped / ".chalice" / "deployed" / "dev.json").write_text(json.dumps(deployed))
     code, out, _ = run(capsys, "push", site, "--stage", "dev", *in_project(bootstrapped))
     assert code == 0
-    assert out.endswith(f"live: {url}\n")
+    assert out.endswith(f"live: {url}\nlive: {url}zh\n")
     translation = bootstrapped / "site" / "site.zh.yaml"
     translation.write_text(site.read_text())
     _, out, _ = run(capsys, "push", translation, "--stage", "dev", *in_project(bootstrapped))

@@ -151,7 +151,31 @@ def test_the_watcher_puts_new_media_in_and_takes_removed_media_out(bucket, folde
     assert stored("media/new.svg") == b"<svg xmlns='http://www.w3.org/2000/svg'/>"
     with pytest.raises(bucket.exceptions.NoSuchKey):
         stored("media/favicon.svg")
-    assert lines == ["updated media/new.svg", "removed media/favicon.svg"]
+    assert lines[:2] == ["updated media/new.svg", "removed media/favicon.svg"]
+    # the image the content names is gone: the same problem `validate` and `push` report
+    assert lines[2:] == [f"acadpage: {line}" for line in state.all_problems()]
+    assert len(lines) == 4
+    assert state.all_problems()[0] == (
+        "site.yaml site.favicon: media file 'favicon.svg' not found in media/ next to site.yaml"
+    )
+
+
+def test_a_missing_image_is_a_problem_until_it_is_saved(bucket, folder):
+    state, lines = LiveState(), []
+    watcher = watcher_for(folder, state, lines)
+    named = (folder / "site.yaml").read_text().replace("avatar: avatar.svg", "avatar: me.png", 1)
+
+    save(folder / "site.yaml", named)
+    watcher.check()
+    assert state.all_problems() == [
+        "site.yaml profile.avatar: media file 'me.png' not found in media/ next to site.yaml"
+    ]
+    assert stored("content/site.yaml") != named.encode()  # the page keeps the last good file
+
+    save(folder / "media" / "me.png", b"\x89PNG\r\n\x1a\n")
+    watcher.check()
+    assert state.all_problems() == []
+    assert stored("content/site.yaml") == named.encode()
 
 
 # --- the local server, end to end -----------------------------------------------------------------

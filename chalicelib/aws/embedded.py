@@ -27,11 +27,16 @@ def seed_embedded_aws(settings: Settings, s3, dynamodb, folder: Path) -> str:
     if dynamodb is not None and settings.table:
         create_table(dynamodb, settings.table)  # empty without gs_data.json: a page with no numbers
     if dynamodb is not None and settings.table and gs_data.is_file():
-        document = json.loads(gs_data.read_text())
-        snapshot = own_numbers(document, snapshot_from_gs_data(document, settings.profile_id))
+        snapshot = folder_numbers(gs_data, settings.profile_id)
         CitationStore(dynamodb, settings.table).save_snapshot(snapshot)
         summary += f", citations of {snapshot.fetched_at:%Y-%m-%d} from gs_data.json"
     return summary
+
+
+def folder_numbers(gs_data: Path, profile_id: str) -> CitationSnapshot:
+    """The citation numbers of a content folder's gs_data.json, as `serve` and `preview` show."""
+    document = json.loads(gs_data.read_text())
+    return own_numbers(document, snapshot_from_gs_data(document, profile_id))
 
 
 def own_numbers(document: dict, snapshot: CitationSnapshot) -> CitationSnapshot:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from chalicelib.cli.citations import _stage_options
 from chalicelib.cli.files import read_bytes
+from chalicelib.cli.site_media import media_problems
 from chalicelib.errors import UserError
 from chalicelib.site.content import Site, load_site
 
@@ -48,6 +49,9 @@ def read_content_file(path: Path) -> Site:
 def validate_command(args) -> int:
     """Print the sections found, or raise ContentError listing every problem."""
     site = read_content_file(args.file)
+    problems = media_problems(site, args.file)
+    if problems:
+        raise UserError("\n".join(problems))
     papers = sum(len(section.publications) for section in site.sections)
     print(f"{args.file.name}: valid: {len(site.sections)} sections, {papers} publications")
     if args.citations:
@@ -96,14 +100,36 @@ def citation_lines(site: Site, rows) -> list[str]:
 
 def preview_command(args) -> int:
     """Write the rendered page; media keys point at the content file's media/ folder."""
+    from chalicelib.site.citation_links import resolve_site
     from chalicelib.site.render import render_home_page
 
     site = read_content_file(args.file)
     media_dir = (args.file.resolve().parent / "media").as_uri()
-    html = render_home_page(site, None, media_root=media_dir)
+    display = folder_display(args.file.parent / "gs_data.json")
+    if display is not None:
+        site = resolve_site(site, display.snapshot.publications)
+    html = render_home_page(site, display, media_root=media_dir)
     try:
         args.output.write_text(html, encoding="utf-8")
     except OSError as error:
         raise UserError(f"{args.output}: cannot write: {error.strerror}") from None
     print(f"wrote {args.output} ({len(html.encode()):,} bytes)")
     return 0
+
+
+def folder_display(gs_data: Path):
+    """The numbers of the folder's gs_data.json (written by `init`), as `serve` shows them;
+    None without one. A file that cannot be read is named."""
+    from datetime import UTC, datetime
+
+    from chalicelib.aws.embedded import folder_numbers
+    from chalicelib.citations.gs_data import GsDataError
+    from chalicelib.citations.state import display_of
+
+    if not gs_data.is_file():
+        return None
+    try:
+        snapshot = folder_numbers(gs_data, "preview")
+    except (ValueError, GsDataError) as error:
+        raise UserError(f"{gs_data}: not used: {error}") from None
+    return display_of(snapshot, datetime.now(UTC), stale_after_days=14)

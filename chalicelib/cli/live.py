@@ -17,6 +17,7 @@ from urllib.parse import parse_qs, urlsplit
 from markupsafe import escape
 
 from chalicelib.aws.embedded import folder_files
+from chalicelib.cli.site_media import media_problems
 from chalicelib.site.content import ContentError, load_site
 
 LIVE_PATH = "/__acadpage/live"
@@ -131,9 +132,16 @@ class FolderWatcher:
                 self.delete_media(path.name)
                 self.report(f"removed media/{path.name}")
                 self.state.saved(f"media/{path.name}", [])
+        if any(path.parent.name == "media" for path in (*changed, *removed)):
+            self.check_content(quiet=True)  # an image a content file names came or went
         return [path.name for path in (*sorted(changed), *removed)]
 
-    def _changed(self, path: Path) -> None:
+    def check_content(self, quiet: bool = False) -> None:
+        """Check (and put) every content file again, as when it was saved."""
+        for path in folder_files(self.folder)[0]:
+            self._changed(path, quiet)
+
+    def _changed(self, path: Path, quiet: bool = False) -> None:
         try:
             body = path.read_bytes()
         except OSError as error:
@@ -145,16 +153,18 @@ class FolderWatcher:
             self.state.saved(f"media/{path.name}", [])
             return
         try:
-            load_site(body, path.name)
+            problems = media_problems(load_site(body, path.name), path)
         except ContentError as error:
-            # nothing invalid reaches the bucket: the page keeps the last good content
             problems = [problem.format(path.name) for problem in error.problems]
+        if problems:
+            # nothing invalid reaches the bucket: the page keeps the last good content
             for line in problems:
                 self.report(f"acadpage: {line}")
             self.state.saved(path.name, problems)
             return
         self.upload_content(path.name, body)
-        self.report(f"updated {path.name}")
+        if not quiet:
+            self.report(f"updated {path.name}")
         self.state.saved(path.name, [])
 
     def run(self, interval_s: float = 0.25) -> None:

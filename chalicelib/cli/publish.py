@@ -28,10 +28,10 @@ from chalicelib.aws.stages import (
 from chalicelib.cli.bootstrap import add_stage_arguments
 from chalicelib.cli.content import read_content_file
 from chalicelib.cli.files import read_bytes
+from chalicelib.cli.site_media import local_media, media_problems
 from chalicelib.errors import UserError
 from chalicelib.settings import Settings, SettingsError, load_settings
 from chalicelib.site.content import LANGUAGE, ContentError, Site, load_site
-from chalicelib.site.fields import is_url
 
 CONTENT_TYPE = "application/yaml"
 _MISSING_OBJECT = {"404", "NoSuchKey", "NotFound"}
@@ -124,42 +124,6 @@ def content_file_name(name: str) -> str:
     )
 
 
-def referenced_media(site: Site) -> list[tuple[str, str]]:
-    """(field, media key) for every image the site takes from the bucket rather than a URL."""
-    fields = [("site.favicon", site.settings.favicon), ("profile.avatar", site.profile.avatar)]
-    for section in site.sections:
-        if section.kind == "publications":
-            fields += [
-                (f"publications[{i}].image", paper.image)
-                for i, paper in enumerate(section.publications)
-            ]
-    return [(field, name) for field, name in fields if name and not is_url(name)]
-
-
-def local_media(site: Site, content_file: Path) -> list[tuple[str, Path]]:
-    """(media key, local file) for every referenced image; a UserError lists any not found."""
-    folder = content_file.parent / "media"
-    found: dict[str, Path] = {}
-    problems = []
-    for field, name in referenced_media(site):
-        path = folder / name
-        if media_type(name) is None:
-            problems.append(
-                f"{content_file.name} {field}: expected an image file "
-                f"(.png, .jpg, .svg, ...), got {name!r}"
-            )
-        elif not path.is_file():
-            problems.append(
-                f"{content_file.name} {field}: media file {name!r} not found in "
-                f"{folder.name}/ next to {content_file.name}"
-            )
-        else:
-            found[name] = path
-    if problems:
-        raise UserError("nothing uploaded:\n" + "\n".join(problems))
-    return sorted(found.items())
-
-
 def upload_if_changed(
     s3, bucket: str, key: str, body: bytes, content_type: str, stage: str = "", cache_control=""
 ) -> str:
@@ -225,7 +189,13 @@ def push_command(args) -> int:
     the address."""
     name = content_file_name(args.file.name)
     site = read_content_file(args.file)
-    media = local_media(site, args.file)
+    # the default file brings its translations: /zh would stay 404 without site.zh.yaml
+    files = [*translation_files(site, args.file), args.file]
+    sites = {args.file: site} | {path: read_content_file(path) for path in files[:-1]}
+    if problems := [line for path, each in sites.items() for line in media_problems(each, path)]:
+        raise UserError("nothing uploaded:\n" + "\n".join(problems))
+    found = (item for path, each in sites.items() for item in local_media(each, path))
+    media = sorted(dict(found).items())
     target = stage_target(args)
     bucket, settings = target.record.bucket, target.settings
     if not settings.citation_sources:
@@ -233,23 +203,23 @@ def push_command(args) -> int:
     warning = scholar_warning(site, args.file.name, settings, target.record.stage)
     if warning:
         print(warning, file=sys.stderr)
-    content_key = settings.content_prefix + name
+    content_keys = {settings.content_prefix + path.name for path in files}
     uploads = [(settings.media_prefix + key, path, media_type(key) or "") for key, path in media]
-    uploads.append((content_key, args.file, CONTENT_TYPE))
+    uploads += [(settings.content_prefix + path.name, path, CONTENT_TYPE) for path in files]
     s3 = target.session.client("s3")
     uploaded = []
     for number, (key, path, content_type) in enumerate(uploads, 1):
         body = read_bytes(path)
-        cache_control = MEDIA_CACHE_CONTROL if key != content_key else ""
+        cache_control = MEDIA_CACHE_CONTROL if key not in content_keys else ""
         state = upload_if_changed(
             s3, bucket, key, body, content_type, target.record.stage, cache_control
         )
         print(f"[{number}/{len(uploads)}] s3://{bucket}/{key}: {state} ({_size(len(body))})")
         if state == "uploaded":
             uploaded.append(key)
-    content_changed = content_key in uploaded
+    content_changed = bool(content_keys.intersection(uploaded))
     changed_media = [
-        key.removeprefix(settings.media_prefix) for key in uploaded if key != content_key
+        key.removeprefix(settings.media_prefix) for key in uploaded if key not in content_keys
     ]
     paths = content_paths(
         name, site.settings.translations, changed_media, content_changed=content_changed
@@ -259,10 +229,27 @@ def push_command(args) -> int:
     if not record.address:
         print(f"not deployed yet: run `chalice deploy --stage {record.stage}`")
         return 0
-    print(f"live: {page_address(record.address, name)}")
+    for path in (args.file, *files[:-1]):
+        print(f"live: {page_address(record.address, path.name)}")
     if warning := base_url_warning(site.settings.base_url, record.address, args.file.name):
         print(warning)
     return 0
+
+
+def translation_files(site: Site, content_file: Path) -> list[Path]:
+    """The site.<lang>.yaml files the default file's `translations` name, next to it; a
+    UserError names any missing."""
+    if content_file.name != "site.yaml":
+        return []
+    files = [content_file.with_name(f"site.{lang}.yaml") for lang in site.settings.translations]
+    missing = [path.name for path in files if not path.is_file()]
+    if missing:
+        raise UserError(
+            f"nothing uploaded: {content_file.name} site.translations names "
+            f"{', '.join(missing)}, not found next to {content_file.name}; write "
+            "it, or take its language out of translations"
+        )
+    return files
 
 
 def invalidate_edge(target: Target, paths: list[str], content_changed: bool) -> None:

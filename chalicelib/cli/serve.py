@@ -62,6 +62,7 @@ def serve(args) -> int:
             _listening(config, args.host, args.port).serve_forever()
             return 0
         server, watcher = live_server(config, args.content, args.host, args.port)
+        watcher.check_content(quiet=True)  # what was seeded meets the save checks too
         watcher.start()
         print(f"watching {args.content}: saved edits show in open pages")
         try:
