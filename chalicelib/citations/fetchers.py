@@ -93,42 +93,19 @@ def fetch_scholar(
         )
     if max_pages < 1:
         raise ValueError(f"fetch_scholar: max_pages: expected 1 or more, got {max_pages!r}")
-    proxies = {"https": proxy, "http": proxy} if proxy else None
     pages: list[ScholarPage] = []
     seen: set[str] = set()
     rows = 0
     for number in range(1, max_pages + 1):
         if number > 1:
             sleep(delay_s)
-        answer = _get(
-            session,
-            f"{base_url.rstrip('/')}/citations",
-            params={
-                "user": user_id,
-                "hl": "en",
-                "pagesize": str(SCHOLAR_PAGE_SIZE),
-                "cstart": str((number - 1) * SCHOLAR_PAGE_SIZE),
-            },
-            headers=SCHOLAR_HEADERS,
-            timeout_s=timeout_s,
-            proxies=proxies,
+        page, failure = fetch_scholar_page(
+            session, user_id, number, base_url=base_url, timeout_s=timeout_s, proxy=proxy
         )
-        where = f"Google Scholar page {number} of profile {user_id}"
-        if answer.error:
-            return FetchOutcome("network_error", None, f"{where} failed: {answer.error}.", number)
-        page = read_response(answer.status_code, answer.url, answer.text)
-        if page.status == "ok" and any(is_block_url(hop) for hop in answer.hops):
-            page = ScholarPage(status="blocked")
-        if page.status == "ok" and repeats_earlier_rows(page, seen, number):
-            return FetchOutcome(
-                "layout_changed",
-                None,
-                f"{where} repeats earlier rows or has none although more were promised; "
-                "Scholar may have changed how pages are requested.",
-                number,
-            )
-        if page.status != "ok":
-            return FetchOutcome(page.status, None, scholar_failure(where, page, answer), number)
+        if page is not None and repeats_earlier_rows(page, seen, number):
+            page, failure = None, repeated_rows(user_id, number)
+        if page is None:
+            return failure
         pages.append(page)
         seen.update(paper.id for paper in page.publications)
         rows = sum(len(each.publications) for each in pages)
@@ -160,6 +137,52 @@ def fetch_scholar(
     )
 
 
+def fetch_scholar_page(
+    session: requests.Session,
+    user_id: str,
+    number: int,
+    *,
+    base_url: str = "https://scholar.google.com",
+    timeout_s: float = 20,
+    proxy: str = "",
+) -> tuple[ScholarPage | None, FetchOutcome]:
+    """Page `number` of a Scholar profile (one request): the page, or None and why not."""
+    proxies = {"https": proxy, "http": proxy} if proxy else None
+    answer = get_answer(
+        session,
+        f"{base_url.rstrip('/')}/citations",
+        params={
+            "user": user_id,
+            "hl": "en",
+            "pagesize": str(SCHOLAR_PAGE_SIZE),
+            "cstart": str((number - 1) * SCHOLAR_PAGE_SIZE),
+        },
+        headers=SCHOLAR_HEADERS,
+        timeout_s=timeout_s,
+        proxies=proxies,
+    )
+    where = f"Google Scholar page {number} of profile {user_id}"
+    if answer.error:
+        return None, FetchOutcome("network_error", None, f"{where} failed: {answer.error}.", number)
+    page = read_response(answer.status_code, answer.url, answer.text)
+    if page.status == "ok" and any(is_block_url(hop) for hop in answer.hops):
+        page = ScholarPage(status="blocked")
+    if page.status != "ok":
+        return None, FetchOutcome(page.status, None, scholar_failure(where, page, answer), number)
+    return page, FetchOutcome("ok", None, "", number)
+
+
+def repeated_rows(user_id: str, number: int) -> FetchOutcome:
+    """The failure of a later page that brings nothing new (Scholar ignoring `cstart`)."""
+    return FetchOutcome(
+        "layout_changed",
+        None,
+        f"Google Scholar page {number} of profile {user_id} repeats earlier rows or has none "
+        "although more were promised; Scholar may have changed how pages are requested.",
+        number,
+    )
+
+
 def fetch_openalex(
     session: requests.Session,
     author_id: str,
@@ -183,7 +206,7 @@ def fetch_openalex(
     base = base_url.rstrip("/")
     key = {"api_key": api_key} if api_key else {}
     lookup = author_id if author_id.startswith("A") else f"orcid:{author_id}"
-    answer = _get(session, f"{base}/authors/{lookup}", params=key, timeout_s=timeout_s)
+    answer = get_answer(session, f"{base}/authors/{lookup}", params=key, timeout_s=timeout_s)
     kind, author, detail = api_json("OpenAlex", f"author {author_id}", answer)
     if author is None:
         return FetchOutcome(kind, None, detail, 1)
@@ -205,7 +228,7 @@ def fetch_openalex(
     work_pages = 0
     while cursor and work_pages < max_work_pages:
         work_pages += 1
-        answer = _get(
+        answer = get_answer(
             session,
             f"{base}/works",
             params={
@@ -264,7 +287,7 @@ def fetch_semanticscholar(
         )
     author_url = f"{base_url.rstrip('/')}/author/{quote(author_id)}"
     headers = {"x-api-key": api_key} if api_key else {}
-    answer = _get(
+    answer = get_answer(
         session,
         author_url,
         params={"fields": SEMANTICSCHOLAR_FIELDS},
@@ -313,7 +336,7 @@ def _semanticscholar_pages(
     requests_made = 1
     while offset is not None and requests_made <= max_pages:
         requests_made += 1
-        answer = _get(
+        answer = get_answer(
             session,
             f"{author_url}/papers",
             params={
@@ -336,7 +359,7 @@ def _semanticscholar_pages(
     return papers, requests_made, offset is not None
 
 
-def _get(
+def get_answer(
     session: requests.Session,
     url: str,
     *,
@@ -358,7 +381,7 @@ def _get(
     except requests.Timeout:
         return Answer(error=f"no answer within {timeout_s:g} s")
     except requests.RequestException as error:
-        return Answer(error=f"{type(error).__name__} ({_without_secrets(error)})")
+        return Answer(error=f"{type(error).__name__} ({without_secrets(error)})")
     return Answer(
         status_code=response.status_code,
         url=response.url,
@@ -368,6 +391,6 @@ def _get(
     )
 
 
-def _without_secrets(error: Exception) -> str:
+def without_secrets(error: Exception) -> str:
     """An exception's text with any API key in a URL blanked out."""
     return _API_KEY_IN_URL.sub(r"\1***", str(error))

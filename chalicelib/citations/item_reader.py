@@ -238,3 +238,9 @@ def history_points(items: Sequence[dict]) -> list[HistoryPoint]:
         except _MALFORMED as error:
             _log_malformed(item, error)
     return points
+
+
+def snapshot_from_item(item: dict) -> CitationSnapshot:
+    """A snapshot kept whole in one item, as `items.whole_snapshot_item` writes it."""
+    chunks = {index: value["B"] for index, value in enumerate(item["chunks"]["L"])}
+    return _snapshot(item, chunks)

@@ -241,3 +241,16 @@ def attempt_update(
     if removals:
         expression += " REMOVE " + ", ".join(removals)
     return expression, names, values
+
+
+def whole_snapshot_item(partition: str, sort_key: str, snapshot: CitationSnapshot) -> dict:
+    """A snapshot with its compressed chunks in one item (a Scholar fetch between two pages)."""
+    chunks = publication_chunks(snapshot.publications)
+    return {
+        "pk": text_value(partition),
+        "sk": text_value(sort_key),
+        "version": text_value(snapshot_version(snapshot, chunks)),
+        "chunk_count": number_value(len(chunks)),
+        "chunks": {"L": [{"B": zlib.compress(chunk.encode())} for chunk in chunks]},
+        **header_fields(snapshot),
+    }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -209,3 +210,23 @@ def _shown(value: Any) -> str:
     """A short rendering of a bad value for an error message."""
     shown = repr(value)
     return shown if len(shown) <= 40 else shown[:37] + "..."
+
+
+def headline_over_stored(
+    fetched: CitationSnapshot, stored: CitationSnapshot | None
+) -> CitationSnapshot:
+    """A batch's headline numbers with the stored rows (their last counts) and completeness.
+
+    A batch answers no works or papers; Semantic Scholar's i10-index, counted from papers,
+    is then the stored one.
+    """
+    if stored is None:
+        return replace(fetched, partial=True)
+    i10 = stored.i10_index if fetched.source == "semanticscholar" else fetched.i10_index
+    return replace(
+        fetched,
+        i10_index=i10,
+        publications=stored.publications,
+        partial=stored.partial,
+        cites_per_year=fetched.cites_per_year or stored.cites_per_year,
+    )

@@ -27,6 +27,9 @@ class PacingRules:
     open_after_s: float = 20 * 3600.0  # open-source numbers younger than this are not fetched
 
 
+RULES = PacingRules()
+
+
 @dataclass(frozen=True)
 class ScholarJob:
     """A multi-page Scholar fetch under way: the page the next request asks for."""
@@ -83,7 +86,7 @@ def next_scholar_action(
     pacer: PacerState,
     profiles: Sequence[ProfileClock],
     now: datetime,
-    rules: PacingRules = PacingRules(),
+    rules: PacingRules = RULES,
     *,
     wait_up_to_s: float = 0.0,
 ) -> ScholarAction:
@@ -92,11 +95,10 @@ def next_scholar_action(
     A fetch's `at` is never sooner than `gap_s` after the last request; the caller sleeps
     until it. A fetch further off than `wait_up_to_s` is a `wait`, left to a later tick.
     """
-    if pacer.paused_until is not None and now < pacer.paused_until:
-        return ScholarAction("paused", pacer.paused_until)
-    earliest = now
-    if pacer.last_request_at is not None:
-        earliest = max(now, pacer.last_request_at + _s(rules.gap_s))
+    held = held_back_by_pacer(pacer, now, rules, wait_up_to_s=wait_up_to_s)
+    if held is not None and held.kind == "paused":
+        return held
+    earliest = earliest_request(pacer, now, rules)
     job = live_job(pacer, now, rules)
     if job is not None:
         target = ScholarAction("fetch", earliest, job.site_id, job.scholar_id, job.next_page)
@@ -115,8 +117,28 @@ def next_scholar_action(
     return target
 
 
+def earliest_request(pacer: PacerState, now: datetime, rules: PacingRules = RULES) -> datetime:
+    """The soonest the next request may go: `gap_s` after the last one, and not before now."""
+    if pacer.last_request_at is None:
+        return now
+    return max(now, pacer.last_request_at + _s(rules.gap_s))
+
+
+def held_back_by_pacer(
+    pacer: PacerState, now: datetime, rules: PacingRules = RULES, *, wait_up_to_s: float = 0.0
+) -> ScholarAction | None:
+    """`paused` or `wait` when no request can go before now + wait_up_to_s, whoever is due;
+    None when one could (a tick then looks at the profiles)."""
+    if pacer.paused_until is not None and now < pacer.paused_until:
+        return ScholarAction("paused", pacer.paused_until)
+    earliest = earliest_request(pacer, now, rules)
+    if (earliest - now).total_seconds() > wait_up_to_s:
+        return ScholarAction("wait", earliest)
+    return None
+
+
 def stalest_profile(
-    profiles: Iterable[ProfileClock], rules: PacingRules = PacingRules()
+    profiles: Iterable[ProfileClock], rules: PacingRules = RULES
 ) -> ProfileClock | None:
     """The profile due first (ties by site id, so the order is stable), or None without any."""
     return min(profiles, key=lambda p: (p.due_at(rules), p.site_id), default=None)
@@ -137,7 +159,7 @@ def after_scholar_request(
     *,
     at: datetime,
     more_pages: bool = False,
-    rules: PacingRules = PacingRules(),
+    rules: PacingRules = RULES,
     detail: str = "",
 ) -> PacerState:
     """The pacer after the request of `action` (made at `at`) answered with `kind`.
@@ -157,7 +179,7 @@ def after_scholar_request(
     return PacerState(last_request_at=at, job=job)
 
 
-def scholar_capacity(period_s: float, rules: PacingRules = PacingRules()) -> int:
+def scholar_capacity(period_s: float, rules: PacingRules = RULES) -> int:
     """How many Scholar requests the rule allows in `period_s` (a week: 5,040 at 120 s)."""
     return int(period_s // rules.gap_s)
 
@@ -175,7 +197,7 @@ def open_batches(
     profiles: Iterable[OpenProfile],
     now: datetime,
     size: int,
-    rules: PacingRules = PacingRules(),
+    rules: PacingRules = RULES,
 ) -> list[list[OpenProfile]]:
     """The due profiles of one open source in batches of at most `size`, the stalest first.
 

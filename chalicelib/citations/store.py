@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from datetime import date
+from datetime import date, datetime
 
 from botocore.exceptions import BotoCoreError, ClientError
 
@@ -27,7 +27,9 @@ from chalicelib.citations.items import (
     chunk_items,
     chunk_key,
     header_item,
+    header_key,
     history_item,
+    parse_time,
     profile_key,
     publication_chunks,
     snapshot_version,
@@ -38,6 +40,7 @@ from chalicelib.citations.state import CitationState, HistoryPoint
 from chalicelib.errors import UserError
 
 BATCH_SIZE = 25  # BatchWriteItem's limit
+BATCH_GET_SIZE = 100  # BatchGetItem's limit
 BATCH_ATTEMPTS = 8
 
 
@@ -272,6 +275,55 @@ class CitationStore:
                 ExpressionAttributeNames=names,
                 ExpressionAttributeValues=values,
             )
+
+    def numbers_fetched_at(self, profile_id: str, sources: Sequence[str]) -> datetime | None:
+        """When the newest stored numbers of `sources` were fetched (one BatchGetItem), or None."""
+        keys = [
+            {"pk": text_value(profile_key(profile_id)), "sk": text_value(header_key(s))}
+            for s in sources
+        ]
+        items = self._batch_get(
+            f"reading when the numbers of {profile_id!r} were fetched", keys, "fetched_at"
+        )
+        return max((parse_time(item["fetched_at"]["S"]) for item in items), default=None)
+
+    def successes_at(self, profile_ids: Sequence[str], source: str) -> dict[str, datetime]:
+        """When `source` last published for each profile (status records, 100 per request)."""
+        attribute = f"success_{source}"
+        keys = [
+            {"pk": text_value(profile_key(p)), "sk": text_value(STATUS_KEY)}
+            for p in dict.fromkeys(profile_ids)
+        ]
+        items = self._batch_get(f"reading the {source} successes", keys, f"pk, {attribute}")
+        return {
+            item["pk"]["S"].split("#", 1)[1]: parse_time(item[attribute]["S"])
+            for item in items
+            if attribute in item
+        }
+
+    def _batch_get(self, action: str, keys: list[dict], projection: str) -> list[dict]:
+        """BatchGetItem in groups of 100 keys, retrying what DynamoDB leaves unprocessed."""
+        items: list[dict] = []
+        with self._operation(action):
+            for start in range(0, len(keys), BATCH_GET_SIZE):
+                pending = {
+                    self.table_name: {
+                        "Keys": keys[start : start + BATCH_GET_SIZE],
+                        "ProjectionExpression": projection,
+                    }
+                }
+                for attempt in range(BATCH_ATTEMPTS):
+                    response = self.client.batch_get_item(RequestItems=pending)
+                    items.extend(response.get("Responses", {}).get(self.table_name, []))
+                    pending = response.get("UnprocessedKeys", {})
+                    if not pending:
+                        break
+                    self.sleep(min(0.05 * 2**attempt, 2.0))
+                else:
+                    raise CitationStoreError(
+                        f"{action}: DynamoDB left keys unprocessed (throttled); try again later"
+                    )
+        return items
 
     def history(
         self, profile_id: str, source: str, since: date | None = None
