@@ -5,7 +5,8 @@ pages — the example, sites `init` writes from saved Scholar pages, sites the i
 generated sites with every combination of fields — are rendered here and laid out by Chromium.
 Each field (title, authors, venue, badge, link, citation count, date) is fenced in the live page
 and the laid-out text read around it: the gap to the neighbouring words must hold a space or a
-line break, so `IEEE Access, 2023Citations: 8` is caught whatever the CSS does.
+line break, so `IEEE Access, 2023Citations: 8` is caught whatever the CSS does; a field rendered
+empty (which leaves `Title, , 2025`) is reported too.
 """
 
 from __future__ import annotations
@@ -41,6 +42,11 @@ GLUED_FIELDS_JS = """([items, fields]) => {
   for (const item of document.querySelectorAll(items)) {
     for (const field of item.querySelectorAll(fields)) {
       if (field.closest('li, article') !== item) continue;
+      if (!field.innerText.trim()) {  // an empty field leaves its separators: "Title, , 2025"
+        const name = field.className || field.tagName;
+        problems.push(`${name}: empty in ` + JSON.stringify(item.innerText));
+        continue;
+      }
       const open = document.createTextNode('\\u27e6'), close = document.createTextNode('\\u27e7');
       field.prepend(open);
       field.append(close);
