@@ -133,9 +133,9 @@ def test_import_gs_data_of_another_scholar_user_is_refused(workspace, capsys):
 
     assert (code, out) == (1, [])
     assert err == [
-        "acadpage: gs_data.json scholar_id: the file holds the numbers of Scholar user "
-        f"'{GS_OWNER}', but it would be imported under this site's profile '{PROFILE}'; nothing "
-        f"was imported (pass --scholar-id {GS_OWNER} if this is your profile)"
+        f"acadpage: {FIXTURES / 'gs_data.json'} scholar_id: the file holds the numbers of "
+        f"Scholar user '{GS_OWNER}', but it would be imported under this site's profile "
+        f"'{PROFILE}'; nothing was imported (pass --scholar-id {GS_OWNER} if this is your profile)"
     ]
     assert table_store().load_current(PROFILE) is None
 

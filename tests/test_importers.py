@@ -297,8 +297,24 @@ def test_front_matter_never_closed_is_refused_with_its_line():
     [
         (
             "author: [\n",
-            "_config.yml:2: YAML syntax error: expected the node content, but found "
-            "'<stream end>'; the profile has only a placeholder name",
+            "_config.yml:2: YAML syntax error: did not find expected node content at line 2, "
+            "column 1, while parsing a flow node started at line 2, column 1; the profile has "
+            "only a placeholder name",
+        ),
+        (  # the guards of content files: no alias bomb, no recursion, no custom tag
+            "a: &a [x, x]\nb: [*a, *a]\n",
+            "_config.yml:2 b[0]: anchors and aliases (&name / *name) are not allowed in content "
+            "files; the profile has only a placeholder name",
+        ),
+        (
+            "a: " + "[" * 500 + "]" * 500 + "\n",
+            "_config.yml:1 a" + "[0]" * 40 + ": lists and mappings nest more than "
+            "40 deep here; content needs 5 at most; the profile has only a placeholder name",
+        ),
+        (
+            "a: !!python/object:os.system x\n",
+            "_config.yml:1 a: the tag '!!python/object:os.system' is not allowed; use plain "
+            "values; the profile has only a placeholder name",
         ),
         (
             "- a list\n",

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import replace
 from pathlib import Path
 
@@ -10,6 +9,7 @@ from chalicelib.aws.content_store import media_type
 from chalicelib.citations.gs_data import snapshot_from_gs_data
 from chalicelib.citations.model import CitationSnapshot
 from chalicelib.citations.store import CitationStore, create_table
+from chalicelib.inputs import load_json
 from chalicelib.settings import Settings
 
 
@@ -35,8 +35,9 @@ def seed_embedded_aws(settings: Settings, s3, dynamodb, folder: Path) -> str:
 
 def folder_numbers(gs_data: Path, profile_id: str) -> CitationSnapshot:
     """The citation numbers of a content folder's gs_data.json, as `serve` and `preview` show."""
-    document = json.loads(gs_data.read_text())
-    return own_numbers(document, snapshot_from_gs_data(document, profile_id))
+    document = load_json(gs_data.read_text(encoding="utf-8"), str(gs_data))
+    snapshot = snapshot_from_gs_data(document, profile_id, filename=str(gs_data))
+    return own_numbers(document, snapshot)
 
 
 def own_numbers(document: dict, snapshot: CitationSnapshot) -> CitationSnapshot:

@@ -16,6 +16,7 @@ from chalicelib.citations.badges import (
 from chalicelib.citations.model import CitationDisplay, CitationSnapshot, PaperCitations
 from chalicelib.citations.state import SCHOLAR_SOURCES, display_label, iso_time, utc
 from chalicelib.errors import UserError
+from chalicelib.inputs import FORBIDDEN_CHARACTER, character_problem, excerpt
 from chalicelib.settings import SCHOLAR_ID
 
 
@@ -142,15 +143,23 @@ def gs_documents(
     return gs_data(display.snapshot, latest_scholar(snapshots)), gs_data_shieldsio(display)
 
 
-_GS_PLACE = "gs_data.json"
-
-
 def snapshot_from_gs_data(
-    document: object, profile_id: str, fetched_at: datetime | None = None
+    document: object,
+    profile_id: str,
+    fetched_at: datetime | None = None,
+    filename: str = "gs_data.json",
 ) -> CitationSnapshot:
-    """A snapshot (source "import") from a gs_data.json; raises GsDataError naming the bad field."""
+    """A snapshot (source "import") from a gs_data.json; raises GsDataError naming the file and
+    the bad field."""
     if not isinstance(document, dict):
-        raise GsDataError(f"{_GS_PLACE}: expected a JSON object, got {_shown(document)}")
+        raise GsDataError(f"{filename}: expected a JSON object, got {_shown(document)}")
+    try:
+        return _gs_snapshot(document, profile_id, fetched_at)
+    except GsDataError as error:
+        raise GsDataError(f"{filename} {error}") from None
+
+
+def _gs_snapshot(document: dict, profile_id: str, fetched_at: datetime | None) -> CitationSnapshot:
     publications = _gs_publications(document.get("publications"))
     counts = [paper.citations for paper in publications]
     # Other crawlers leave out what they did not read; what the rows determine is counted again.
@@ -204,14 +213,14 @@ def _shown(value: object) -> str:
         return "an object"
     if isinstance(value, list):
         return "a list"
-    return repr(value)
+    return excerpt(value) if isinstance(value, str) else repr(value)
 
 
 def _whole_number(value: object, place: str) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
-        raise GsDataError(f"{_GS_PLACE} {place}: expected an integer, got {_shown(value)}")
+        raise GsDataError(f"{place}: expected an integer, got {_shown(value)}")
     if value < 0:
-        raise GsDataError(f"{_GS_PLACE} {place}: expected an integer >= 0, got {value}")
+        raise GsDataError(f"{place}: expected an integer >= 0, got {value}")
     return value
 
 
@@ -224,7 +233,7 @@ def _gs_count(
             return counted
         if required:
             raise GsDataError(
-                f"{_GS_PLACE} {name}: expected an integer, got nothing (missing, and no "
+                f"{name}: expected an integer, got nothing (missing, and no "
                 "publications to count it from)"
             )
         return None
@@ -235,41 +244,44 @@ def _gs_text(document: Mapping, name: str, place: str = "") -> str:
     value = document.get(name, "")
     if value is None:
         return ""
+    return _checked_text(value, place or name)
+
+
+def _checked_text(value: object, place: str) -> str:
+    """Text the store and every page can carry: no control character, no lone surrogate."""
     if not isinstance(value, str):
-        raise GsDataError(f"{_GS_PLACE} {place or name}: expected text, got {_shown(value)}")
+        raise GsDataError(f"{place}: expected text, got {_shown(value)}")
+    bad = FORBIDDEN_CHARACTER.search(value)
+    if bad:
+        raise GsDataError(f"{place}: {character_problem(bad.group())}")
     return value
 
 
 def _gs_updated(document: dict) -> datetime:
     wanted = "expected a time like '2024-03-28 08:05:19'"
     if "updated" not in document:
-        raise GsDataError(f"{_GS_PLACE} updated: {wanted}, got nothing (missing)")
+        raise GsDataError(f"updated: {wanted}, got nothing (missing)")
     value = document["updated"]
     if not isinstance(value, str):
-        raise GsDataError(f"{_GS_PLACE} updated: {wanted}, got {_shown(value)}")
+        raise GsDataError(f"updated: {wanted}, got {_shown(value)}")
     try:
         return utc(datetime.fromisoformat(value.strip()))
     except ValueError:
-        raise GsDataError(f"{_GS_PLACE} updated: {wanted}, got {value!r}") from None
+        raise GsDataError(f"updated: {wanted}, got {value!r}") from None
 
 
 def _gs_interests(value: object) -> tuple[str, ...]:
     if value is None:
         return ()
     if not isinstance(value, list):
-        raise GsDataError(f"{_GS_PLACE} interests: expected a list of text, got {_shown(value)}")
-    for index, interest in enumerate(value):
-        if not isinstance(interest, str):
-            raise GsDataError(
-                f"{_GS_PLACE} interests[{index}]: expected text, got {_shown(interest)}"
-            )
-    return tuple(value)
+        raise GsDataError(f"interests: expected a list of text, got {_shown(value)}")
+    return tuple(_checked_text(interest, f"interests[{i}]") for i, interest in enumerate(value))
 
 
 def _gs_year(value: object, place: str) -> int:
     text = str(value) if isinstance(value, int) and not isinstance(value, bool) else value
     if not isinstance(text, str) or not re.fullmatch(r"\d{4}", text.strip()):
-        raise GsDataError(f"{_GS_PLACE} {place}: expected a year like '2016', got {_shown(value)}")
+        raise GsDataError(f"{place}: expected a year like '2016', got {_shown(value)}")
     return int(text)
 
 
@@ -277,9 +289,7 @@ def _gs_cites_per_year(value: object) -> tuple[tuple[int, int], ...]:
     if value is None:
         return ()
     if not isinstance(value, dict):
-        raise GsDataError(
-            f"{_GS_PLACE} cites_per_year: expected an object of year: count, got {_shown(value)}"
-        )
+        raise GsDataError(f"cites_per_year: expected an object of year: count, got {_shown(value)}")
     pairs = []
     for year, count in value.items():
         place = f"cites_per_year[{year!r}]"
@@ -303,8 +313,7 @@ def _gs_publications(value: object) -> tuple[PaperCitations, ...]:
         value = {_listed_id(index, entry): entry for index, entry in enumerate(value)}
     if not isinstance(value, dict):
         raise GsDataError(
-            f"{_GS_PLACE} publications: expected an object keyed by publication id, "
-            f"got {_shown(value)}"
+            f"publications: expected an object keyed by publication id, got {_shown(value)}"
         )
     return tuple(_gs_paper(key, entry) for key, entry in value.items())
 
@@ -315,7 +324,7 @@ def _listed_id(index: int, entry: object) -> str:
         paper_id = entry.get("author_pub_id") or entry.get("citation_id") or ""
     if not isinstance(paper_id, str) or not paper_id:
         raise GsDataError(
-            f"{_GS_PLACE} publications[{index}]: expected an author_pub_id, got nothing (missing)"
+            f"publications[{index}]: expected an author_pub_id, got nothing (missing)"
         )
     return paper_id
 
@@ -331,25 +340,26 @@ def gs_data_owner(document: object) -> str:
     return _one_scholar_user(papers.keys() if isinstance(papers, dict) else ())
 
 
-def check_gs_data_owner(document: object, scholar_id: str) -> None:
+def check_gs_data_owner(document: object, scholar_id: str, filename: str = "gs_data.json") -> None:
     """Refuse a gs_data.json of another Scholar user than the profile it is imported under."""
     owner = gs_data_owner(document)
     if owner and owner != scholar_id:
         profile = f"this site's profile {scholar_id!r}" if scholar_id else "no Scholar profile"
         raise GsDataError(
-            f"{_GS_PLACE} scholar_id: the file holds the numbers of Scholar user {owner!r}, "
+            f"{filename} scholar_id: the file holds the numbers of Scholar user {owner!r}, "
             f"but it would be imported under {profile}; nothing was imported (pass "
             f"--scholar-id {owner} if this is your profile)"
         )
 
 
 def _gs_paper(key: str, entry: object) -> PaperCitations:
-    place = f"publications[{key!r}]"
+    place = f"publications[{excerpt(key)}]"
+    _checked_text(key, place)
     if not isinstance(entry, dict):
-        raise GsDataError(f"{_GS_PLACE} {place}: expected an object, got {_shown(entry)}")
+        raise GsDataError(f"{place}: expected an object, got {_shown(entry)}")
     bib = entry.get("bib", {})
     if not isinstance(bib, dict):
-        raise GsDataError(f"{_GS_PLACE} {place}.bib: expected an object, got {_shown(bib)}")
+        raise GsDataError(f"{place}.bib: expected an object, got {_shown(bib)}")
     year = bib.get("pub_year", entry.get("year"))
     title_place = f"{place}.bib.title" if "title" in bib else f"{place}.title"
     return PaperCitations(

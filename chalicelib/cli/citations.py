@@ -387,8 +387,11 @@ def import_gs_data_command(args) -> int:
 
     settings, region = stage_settings(args, os.environ)
     document = read_json(args.file)
-    check_gs_data_owner(document, settings.scholar_id)
-    snapshot = replace(snapshot_from_gs_data(document, settings.profile_id), origin="gs-data-file")
+    check_gs_data_owner(document, settings.scholar_id, str(args.file))
+    snapshot = replace(
+        snapshot_from_gs_data(document, settings.profile_id, filename=str(args.file)),
+        origin="gs-data-file",
+    )
     store = _citation_store(settings, region, args.stage)
     if not store.save_snapshot(snapshot):
         raise UserError(

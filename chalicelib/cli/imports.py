@@ -5,7 +5,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from chalicelib.cli.files import read_text, refuse_overwrite
+from chalicelib.cli.files import inside, read_text, refuse_overwrite
 from chalicelib.errors import UserError
 from chalicelib.site.content import ContentError, load_site
 
@@ -67,7 +67,7 @@ def import_acadhomepage_command(args) -> int:
         read_text(config) if config else "",
         about.name,
         config.name if config else "_config.yml",
-        read_relative=lambda name: _read_beside(about.parent, name),
+        read_relative=lambda name: _read_beside(about.parent, root, name),
     )
     site = _checked(imported.text, args.output.name)
     _write(args.output, imported.text)
@@ -97,13 +97,18 @@ def _site_files(given: Path, config: Path | None) -> tuple[Path, Path | None, Pa
         about = given
         root = given.parent.parent if given.parent.name == "_pages" else given.parent
     if config is None and (root / "_config.yml").is_file():
-        config = root / "_config.yml"
+        config = inside(root, root / "_config.yml")
+        if config is None:
+            raise UserError(f"{root}/_config.yml: leads outside the site's folder; not read")
     return about, config, root
 
 
-def _read_beside(folder: Path, name: str) -> str | None:
-    """A file the page includes, or None when it is not there."""
-    path = folder / name
+def _read_beside(folder: Path, root: Path, name: str) -> str | None:
+    """A file the page includes, or None when it is not there; one outside the site's folder
+    (`../../etc/passwd`, or a link to it) is refused, never read."""
+    path = inside(root, folder / name)
+    if path is None:
+        raise UserError(f"{name!r} leads outside the site's folder; not read")
     return read_text(path) if path.is_file() else None
 
 
@@ -112,7 +117,10 @@ def _copy_images(media: tuple[tuple[str, str], ...], root: Path, target: Path) -
     lines = []
     copied = 0
     for source, key in media:
-        path = root / source
+        path = inside(root, root / source)
+        if path is None:
+            lines.append(f"{source}: outside the site's folder {root}; not copied")
+            continue
         if not path.is_file():
             lines.append(f"{source}: not found in {root}; copy it to {target / key} yourself")
             continue
@@ -156,10 +164,17 @@ def _bibtex_files(given: Path) -> list[tuple[str, str]]:
     """(name, text) of the BibTeX file, or of every .bib file below the folder, in path order."""
     if not given.is_dir():
         return [(given.name, read_text(given))]
-    paths = sorted(path for path in given.rglob("*.bib") if path.is_file())
+    paths = []
+    for found in sorted(given.rglob("*.bib")):
+        path = inside(given, found)
+        if path is None:
+            print(f"not read: {found}: it leads outside {given}")
+        elif path.is_file():
+            paths.append(path)
     if not paths:
         raise UserError(f"{given}: no .bib files in this folder")
-    return [(path.relative_to(given).as_posix(), read_text(path)) for path in paths]
+    root = given.resolve()
+    return [(path.relative_to(root).as_posix(), read_text(path)) for path in paths]
 
 
 def _checked(text: str, filename: str):

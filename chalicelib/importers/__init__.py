@@ -7,10 +7,20 @@ from dataclasses import dataclass
 import yaml
 
 from chalicelib.errors import UserError
+from chalicelib.site.yamlnodes import YamlProblems, plain_values
 
 
 class ImportProblem(UserError):
     """An input file cannot be converted; the message names the file, line or entry."""
+
+
+def yaml_values(text: str, filename: str) -> object:
+    """The values of a YAML file another format keeps (a `_config.yml`, front matter), through
+    the same guards as content; ImportProblem lists what is wrong, by line."""
+    try:
+        return plain_values(text)
+    except YamlProblems as error:
+        raise ImportProblem("; ".join(p.format(filename) for p in error.problems)) from None
 
 
 @dataclass(frozen=True)

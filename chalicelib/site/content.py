@@ -8,6 +8,7 @@ from dataclasses import dataclass, replace
 import yaml
 
 from chalicelib.errors import UserError
+from chalicelib.inputs import excerpt
 from chalicelib.settings import SCHOLAR_ID
 from chalicelib.site.entries import PAPER_ID as PAPER_ID  # the importers' name for it
 from chalicelib.site.entries import PAPER_LINK_LABELS as PAPER_LINK_LABELS
@@ -175,7 +176,7 @@ def _read_settings(fields: Fields) -> SiteSettings:
             fields.problems.add(
                 node,
                 fields.where("language"),
-                f"expected a language code such as 'en' or 'zh-CN', got {code!r}",
+                f"expected a language code such as 'en' or 'zh-CN', got {excerpt(code)}",
             )
     base_url = fields.text("base_url")
     if base_url and (problem := origin_problem(base_url)):
@@ -263,7 +264,8 @@ def _read_sections(top: Fields, owner_names: tuple[str, ...]) -> tuple[Section, 
             # beside the file's own publications, the store's list takes an anchor of its own
             section = replace(section, id=f"all-{section.id}")
         if section.id in anchors:
-            top.problems.add(node, path, f"the anchor id {section.id!r} is used by two sections")
+            message = f"the anchor id {excerpt(section.id)} is used by two sections"
+            top.problems.add(node, path, message)
         anchors.add(section.id)
         if kind != "markdown" and not _is_listing(node):
             shown[kind] = path
@@ -310,7 +312,7 @@ def _read_section(top: Fields, path: str, node, kind: str, owners, read: dict) -
         fields.text("type")  # read by _section_kind; checked as text here
     if kind not in (*SECTION_KINDS, "markdown"):
         wanted = ", ".join(repr(k) for k in (*SECTION_KINDS, "markdown"))
-        top.problems.add(node, path, f"expected a section type ({wanted}), got {kind!r}")
+        top.problems.add(node, path, f"expected a section type ({wanted}), got {excerpt(kind)}")
         return None
     if kind == "markdown" and fields is None:
         top.problems.add(node, path, "expected a mapping with id, title and markdown")

@@ -7,6 +7,7 @@ import re
 
 import yaml
 
+from chalicelib.inputs import excerpt
 from chalicelib.site.markdown import HtmlTooDeep, markdown_block, markdown_inline
 from chalicelib.site.yamlnodes import Problem, join_path, line_of
 
@@ -30,7 +31,7 @@ def describe(node: yaml.Node) -> str:
         return "a list"
     if node.tag == _CORE + "null":
         return "nothing (null)"
-    return repr(node.value)
+    return excerpt(node.value)
 
 
 def url_scheme(value: str) -> str | None:

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 
 import yaml
 
+from chalicelib.inputs import FORBIDDEN_CHARACTER, MAX_DEPTH, character_problem, excerpt
+
 # Limits far above any real homepage, so a bad push fails fast instead of taking a request's
 # 30 seconds (docs/content.md says why each is where it is).
 MAX_CONTENT_BYTES = 1024 * 1024
@@ -24,9 +26,6 @@ MAX_TEXT_CHARS = 100_000  # one text value, markdown included: 20 times a long A
 # counts 68,000.
 MAX_VALUES = 150_000
 _SEPARATORS = ",:-[{\n"
-# What text may hold: no C0 controls but tab and newline, no DEL or C1 controls, no lone
-# surrogates, no non-characters XML refuses; they break /feed.xml and mean nothing on a page.
-_FORBIDDEN_CHARACTER = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 
 _CORE = "tag:yaml.org,2002:"
 ALLOWED_TAGS = {
@@ -127,9 +126,11 @@ def compose_yaml(text: str) -> yaml.Node | None:
         raise YamlProblems([syntax_problem(error)]) from None
     except yaml.reader.ReaderError as error:  # a raw control character, before any token
         line = text.count("\n", 0, error.position) + 1
-        raise YamlProblems([Problem(line, "", _character_problem(error.character))]) from None
+        raise YamlProblems([Problem(line, "", character_problem(error.character))]) from None
     except yaml.YAMLError as error:
         raise YamlProblems([Problem(None, "", f"YAML syntax error: {error}")]) from None
+    except RecursionError:  # only PyYAML's pure-Python composer recurses; libyaml stops at 1,000
+        raise YamlProblems([Problem(None, "", _too_deep())]) from None
 
 
 # What PyYAML's context names, when the thing it started reading was never closed.
@@ -172,19 +173,23 @@ def check_safe(root: yaml.Node, *, anchored: bool = True) -> list[Problem]:
         return []
     problems: list[Problem] = []
     seen: set[int] = set()
-    stack: list[tuple[yaml.Node, str, int]] = [(root, "", line_of(root))]
+    stack: list[tuple[yaml.Node, str, int, int]] = [(root, "", line_of(root), 0)]
     while stack:
-        node, path, parent_line = stack.pop()
+        node, path, parent_line, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            problems.append(Problem(line_of(node), path, _too_deep()))
+            return problems  # the rest is what a recursion bomb wants walked
         if id(node) in seen:
             message = "anchors and aliases (&name / *name) are not allowed in content files"
             problems.append(Problem(parent_line, path, message))
             return problems  # one is enough; walking an alias bomb further is what it wants
         seen.add(id(node))
         if node.tag not in ALLOWED_TAGS:
-            message = f"the tag {node.tag.replace(_CORE, '!!')!r} is not allowed; use plain values"
+            tag = excerpt(node.tag.replace(_CORE, "!!"))
+            message = f"the tag {tag} is not allowed; use plain values"
             problems.append(Problem(line_of(node), path, message))
             continue
-        children: list[tuple[yaml.Node, str, int]] = []
+        children: list[tuple[yaml.Node, str, int, int]] = []
         if isinstance(node, yaml.ScalarNode):
             problems.extend(_text_problems(node, path))
         elif len(node.value) > MAX_LIST_ITEMS:
@@ -196,10 +201,18 @@ def check_safe(root: yaml.Node, *, anchored: bool = True) -> list[Problem]:
             continue
         if isinstance(node, yaml.MappingNode):
             for key, value in node.value:
-                children.append((key, path, line_of(key)))
-                children.append((value, join_path(path, str(key.value)), line_of(key)))
+                if not isinstance(key, yaml.ScalarNode):
+                    kind = "a list" if isinstance(key, yaml.SequenceNode) else "a mapping"
+                    message = f"a key must be plain text, got {kind}"
+                    problems.append(Problem(line_of(key), path, message))
+                    continue
+                children.append((key, path, line_of(key), depth + 1))
+                children.append((value, join_path(path, key.value), line_of(key), depth + 1))
         elif isinstance(node, yaml.SequenceNode):
-            children = [(item, f"{path}[{i}]", line_of(node)) for i, item in enumerate(node.value)]
+            children = [
+                (item, f"{path}[{i}]", line_of(node), depth + 1)
+                for i, item in enumerate(node.value)
+            ]
         stack.extend(reversed(children))  # document order, so the first alias is reported
     return problems
 
@@ -208,10 +221,10 @@ def _looks_safe(root: yaml.Node, anchored: bool) -> bool:
     """True when check_safe would find nothing: the same walk without paths, lines or messages,
     several times faster, so a good file pays only for this one."""
     seen: set[int] = set()
-    stack = [root]
+    stack = [(root, 0)]
     while stack:
-        node = stack.pop()
-        if node.tag not in ALLOWED_TAGS:
+        node, depth = stack.pop()
+        if node.tag not in ALLOWED_TAGS or depth > MAX_DEPTH:
             return False
         if anchored:
             if id(node) in seen:
@@ -219,15 +232,18 @@ def _looks_safe(root: yaml.Node, anchored: bool) -> bool:
             seen.add(id(node))
         value = node.value
         if isinstance(value, str):
-            if len(value) > MAX_TEXT_CHARS or _FORBIDDEN_CHARACTER.search(value):
+            if len(value) > MAX_TEXT_CHARS or FORBIDDEN_CHARACTER.search(value):
                 return False
         elif len(value) > MAX_LIST_ITEMS:
             return False
         elif isinstance(node, yaml.MappingNode):
-            for pair in value:
-                stack.extend(pair)
+            for key, item in value:
+                if not isinstance(key, yaml.ScalarNode):
+                    return False
+                stack.append((key, depth + 1))
+                stack.append((item, depth + 1))
         else:
-            stack.extend(value)
+            stack.extend((item, depth + 1) for item in value)
     return True
 
 
@@ -237,26 +253,54 @@ def _text_problems(node: yaml.ScalarNode, path: str) -> list[Problem]:
     if len(text) > MAX_TEXT_CHARS:
         message = f"this text has {len(text):,} characters; the limit is {MAX_TEXT_CHARS:,}"
         return [Problem(line_of(node), path, message)]
-    found = _FORBIDDEN_CHARACTER.search(text)
+    found = FORBIDDEN_CHARACTER.search(text)
     if found is None:
         return []
     line = line_of(node)
     if node.style == "|":  # a literal block: its text starts on the next line, lines as written
         line += 1 + text.count("\n", 0, found.start())
-    return [Problem(line, path, _character_problem(found.group()))]
+    return [Problem(line, path, character_problem(found.group()))]
 
 
-def _character_problem(character: str | int) -> str:
-    code = character if isinstance(character, int) else ord(character)
-    if 0xD800 <= code <= 0xDFFF:
-        what = "a lone surrogate, not a character"
-    elif code in (0xFFFE, 0xFFFF):
-        what = "not a character"
-    else:
-        what = "a control character; of those, text may hold only tab and newline"
-    return f"contains U+{code:04X}, {what}"
+def _too_deep() -> str:
+    return f"lists and mappings nest more than {MAX_DEPTH} deep here; content needs 5 at most"
 
 
-def join_path(path: str, key: str) -> str:
-    """`profile` + `name` -> `profile.name`."""
+def join_path(path: str, key: object) -> str:
+    """`profile` + `name` -> `profile.name`; a long key is cut, as the user would quote it."""
+    key = str(key)
+    if len(key) > 40:
+        key = excerpt(key, 40)
     return f"{path}.{key}" if path else key
+
+
+def plain_values(text: str) -> object:
+    """The values of a YAML file that is not content (a Jekyll `_config.yml`, front matter),
+    read through the content's guards (size, aliases, tags, nesting, characters): plain
+    dicts, lists, text, integers, booleans and None. Raises YamlProblems."""
+    if len(text) > MAX_CONTENT_BYTES:
+        message = f"the file is {len(text):,} characters; the limit is {MAX_CONTENT_BYTES:,}"
+        raise YamlProblems([Problem(None, "", message)])
+    root = compose_yaml(text)
+    if root is None:
+        return None
+    problems = check_safe(root, anchored="&" in text)
+    if problems:
+        raise YamlProblems(problems)
+    return _plain(root)
+
+
+def _plain(node: yaml.Node) -> object:
+    """A checked node as a Python value (its depth is bounded, so recursion is)."""
+    if isinstance(node, yaml.MappingNode):
+        return {_plain(key): _plain(value) for key, value in node.value}
+    if isinstance(node, yaml.SequenceNode):
+        return [_plain(item) for item in node.value]
+    value, tag = node.value, node.tag
+    if tag == _CORE + "null" and value in _NULL_WORDS:
+        return None
+    if tag == _CORE + "bool" and value in _BOOL_WORDS:
+        return value.lower() in ("yes", "true", "on")
+    if tag == _CORE + "int" and _DIGITS.fullmatch(value) and len(value) <= 18:
+        return int(value.replace("_", ""))
+    return value

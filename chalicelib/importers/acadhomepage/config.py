@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import re
 
-import yaml
-
-from chalicelib.importers import ImportProblem
+from chalicelib.importers import ImportProblem, yaml_values
 from chalicelib.importers.acadhomepage.page import PageReading, media_key, strip_tags
 from chalicelib.settings import SCHOLAR_ID
 from chalicelib.site.content import LANGUAGE
@@ -31,14 +29,7 @@ NOT_LINKS = {"name", *PROFILE_TEXT}
 
 def read_config(text: str, filename: str) -> dict:
     """The settings of a _config.yml; ImportProblem names the line of a syntax error."""
-    try:
-        config = yaml.safe_load(text)
-    except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark
-        where = f"{filename}:{mark.line + 1}" if mark else filename
-        raise ImportProblem(f"{where}: YAML syntax error: {error.problem}") from None
-    except yaml.YAMLError as error:
-        raise ImportProblem(f"{filename}: YAML syntax error: {error}") from None
+    config = yaml_values(text, filename)
     if config is None:
         return {}
     if not isinstance(config, dict):

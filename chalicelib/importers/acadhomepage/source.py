@@ -11,9 +11,8 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-import yaml
-
-from chalicelib.importers import ImportProblem
+from chalicelib.errors import UserError
+from chalicelib.importers import ImportProblem, yaml_values
 
 # A function that returns the text of a file named relative to the page, or None when missing.
 ReadRelative = Callable[[str], "str | None"]
@@ -37,6 +36,23 @@ class Line:
     text: str
 
 
+# The page with what it includes may hold this much text: a site's own includes are a few
+# kilobytes; a file that includes another many times over (or itself) must stop, not multiply.
+MAX_PAGE_CHARS = 4_000_000
+
+
+@dataclass
+class _Reading:
+    """What reading one page needs: how to read an included file, where to report, and what
+    has been included so far (the chain of files and the characters)."""
+
+    read_relative: ReadRelative | None
+    notes: list[str]
+    unread: list[str]
+    chain: tuple[str, ...] = ()
+    chars: int = 0
+
+
 def page_lines(
     text: str,
     filename: str,
@@ -45,8 +61,13 @@ def page_lines(
     unread: list[str],
 ) -> tuple[list[Line], dict]:
     """The page's visible lines (includes inlined) and its front matter."""
+    if len(text) > MAX_PAGE_CHARS:
+        raise ImportProblem(
+            f"{filename}: {len(text):,} characters; the limit is {MAX_PAGE_CHARS:,} for a page"
+        )
     body, first_line, front = _split_front_matter(text.replace("\r\n", "\n"), filename)
-    return _lines(body, filename, first_line, read_relative, (notes, unread), 0), front
+    reading = _Reading(read_relative, notes, unread, (filename,), len(text))
+    return _lines(body, filename, first_line, reading), front
 
 
 def _split_front_matter(text: str, filename: str) -> tuple[str, int, dict]:
@@ -56,23 +77,14 @@ def _split_front_matter(text: str, filename: str) -> tuple[str, int, dict]:
         return text, 1, {}
     for index in range(1, len(lines)):
         if lines[index].strip() == "---":
-            try:
-                front = yaml.safe_load("\n".join(lines[1:index])) or {}
-            except yaml.YAMLError:
-                raise ImportProblem(f"{filename}:2: the front matter is not valid YAML") from None
+            # the front matter starts on the file's line 2
+            front = yaml_values("\n" + "\n".join(lines[1:index]), filename) or {}
             rest = "\n".join(lines[index + 1 :])
             return rest, index + 2, front if isinstance(front, dict) else {}
     raise ImportProblem(f"{filename}:1: the front matter opened by '---' is never closed")
 
 
-def _lines(
-    text: str,
-    filename: str,
-    first: int,
-    read_relative: ReadRelative | None,
-    notes: tuple[list[str], list[str]],
-    depth: int,
-) -> list[Line]:
+def _lines(text: str, filename: str, first: int, reading: _Reading) -> list[Line]:
     text = _blank_out(COMMENT, text)
     text = _blank_out(UNCLOSED_COMMENT, text)
     text = text.replace("--!>", "").replace("-->", "")  # a closer whose opener was removed above
@@ -82,28 +94,51 @@ def _lines(
         place = f"{filename}:{first + offset}"
         if MD_COMMENT.match(raw):
             continue
-        lines.extend(_expand_includes(raw, place, filename, read_relative, notes, depth))
+        lines.extend(_expand_includes(raw, place, filename, reading))
     return lines
 
 
-def _expand_includes(raw, place, filename, read_relative, notes, depth) -> list[Line]:
+def _expand_includes(raw: str, place: str, filename: str, reading: _Reading) -> list[Line]:
     """The line, or the lines of the files its include_relative tags name."""
     found = INCLUDE.search(raw)
     if not found:
-        return [Line(place, _visible(raw, place, notes[0]))]
+        return [Line(place, _visible(raw, place, reading.notes))]
     before, after = raw[: found.start()], raw[found.end() :]
     path = found.group("path").strip("'\"")
-    included = read_relative(_joined(filename, path)) if read_relative else None
-    if included is None or depth >= MAX_INCLUDE_DEPTH:
-        why = "not found next to the page" if read_relative else "give the site's folder to read it"
-        notes[1].append(f"{place}: the included file {path!r} ({why})")
-        inner: list[Line] = []
+    name = _joined(filename, path)
+    included, why = _included(name, reading)
+    inner: list[Line] = []
+    if why:
+        reading.unread.append(f"{place}: the included file {path!r} ({why})")
     else:
         body, first, _ = _split_front_matter(included.replace("\r\n", "\n"), path)
-        inner = _lines(body, _joined(filename, path), first, read_relative, notes, depth + 1)
-    head = [Line(place, _visible(before, place, notes[0]))] if before.strip() else []
-    tail = _expand_includes(after, place, filename, read_relative, notes, depth) if after else []
+        outer = reading.chain
+        reading.chain = (*outer, name)
+        inner = _lines(body, name, first, reading)
+        reading.chain = outer
+    head = [Line(place, _visible(before, place, reading.notes))] if before.strip() else []
+    tail = _expand_includes(after, place, filename, reading) if after else []
     return [*head, *inner, *[line for line in tail if line.text.strip()]]
+
+
+def _included(name: str, reading: _Reading) -> tuple[str, str]:
+    """(the included file's text, "") or ("", why it is not included)."""
+    if reading.read_relative is None:
+        return "", "give the site's folder to read it"
+    if name in reading.chain:
+        return "", "it includes itself; included once"
+    if len(reading.chain) > MAX_INCLUDE_DEPTH:
+        return "", f"includes nest more than {MAX_INCLUDE_DEPTH} deep"
+    try:
+        text = reading.read_relative(name)
+    except UserError as refused:  # outside the site's folder, unreadable
+        return "", str(refused)
+    if text is None:
+        return "", "not found next to the page"
+    reading.chars += len(text)
+    if reading.chars > MAX_PAGE_CHARS:
+        return "", f"the page with its includes passes {MAX_PAGE_CHARS:,} characters"
+    return text, ""
 
 
 def _joined(filename: str, path: str) -> str:

@@ -1,0 +1,232 @@
+"""Hostile input of each class, at its worst: nesting, expansion, paths out of the site, odd
+values. Each is refused or reported with a located message, never a traceback, and quickly."""
+
+from __future__ import annotations
+
+import json
+import time
+
+import pytest
+
+from chalicelib.citations.gs_data import GsDataError, snapshot_from_gs_data
+from chalicelib.cli import main
+from chalicelib.cli.files import read_bytes, read_json
+from chalicelib.cli.live import FolderWatcher, LiveState
+from chalicelib.errors import UserError
+from chalicelib.importers.acadhomepage import import_acadhomepage
+from chalicelib.inputs import MAX_DEPTH, excerpt, whole_number
+from chalicelib.site.content import ContentError, load_site
+from tests.conftest import ROOT
+
+EXAMPLE = (ROOT / "examples" / "site.yaml").read_bytes()
+GS_BASE = {"citedby": 1, "hindex": 1, "i10index": 1, "updated": "2024-03-28 08:05:19"}
+
+
+def problems_of(raw: bytes) -> list[str]:
+    with pytest.raises(ContentError) as raised:
+        load_site(raw, "site.yaml")
+    return str(raised.value).splitlines()
+
+
+# --- 1. nesting is bounded before anything recurses -------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "tail",
+    [
+        "[" * 250 + "x" + "]" * 250 + ": 1\n",  # a key that is a list, nested
+        "{" * 250 + "x: 1" + "}" * 250 + ": 1\n",
+        "deep: " + "[" * 900 + "]" * 900 + "\n",
+        "deep:\n" + "".join(" " * i + "-\n" for i in range(600)),
+        "deep: " + "- " * 400 + "x\n",
+    ],
+    ids=["list-key", "mapping-key", "flow-list", "block-list", "compact-list"],
+)
+def test_deep_content_is_a_located_problem(tail):
+    problems = problems_of(EXAMPLE + b"\n" + tail.encode())
+    assert len(problems) == 1
+    assert problems[0].startswith("site.yaml:")
+    assert (
+        "nest more than" in problems[0]
+        or "a key must be plain text" in problems[0]
+        or ("YAML syntax error" in problems[0])
+    )
+    assert len(problems[0]) < 400  # the path of a deep value is not the whole value
+
+
+def test_a_key_that_is_not_text_is_named_as_the_user_wrote_it_not_as_a_node_dump():
+    line = EXAMPLE.count(b"\n") + 2
+    assert problems_of(EXAMPLE + b"\n[a, b]: 1\n") == [
+        f"site.yaml:{line}: a key must be plain text, got a list"
+    ]
+
+
+def test_the_watcher_survives_a_save_nested_too_deep_and_shows_the_next(tmp_path):
+    (tmp_path / "site.yaml").write_bytes(EXAMPLE)
+    state, uploaded, reported = LiveState(), [], []
+    watcher = FolderWatcher(
+        tmp_path,
+        state,
+        upload_content=lambda name, body: uploaded.append(name),
+        upload_media=lambda name, body: None,
+        delete_media=lambda name: None,
+        report=reported.append,
+    )
+    (tmp_path / "site.yaml").write_bytes(EXAMPLE + b"\n" + b"[" * 300 + b"x" + b"]" * 300 + b": 1")
+    watcher.check()
+    assert state.problems["site.yaml"][0].startswith("site.yaml:")
+    (tmp_path / "site.yaml").write_bytes(EXAMPLE.replace(b"Lorem ipsum", b"Lorem ipsam", 1) + b"\n")
+    watcher.check()
+    assert uploaded == ["site.yaml"] and state.problems == {}
+
+
+@pytest.mark.parametrize("depth", [MAX_DEPTH + 1, 1_000, 100_000])
+def test_deep_json_is_refused_with_its_line_before_it_is_parsed(tmp_path, depth):
+    path = tmp_path / "stats.json"
+    path.write_text("{\n" + '"a": ' + "[" * depth + "]" * depth + "\n}")
+    with pytest.raises(UserError) as raised:
+        read_json(path)
+    assert str(raised.value) == (
+        f"{path}: line 2: lists and objects nest more than {MAX_DEPTH} deep; expected a JSON "
+        "document as its format describes"
+    )
+
+
+def test_brackets_inside_json_text_are_not_nesting(tmp_path):
+    path = tmp_path / "gs.json"
+    path.write_text(json.dumps({"name": "[" * 1_000 + '{\\"' * 100}))
+    assert read_json(path) == {"name": "[" * 1_000 + '{\\"' * 100}
+
+
+# --- 2. size budgets come first; includes are bounded ------------------------------------------
+
+
+def test_a_file_over_the_budget_is_refused_before_it_is_read(tmp_path):
+    path = tmp_path / "big.bib"
+    path.write_bytes(b"x" * 101)
+    with pytest.raises(UserError) as raised:
+        read_bytes(path, limit=100)
+    assert str(raised.value) == (
+        f"{path}: larger than 100 bytes; no file acadpage reads is as large"
+    )
+
+
+def test_a_device_is_read_only_up_to_the_budget():
+    with pytest.raises(UserError, match="larger than 1,000 bytes"):
+        read_bytes(__import__("pathlib").Path("/dev/zero"), limit=1_000)
+
+
+@pytest.mark.parametrize("copies", [2, 8, 64])
+def test_a_page_that_includes_itself_is_included_once_and_reported(copies):
+    page = "# About\nowls\n" + "{% include_relative about.md %}" * copies + "\n"
+    started = time.perf_counter()
+    imported = import_acadhomepage(page, "", read_relative=lambda name: page)
+    assert time.perf_counter() - started < 5  # 8 copies nested 5 deep were 32,768 expansions
+    assert "about.md:3: the included file 'about.md' (it includes itself; included once)" in (
+        imported.unread
+    )
+
+
+def test_includes_that_multiply_stop_at_the_page_budget():
+    fan_out = "{% include_relative a.md %}" * 50 + "\n" + "x" * 10_000 + "\n"
+    pages = {"a.md": fan_out.replace("a.md", "b.md"), "b.md": fan_out.replace("a.md", "c.md")}
+    pages["c.md"] = "x" * 10_000 + "\n"
+    imported = import_acadhomepage(
+        "# About\nhi\n" + fan_out, "", read_relative=lambda name: pages.get(name)
+    )
+    assert any("passes 4,000,000 characters" in line for line in imported.unread)
+
+
+# --- 4. what an importer reads stays inside the site's folder ---------------------------------
+
+
+@pytest.fixture
+def site_beside_a_secret(tmp_path):
+    """An AcadHomepage site, and next to it a file that is not the site's."""
+    secret = tmp_path / "secret.txt"
+    secret.write_text("the owner's private key")
+    site = tmp_path / "site"
+    (site / "_pages").mkdir(parents=True)
+    (site / "images").mkdir()
+    (site / "images" / "linked.png").symlink_to(secret)
+    (site / "_config.yml").write_text("author: {name: Ada}\n")
+    return site
+
+
+@pytest.mark.parametrize(
+    "reference",
+    ["![x](../../../../../../../secret.txt)", "![x](/../secret.txt)", "![x](images/linked.png)"],
+)
+def test_an_image_outside_the_site_is_reported_and_not_copied(
+    site_beside_a_secret, tmp_path, capsys, reference
+):
+    site = site_beside_a_secret
+    (site / "_pages" / "about.md").write_text(f"# About\nI study owls.\n\n{reference}\n")
+    out = tmp_path / "content" / "site.yaml"
+    out.parent.mkdir()
+    assert main(["import-acadhomepage", str(site), "-o", str(out)]) == 0
+    report = capsys.readouterr().out
+    assert f"outside the site's folder {site}; not copied" in report
+    media = out.parent / "media"
+    copied = [path.read_text() for path in media.iterdir()] if media.exists() else []
+    assert "the owner's private key" not in copied
+
+
+@pytest.mark.parametrize("include", ["../../secret.txt", "linked.md"])
+def test_an_include_outside_the_site_is_reported_and_not_read(
+    site_beside_a_secret, tmp_path, capsys, include
+):
+    site = site_beside_a_secret
+    (site / "_pages" / "linked.md").symlink_to(tmp_path / "secret.txt")
+    (site / "_pages" / "about.md").write_text(
+        f"# About\nI study owls.\n{{% include_relative {include} %}}\n"
+    )
+    out = tmp_path / "site.yaml"
+    assert main(["import-acadhomepage", str(site), "-o", str(out)]) == 0
+    report = capsys.readouterr().out
+    assert f"'{include}' leads outside the site's folder; not read" in report
+    assert "private key" not in out.read_text()
+
+
+# --- 6, 7. odd values; messages name the field and the file, and quote briefly -----------------
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("title", "\ud800", "publications['u:a'].bib.title: contains U+D800, a lone surrogate"),
+        ("title", "a\x01b", "publications['u:a'].bib.title: contains U+0001, a control character"),
+        ("author", 7, "publications['u:a'].bib.author: expected text, got 7"),
+    ],
+)
+def test_gs_data_text_the_store_cannot_carry_is_refused_by_field(field, value, message):
+    document = {**GS_BASE, "publications": {"u:a": {"bib": {field: value}, "num_citations": 1}}}
+    with pytest.raises(GsDataError) as raised:
+        snapshot_from_gs_data(document, "p", filename="stats/mine.json")
+    assert str(raised.value).startswith(f"stats/mine.json {message}")
+
+
+def test_gs_data_errors_name_the_file_they_are_in(tmp_path, capsys):
+    path = tmp_path / "scholar-2024.json"
+    path.write_text(json.dumps({**GS_BASE, "citedby": "many"}))
+    assert main(["import-gs-data", str(path), "--scholar-id", "DhtAFkwAAAAJ"]) == 1
+    assert capsys.readouterr().err == (
+        f"acadpage: {path} citedby: expected an integer, got 'many'\n"
+    )
+
+
+def test_a_json_number_of_thousands_of_digits_is_refused(tmp_path):
+    path = tmp_path / "gs_data.json"
+    path.write_text('{"citedby": ' + "9" * 5_000 + "}")
+    with pytest.raises(UserError, match="more than 4,300 digits"):
+        read_json(path)
+
+
+@pytest.mark.parametrize("text", ["²⁰¹⁶", "①②", "٣", "9" * 5_000, "", "-1", "1.5"])
+def test_only_ascii_digits_are_whole_numbers(text):
+    assert whole_number(text) is None
+
+
+def test_an_excerpt_is_short_and_says_how_long_the_text_was():
+    assert excerpt("x" * 100_172) == f"{'x' * 60!r}… (100,172 characters)"
+    assert excerpt("short") == "'short'"
