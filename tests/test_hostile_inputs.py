@@ -4,6 +4,7 @@ values. Each is refused or reported with a located message, never a traceback, a
 from __future__ import annotations
 
 import json
+import shutil
 import time
 
 import pytest
@@ -62,7 +63,7 @@ def test_a_key_that_is_not_text_is_named_as_the_user_wrote_it_not_as_a_node_dump
 
 
 def test_the_watcher_survives_a_save_nested_too_deep_and_shows_the_next(tmp_path):
-    (tmp_path / "site.yaml").write_bytes(EXAMPLE)
+    shutil.copytree(ROOT / "examples", tmp_path, dirs_exist_ok=True)
     state, uploaded, reported = LiveState(), [], []
     watcher = FolderWatcher(
         tmp_path,

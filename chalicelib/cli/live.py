@@ -170,7 +170,13 @@ class FolderWatcher:
     def run(self, interval_s: float = 0.25) -> None:
         """Check until stopped (in a thread of its own)."""
         while not self._stop.wait(interval_s):
-            self.check()
+            try:
+                self.check()
+            except Exception as error:  # a save nobody foresaw must not end the watching
+                self.report(
+                    f"acadpage: {self.folder}: not checked ({type(error).__name__}: "
+                    f"{str(error)[:200]}); save again to retry"
+                )
 
     def start(self, interval_s: float = 0.25) -> threading.Thread:
         """Run in a daemon thread."""
