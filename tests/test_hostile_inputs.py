@@ -14,7 +14,9 @@ from chalicelib.cli import main
 from chalicelib.cli.files import read_bytes, read_json
 from chalicelib.cli.live import FolderWatcher, LiveState
 from chalicelib.errors import UserError
+from chalicelib.importers import ImportProblem
 from chalicelib.importers.acadhomepage import import_acadhomepage
+from chalicelib.importers.bibtex import import_bibtex
 from chalicelib.inputs import MAX_DEPTH, excerpt, whole_number
 from chalicelib.site.content import ContentError, load_site
 from tests.conftest import ROOT
@@ -231,3 +233,74 @@ def test_only_ascii_digits_are_whole_numbers(text):
 def test_an_excerpt_is_short_and_says_how_long_the_text_was():
     assert excerpt("x" * 100_172) == f"{'x' * 60!r}… (100,172 characters)"
     assert excerpt("short") == "'short'"
+
+
+# --- 2, 3, 6. BibTeX: expansion bounded, linear in its entries, odd values -------------------
+
+
+def test_a_string_macro_that_doubles_itself_stops_at_the_expansion_budget():
+    text = '@string{a0 = "xxxxxxxx"}\n' + "".join(
+        f"@string{{a{i + 1} = a{i} # a{i}}}\n" for i in range(30)
+    )
+    started = time.perf_counter()
+    with pytest.raises(ImportProblem) as raised:
+        import_bibtex(text + "@article{k, title = a30}\n")
+    assert time.perf_counter() - started < 10  # was 14 s and 472 MB at 22 doublings
+    assert "@string macros expand to more than 1,000,000 characters" in str(raised.value)
+
+
+def test_many_repeated_keys_cost_linear_time_and_a_short_report():
+    def seconds(copies: int) -> float:
+        text = "".join(f"@article{{k, title={{T{n}}}}}\n" for n in range(copies))
+        started = time.perf_counter()
+        with pytest.raises(ImportProblem) as raised:
+            import_bibtex(text)
+        assert len(str(raised.value).splitlines()) == 101  # 100 problems and a count
+        return time.perf_counter() - started
+
+    small, large = min(seconds(500) for _ in range(3)), min(seconds(4_000) for _ in range(3))
+    assert large < 8 * small * 3  # linear: 8 times the entries, not 64 times the time
+
+
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [("Title \\", "Title"), ("A \\\\ B", "A B"), ("\\", None), ("Cost \\$5 \\", "Cost $5")],
+)
+def test_a_stray_backslash_in_a_title_keeps_the_words(title, expected):
+    text = f"@article{{k, title={{{title}}}}}\n"
+    if expected is None:
+        with pytest.raises(ImportProblem, match="no title"):
+            import_bibtex(text)
+        return
+    assert f"title: {expected}\n" in import_bibtex(text).text
+
+
+def test_a_field_over_the_text_limit_is_refused_before_it_is_decoded():
+    started = time.perf_counter()
+    with pytest.raises(ImportProblem) as raised:
+        import_bibtex("@article{k, title={" + "\\'e" * 400_000 + "}}\n")
+    assert time.perf_counter() - started < 10  # decoding 1 MB of LaTeX took 6 s and more
+    assert str(raised.value) == (
+        "refs.bib:1 entry 'k': title has 1,200,000 characters; the limit is 100,000"
+    )
+
+
+def test_bibtex_text_over_the_budget_is_refused_first():
+    with pytest.raises(ImportProblem, match="characters of BibTeX; the limit is 4,000,000"):
+        import_bibtex("%" * 4_000_001)
+
+
+def test_the_plain_text_renderer_is_looked_up_once_not_for_every_value(monkeypatch):
+    import pybtex.plugin
+
+    lookups = []
+    real = pybtex.plugin.entry_points
+    monkeypatch.setattr(
+        pybtex.plugin, "entry_points", lambda **kw: lookups.append(kw) or real(**kw)
+    )
+    text = "".join(
+        f"@article{{k{n}, title={{Caf{{\\'e}} {n}}}, author={{M{{\\\"u}}ller, J.}}}}\n"
+        for n in range(50)
+    )
+    assert "Café 49" in import_bibtex(text).text
+    assert len(lookups) <= 5  # the parser's plugin, not 100 renderer lookups

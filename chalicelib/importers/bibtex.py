@@ -32,6 +32,14 @@ LINK_FIELDS = (
 VENUE_FIELDS = ("journal", "booktitle", "series", "howpublished", "school", "institution")
 TRUE = {"true", "yes", "1"}
 NAME_MARKS = re.compile(r"[*†‡#]+")
+# A BibTeX export of 4,000 papers; a real 316-entry file is 300 kB.
+MAX_BIBTEX_CHARS = 4_000_000
+# What @string macros may hand out in all, so `@string{b = a # a}` doubling 20 times (a 500-byte
+# file that was half a gigabyte) stops at once.
+MAX_MACRO_CHARS = 1_000_000
+# One field's text: the content's limit for a text value, checked before any LaTeX is decoded.
+MAX_FIELD_CHARS = 100_000
+MAX_PROBLEMS = 100
 # A braced value with one level of inner braces (`{M{\\"u}ller}`); linear: disjoint branches.
 BRACED = r"\{(?P<value>(?:[^{}]|\{[^{}]*\})*)\}"
 AUTHOR_FIELD = re.compile(r"(?P<head>\bauthor\s*=\s*)" + BRACED, re.I)
@@ -48,19 +56,25 @@ def import_bibtex(text: str, filename: str = "refs.bib") -> Imported:
 
 def import_bibtex_files(files: list[tuple[str, str]], source: str) -> Imported:
     """One `publications:` list from several BibTeX files (Hugo Blox's one `cite.bib` a paper)."""
+    size = sum(len(text) for _, text in files)
+    if size > MAX_BIBTEX_CHARS:
+        raise ImportProblem(
+            f"{source}: {size:,} characters of BibTeX; the limit is {MAX_BIBTEX_CHARS:,} "
+            "(about 4,000 entries): import it in parts"
+        )
     notes: list[str] = []
     problems: list[str] = []
     publications = []
     for filename, text in files:
-        entries = _parse(text, filename)
         lines = _entry_lines(text)
+        entries = _parse(text, filename, lines)
         for key, entry in entries.items():
             where = f"{filename}:{lines.get(key, '?')} entry {key!r}"
             publication = _publication(entry, where, notes, problems)
             if publication:
                 publications.append(publication)
     if problems:
-        raise ImportProblem("\n".join(problems))
+        raise ImportProblem(_listed(problems))
     if not publications:
         raise ImportProblem(
             f"{source}: no entries found; expected @article{{key, ...}} and the like"
@@ -72,25 +86,58 @@ def import_bibtex_files(files: list[tuple[str, str]], source: str) -> Imported:
     return Imported(dump_content({"publications": publications}, header), tuple(notes))
 
 
-def _parse(text: str, filename: str):
+def _listed(problems: list[str]) -> str:
+    """The first MAX_PROBLEMS problems, and how many more there are."""
+    shown = problems[:MAX_PROBLEMS]
+    if len(problems) > MAX_PROBLEMS:
+        shown.append(f"... and {len(problems) - MAX_PROBLEMS:,} more problems")
+    return "\n".join(shown)
+
+
+def _parse(text: str, filename: str, lines: dict[str, int]):
     """pybtex's entries; every syntax error, repeated key or repeated field is reported."""
     try:
         from pybtex import errors
-        from pybtex.database import parse_string
+        from pybtex.database.input.bibtex import Parser
     except ModuleNotFoundError:
         raise ImportProblem(
             "reading BibTeX needs pybtex: pip install -e '.[cli]' (make test installs it)"
         ) from None
     text = _people_lists_with_and(_percent_kept(text))
+    parser = Parser()
+    parser.macros = _bounded_macros(parser.macros)
     with errors.capture() as captured:
         try:
-            data = parse_string(text, "bibtex")
+            data = parser.parse_string(text)
         except Exception as error:  # pybtex raises plain PybtexError subclasses on bad input
             captured.append(error)
             data = None
     if captured or data is None:
-        raise ImportProblem("\n".join(_describe(error, filename, text) for error in captured))
+        last = _entry_lines(text, last=True)
+        raise ImportProblem(
+            _listed([_describe(error, filename, lines, last) for error in captured])
+        )
     return data.entries
+
+
+def _bounded_macros(macros):
+    """pybtex's @string table, refusing to hand out more than MAX_MACRO_CHARS in all."""
+    from pybtex.exceptions import PybtexError
+
+    class BoundedMacros(type(macros)):
+        handed_out = 0
+
+        def __getitem__(self, name):
+            value = super().__getitem__(name)
+            self.handed_out += len(value)
+            if self.handed_out > MAX_MACRO_CHARS:
+                raise PybtexError(
+                    f"@string macros expand to more than {MAX_MACRO_CHARS:,} characters "
+                    f"(at {name!r}); a macro that repeats itself grows without end"
+                )
+            return value
+
+    return BoundedMacros(macros)
 
 
 def _percent_kept(text: str) -> str:
@@ -136,7 +183,7 @@ def _people_lists_with_and(text: str) -> str:
     return AUTHOR_FIELD.sub(joined, text)
 
 
-def _describe(error: Exception, filename: str, text: str) -> str:
+def _describe(error: Exception, filename: str, lines: dict, last: dict) -> str:
     """One located line for a pybtex error: the file, line and entry it concerns."""
     message = re.sub(r"^syntax error in line \d+: ", "syntax error: ", str(error))
     line = getattr(error, "lineno", None)
@@ -145,7 +192,7 @@ def _describe(error: Exception, filename: str, text: str) -> str:
     repeated = re.match(r"repeated bibliography entry: (\S+)", message)
     named = repeated or re.match(r"entry with key (\S+) ", message)
     key = started.group("key") if started else named.group(1) if named else ""
-    starts = _entry_lines(text, last=bool(repeated)).get(key)
+    starts = (last if repeated else lines).get(key)
     if line is None:
         line = starts
     elif starts and starts != line:
@@ -167,6 +214,12 @@ def _entry_lines(text: str, last: bool = False) -> dict[str, int]:
 
 def _publication(entry, where: str, notes: list[str], problems: list[str]) -> dict | None:
     fields = {name.lower(): _href_or_value(value) for name, value in entry.fields.items()}
+    for name, value in fields.items():
+        if len(value) > MAX_FIELD_CHARS:
+            problems.append(
+                f"{where}: {name} has {len(value):,} characters; the limit is {MAX_FIELD_CHARS:,}"
+            )
+            return None
     title = latex_to_text(fields.get("title", ""))
     if not title:
         problems.append(f"{where}: no title; every publication needs one")

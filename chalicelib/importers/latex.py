@@ -7,6 +7,7 @@ those become the journal's name, as a reader expects to see it.
 from __future__ import annotations
 
 import re
+from functools import cache
 
 # The standard AAS journal macros (aas_macros.sty), as their journals are named.
 AAS_JOURNALS = {
@@ -97,6 +98,7 @@ _FORMATTING = re.compile(
 _ENQUOTE = re.compile(r"\\enquote\*?\s*\{(?P<inner>(?:[^{}]|\{[^{}]*\})*)\}")
 _SYMBOL = re.compile(r"\\(?P<name>[A-Za-z]+)\s?")
 _COMMAND = re.compile(r"\\[A-Za-z]+\s*")
+_LATEX = re.compile(r"[\\{}$~%&^_]")  # what only LaTeX gives a meaning
 
 
 def journal_macro(value: str) -> str:
@@ -110,6 +112,8 @@ def latex_to_text(value: str) -> str:
     """Plain text for a BibTeX value: accents decoded, math as its characters, no markup left."""
     if not value:
         return ""
+    if not _LATEX.search(value):  # plain words: nothing to decode
+        return " ".join(value.split())
     from pybtex.exceptions import PybtexError
     from pybtex.richtext import Text
 
@@ -118,11 +122,20 @@ def latex_to_text(value: str) -> str:
     value = re.sub(r"\$[^$]*\$", lambda m: _math(m.group()[1:-1]), value)
     value = _SYMBOL.sub(lambda m: _symbol(m), value) if "\\" in value else value
     try:
-        text = Text.from_latex(value).render_as("text")
-    except PybtexError:  # unbalanced braces: the words are still worth keeping
+        text = Text.from_latex(value).render(_plain_text_backend())
+    except (PybtexError, ValueError):  # unbalanced braces, a lone backslash: keep the words
         text = value
     text = _COMMAND.sub("", text).replace("\xa0", " ")
     return re.sub(r"\s+", " ", re.sub(r"[{}\\]", "", text)).strip()
+
+
+@cache
+def _plain_text_backend():
+    """pybtex's plain-text renderer, made once: `render_as("text")` looked the plugin up in the
+    installed packages' entry points at every call, most of import-bibtex's time."""
+    from pybtex.backends.plaintext import Backend
+
+    return Backend()
 
 
 def _math(formula: str) -> str:
