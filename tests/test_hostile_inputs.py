@@ -304,3 +304,18 @@ def test_the_plain_text_renderer_is_looked_up_once_not_for_every_value(monkeypat
     )
     assert "Café 49" in import_bibtex(text).text
     assert len(lookups) <= 5  # the parser's plugin, not 100 renderer lookups
+
+
+def test_aliases_in_a_jekyll_config_expand_as_jekyll_does_but_a_bomb_is_refused():
+    kept = import_acadhomepage("owls\n", "who: &who {name: Ada}\nauthor: *who\n")
+    assert "name: Ada" in kept.text
+    bomb = 'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]\n' + "".join(
+        f"{k}: &{k} [{','.join([f'*{p}'] * 9)}]\n"
+        for p, k in zip("abcdefgh", "bcdefghi", strict=True)
+    )
+    assert len(bomb) < 600  # 449 bytes of these took 2-3 GB
+    started = time.perf_counter()
+    imported = import_acadhomepage("owls\n", bomb)
+    assert time.perf_counter() - started < 5
+    assert imported.unread[0].startswith("_config.yml:")
+    assert "aliases (*name) expand this to more than 150,000 values" in imported.unread[0]

@@ -302,9 +302,13 @@ def test_front_matter_never_closed_is_refused_with_its_line():
             "only a placeholder name",
         ),
         (  # the guards of content files: no alias bomb, no recursion, no custom tag
-            "a: &a [x, x]\nb: [*a, *a]\n",
-            "_config.yml:2 b[0]: anchors and aliases (&name / *name) are not allowed in content "
-            "files; the profile has only a placeholder name",
+            "a: &a [x, x, x, x, x, x, x, x, x, x]\n"
+            + "".join(
+                f"{k}: &{k} [{', '.join([f'*{p}'] * 10)}]\n"
+                for p, k in zip("abcde", "bcdef", strict=True)
+            ),
+            "_config.yml:6: aliases (*name) expand this to more than 150,000 values; the profile "
+            "has only a placeholder name",
         ),
         (
             "a: " + "[" * 500 + "]" * 500 + "\n",

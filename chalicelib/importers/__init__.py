@@ -14,11 +14,12 @@ class ImportProblem(UserError):
     """An input file cannot be converted; the message names the file, line or entry."""
 
 
-def yaml_values(text: str, filename: str) -> object:
+def yaml_values(text: str, filename: str, *, aliases: bool = True) -> object:
     """The values of a YAML file another format keeps (a `_config.yml`, front matter), through
-    the same guards as content; ImportProblem lists what is wrong, by line."""
+    the same guards as content, aliases expanded as Jekyll does but only so far (no alias
+    bomb); ImportProblem lists what is wrong, by line."""
     try:
-        return plain_values(text)
+        return plain_values(text, aliases=aliases)
     except YamlProblems as error:
         raise ImportProblem("; ".join(p.format(filename) for p in error.problems)) from None
 

@@ -274,20 +274,60 @@ def join_path(path: str, key: object) -> str:
     return f"{path}.{key}" if path else key
 
 
-def plain_values(text: str) -> object:
+def plain_values(text: str, *, aliases: bool = False) -> object:
     """The values of a YAML file that is not content (a Jekyll `_config.yml`, front matter),
-    read through the content's guards (size, aliases, tags, nesting, characters): plain
-    dicts, lists, text, integers, booleans and None. Raises YamlProblems."""
+    read through the content's guards (size, tags, nesting, characters, and aliases refused or,
+    with `aliases`, expanded to MAX_VALUES values at most): plain dicts, lists, text, integers,
+    booleans and None. Raises YamlProblems."""
     if len(text) > MAX_CONTENT_BYTES:
         message = f"the file is {len(text):,} characters; the limit is {MAX_CONTENT_BYTES:,}"
         raise YamlProblems([Problem(None, "", message)])
     root = compose_yaml(text)
     if root is None:
         return None
-    problems = check_safe(root, anchored="&" in text)
+    anchored = "&" in text
+    if aliases and anchored:
+        expanded = _expansion_problem(root)
+        if expanded:
+            raise YamlProblems([expanded])
+        anchored = False  # every node may be reached again; how often is bounded above
+    problems = check_safe(root, anchored=anchored)
     if problems:
         raise YamlProblems(problems)
     return _plain(root)
+
+
+def _expansion_problem(root: yaml.Node) -> Problem | None:
+    """What stops aliases from being expanded: more than MAX_VALUES values once expanded (an
+    alias bomb), an alias inside what it names, or nesting past MAX_DEPTH; None when none.
+    One walk over the distinct nodes, each counted once with the size of what it holds."""
+    sizes: dict[int, int] = {}
+    on_path = {id(root)}
+    frames = [(root, iter(_children(root)))]
+    while frames:
+        node, children = frames[-1]
+        child = next(children, None)
+        if child is None:
+            frames.pop()
+            on_path.discard(id(node))
+            sizes[id(node)] = 1 + sum(sizes[id(item)] for item in _children(node))
+            if sizes[id(node)] > MAX_VALUES:
+                message = f"aliases (*name) expand this to more than {MAX_VALUES:,} values"
+                return Problem(line_of(node), "", message)
+        elif id(child) in on_path:
+            return Problem(line_of(child), "", "an alias (*name) inside what it names")
+        elif id(child) not in sizes:
+            if len(frames) > MAX_DEPTH:
+                return Problem(line_of(child), "", _too_deep())
+            on_path.add(id(child))
+            frames.append((child, iter(_children(child))))
+    return None
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.MappingNode):
+        return [part for pair in node.value for part in pair]
+    return node.value if isinstance(node, yaml.SequenceNode) else []
 
 
 def _plain(node: yaml.Node) -> object:
