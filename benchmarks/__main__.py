@@ -1,10 +1,10 @@
 """Print every figure as `name: value unit`."""
 
-from benchmarks import citations, cold_start, importers, page, validate
+from benchmarks import citations, cold_start, fanout, importers, page, validate
 
 
 def main() -> None:
-    for module in (page, validate, cold_start, citations, importers):
+    for module in (page, validate, cold_start, citations, importers, fanout):
         for name, value, unit in module.figures():
             print(
                 f"{name}: {value:.3f} {unit}"

@@ -50,6 +50,13 @@ def _pages(rows: int) -> tuple[str, ...]:
     return tuple(profile_pages([30 - min(i, 29) for i in range(rows)]))
 
 
+@cache
+def _parsed(rows: int) -> tuple:
+    from chalicelib.citations.scholar import parse_profile_page
+
+    return tuple(parse_profile_page(html) for html in _pages(rows))
+
+
 class StandInScholar:
     """Google Scholar as a strict server: two requests < 60 s apart block the caller for 24 h."""
 
@@ -164,6 +171,7 @@ class WeekResult:
     scholar_oldest_days: float
     open_oldest_hours: float
     aws_requests: dict[str, Counter]
+    dynamodb_units: Counter  # request units, from item sizes (write 1 KB, read 4 KB steps)
     lambda_invocations: Counter
     lambda_seconds: Counter
     open_requests: Counter
@@ -171,6 +179,56 @@ class WeekResult:
     laptop_sends: int
     scholar_times: list[datetime] = field(default_factory=list)
     refused: int = 0
+
+
+def item_bytes(value) -> int:
+    """An item's size as DynamoDB counts it (names and values), near enough for its units."""
+    if isinstance(value, dict) and len(value) == 1 and next(iter(value)) in TYPES:
+        kind, inner = next(iter(value.items()))
+        if kind in ("S", "N"):
+            return len(str(inner).encode())
+        if kind == "B":
+            return len(inner)
+        if kind == "BOOL":
+            return 1
+        if kind == "L":
+            return 3 + sum(item_bytes(each) + 1 for each in inner)
+        return 3 + item_bytes(inner)  # M
+    return sum(len(name.encode()) + item_bytes(each) for name, each in value.items())
+
+
+TYPES = {"S", "N", "B", "BOOL", "L", "M"}
+
+
+def write_units(operation: str, params: dict) -> float:
+    """Write request units of one call: 1 KB steps per item written."""
+    if operation == "PutItem":
+        return -(-item_bytes(params["Item"]) // 1024)
+    if operation == "UpdateItem":  # the status record is about 1-2 KB, the pacer's state less
+        return 2 if params["Key"]["sk"]["S"] == "CURRENT#STATUS" else 1
+    if operation == "BatchWriteItem":
+        return sum(
+            -(-item_bytes(request["PutRequest"]["Item"]) // 1024) if "PutRequest" in request else 1
+            for requests in params["RequestItems"].values()
+            for request in requests
+        )
+    return 0
+
+
+def read_units(operation: str, parsed: dict, consistent: bool) -> float:
+    """Read request units of one answer: 4 KB steps, half for eventually consistent reads."""
+    share = 1 if consistent else 0.5
+    if operation == "Query":
+        return max(1, -(-sum(item_bytes(i) for i in parsed.get("Items", [])) // 4096)) * share
+    if operation == "GetItem":
+        return max(1, -(-item_bytes(parsed.get("Item", {})) // 4096)) * share
+    if operation == "BatchGetItem":
+        return sum(
+            max(1, -(-item_bytes(item) // 4096)) / 2
+            for items in parsed.get("Responses", {}).values()
+            for item in items
+        )
+    return 0
 
 
 def scholar_id(number: int) -> str:
@@ -197,7 +255,7 @@ def simulate(
     from chalicelib.citations.fanout import Site, refresh_open_sources, scholar_tick
     from chalicelib.citations.pacer_store import PacerStore
     from chalicelib.citations.refresh import publish_guarded
-    from chalicelib.citations.scholar import merge_pages, parse_profile_page
+    from chalicelib.citations.scholar import merge_pages
     from chalicelib.citations.stats_files import StatsWriter
     from chalicelib.citations.store import CitationStore, create_table
     from chalicelib.settings import load_settings
@@ -214,10 +272,19 @@ def simulate(
         "/author/batch": open_sources.semanticscholar,
     }
     aws_requests: dict[str, Counter] = defaultdict(Counter)
+    units: Counter = Counter()
+    consistent = [False]  # whether the call under way reads strongly (the sim is one thread)
 
     def count(event_name: str, **_) -> None:
         _, service, operation = event_name.split(".", 2)
         aws_requests[service][operation] += 1
+
+    def count_writes(event_name: str, params: dict, **_) -> None:
+        units["write"] += write_units(event_name.rsplit(".", 1)[1], params)
+        consistent[0] = bool(params.get("ConsistentRead"))
+
+    def count_reads(event_name: str, parsed: dict, **_) -> None:
+        units["read"] += read_units(event_name.rsplit(".", 1)[1], parsed, consistent[0])
 
     with (
         LocalHTTPServer(routes) as server,
@@ -258,6 +325,11 @@ def simulate(
         def stats_writer_for(site: Site) -> StatsWriter:
             return StatsWriter(s3, BUCKET, f"sites/{site.site_id}/stats/")
 
+        def scholar_snapshot(site: Site, moment: datetime):
+            """The profile's numbers as its Scholar pages give them, fetched at `moment`."""
+            rows = LONG_ROWS if site.settings.scholar_id in long_profiles else SCHOLAR_ROWS
+            return merge_pages(site.settings.scholar_id, _parsed(rows), moment)
+
         # Steady state before the span: each profile fetched once in the last cycle, stalest
         # first, exactly as the pacer would have left it.
         server_profiles = [s for s in roster if s.site_id not in laptop_sites]
@@ -269,14 +341,13 @@ def simulate(
         for index, site in enumerate(server_profiles):
             moment = START - cycle + cycle * index / len(server_profiles)
             pacer_store.save_clock(ProfileClock(site.site_id, site.settings.scholar_id, moment))
+            store.save_snapshot(scholar_snapshot(site, moment))
             fresh[site.site_id].append(moment)
 
         def laptop_send(site: Site, moment: datetime) -> None:
             """The owner's scheduled refresh sends saved pages: no request reaches the stack's
             Scholar caller, the numbers go through the same guard."""
-            rows = LONG_ROWS if site.settings.scholar_id in long_profiles else SCHOLAR_ROWS
-            pages = [parse_profile_page(html) for html in _pages(rows)]
-            snapshot = merge_pages(site.settings.scholar_id, pages, moment)
+            snapshot = replace(scholar_snapshot(site, moment), origin="owner-machine-schedule")
             state = store.load_current(site.settings.profile_id)
             publish_guarded(site.settings, store, snapshot, state=state, now=moment)
             fresh[site.site_id].append(moment)
@@ -287,6 +358,8 @@ def simulate(
             laptop_send(by_site[site_id], moment)
         for client in (dynamodb, s3):
             client.meta.events.register("before-call.*.*", count)
+        dynamodb.meta.events.register("before-parameter-build.dynamodb.*", count_writes)
+        dynamodb.meta.events.register("after-call.dynamodb.*", count_reads)
 
         invocations: Counter = Counter()
         seconds: Counter = Counter()
@@ -364,6 +437,7 @@ def simulate(
         scholar_oldest_days=oldest(fresh, [site.site_id for site in roster]) / 86400,
         open_oldest_hours=oldest(open_fresh, open_keys) / 3600,
         aws_requests=dict(aws_requests),
+        dynamodb_units=units,
         lambda_invocations=invocations,
         lambda_seconds=seconds,
         open_requests=open_sources.requests,

@@ -22,7 +22,7 @@ PURE_MODULES = sorted(
         *(f"citations/{name}.py" for name in (
             "model", "scholar", "open_sources", "state", "items", "gs_data", "badges", "chart",
             "status", "endpoints", "matching", "guard", "metrics", "answers", "item_reader",
-            "pacing",
+            "pacing", "lab_status",
         )),
         "settings.py", "errors.py", "inputs.py",
     ]

@@ -37,6 +37,7 @@ from chalicelib.citations.scholar import merge_pages
 from chalicelib.citations.state import SCHOLAR_SOURCES, choose_display
 from chalicelib.settings import Settings
 
+ORIGIN = "aws-schedule"  # who brings these numbers, as the status names it (state.ORIGIN_LABELS)
 LEASE_S = 150.0  # longer than a tick's wait (60 s) and request (20 s) together
 CANDIDATES = 20  # profiles an owner refreshed are skipped; at most this many per tick
 OPEN_SOURCES = {
@@ -186,7 +187,12 @@ def _request(
             pacer, action, failure.kind, at=at, rules=rules, detail=failure.detail
         )
         citation_store.record_attempt(
-            config.profile_id, "scholar", at=at, kind=failure.kind, detail=failure.detail
+            config.profile_id,
+            "scholar",
+            at=at,
+            kind=failure.kind,
+            detail=failure.detail,
+            origin=ORIGIN,
         )
         failed = None if failure.kind == "blocked" else replace(clock, failed_at=at)
         return TickReport(action, failure.kind, detail=failure.detail), state, failed
@@ -199,7 +205,7 @@ def _request(
     if more:
         pacer_store.save_job(snapshot)
         return TickReport(action, "ok", detail=f"page {action.page}, more to come"), state, None
-    snapshot = replace(snapshot, partial=page.ended_early or page.has_more)
+    snapshot = replace(snapshot, partial=page.ended_early or page.has_more, origin=ORIGIN)
     result = publish_guarded(
         config,
         citation_store,
@@ -315,14 +321,14 @@ def _publish_open(site: Site, source: str, outcome, citation_store, now: datetim
     profile_id = site.settings.profile_id
     if outcome.snapshot is None:
         citation_store.record_attempt(
-            profile_id, source, at=now, kind=outcome.kind, detail=outcome.detail
+            profile_id, source, at=now, kind=outcome.kind, detail=outcome.detail, origin=ORIGIN
         )
         return SourceResult(source, outcome.kind, False, detail=outcome.detail), False
     stored = citation_store.load_current(profile_id)
     shown = choose_display(stored, now, site.settings.stale_after_days)
     restat = shown is None or shown.stale or shown.snapshot.source not in SCHOLAR_SOURCES
     before = stored.snapshots.get(source) if stored is not None else None
-    snapshot = headline_over_stored(replace(outcome.snapshot, source=source), before)
+    snapshot = headline_over_stored(replace(outcome.snapshot, source=source, origin=ORIGIN), before)
     fetched = SourceResult(source, "ok", False, detail=outcome.detail, pages=1)
     result = publish_guarded(
         site.settings, citation_store, snapshot, state=stored, now=now, fetched=fetched

@@ -68,6 +68,14 @@ class PacerStore:
             raise
         return pacer_state(item)
 
+    def read_state(self) -> PacerState:
+        """The pacer's state as stored, without taking the lease (for a status)."""
+        with self._operation("reading the Scholar pacer"):
+            item = self.client.get_item(
+                TableName=self.table_name, Key=self._key(STATE_KEY), ConsistentRead=True
+            ).get("Item")
+        return pacer_state(item or {})
+
     def note_request(self, owner: str, at: datetime) -> None:
         """Record a request's time before it is made: a crash after it still counts it."""
         self._update(owner, "SET last_request_at = :at", {":at": text_value(time_text(at))})

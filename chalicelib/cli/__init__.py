@@ -17,6 +17,7 @@ COMMAND_MODULES = (
     "bootstrap",
     "publish",
     "imports",
+    "lab",
 )
 
 

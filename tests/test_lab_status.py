@@ -1,0 +1,68 @@
+"""`acadpage lab status`: each member's sources with their last success, the age of the numbers
+shown and the next due time, and Scholar's pause across the stack, read from the table."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+
+import boto3
+
+from chalicelib.citations.lab_status import scholar_pause, site_status
+from chalicelib.citations.pacer_store import PacerStore
+from chalicelib.citations.pacing import PacerState, ProfileClock
+from tests.test_citation_views import snapshot_of
+from tests.test_cli_citations import PROFILE, TABLE, run, table_store, workspace  # noqa: F401
+
+NOW = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
+
+
+def test_scholar_is_due_20_hours_after_its_numbers_but_never_within_a_pause():
+    snapshot = snapshot_of("scholar", profile_id=PROFILE, days_old=2, now=NOW)
+    from chalicelib.citations.state import CitationState
+
+    state = CitationState({"scholar": snapshot}, None, "v1")
+    running = site_status("s1", ["scholar", "openalex"], state, None, PacerState(), NOW)
+    assert running["sources"]["scholar"]["next_due_at"] == "2026-03-02T12:00:00Z"  # overdue: now
+    assert running["sources"]["scholar"]["numbers_age_days"] == 2
+    assert running["sources"]["openalex"]["next_due_at"] == "2026-03-02T12:00:00Z"  # never yet
+    paused = PacerState(paused_until=NOW + timedelta(hours=5), pause_reason="HTTP 429")
+    during = site_status("s1", ["scholar"], state, None, paused, NOW)
+    assert during["sources"]["scholar"]["next_due_at"] == "2026-03-02T17:00:00Z"
+    fresh = ProfileClock("s1", PROFILE, fresh_at=NOW - timedelta(hours=1))
+    assert (
+        site_status("s1", ["scholar"], state, fresh, PacerState(), NOW)["sources"]["scholar"][
+            "next_due_at"
+        ]
+        == "2026-03-03T07:00:00Z"
+    )
+    assert scholar_pause(paused, NOW) == {
+        "paused": True,
+        "paused_until": "2026-03-02T17:00:00Z",
+        "reason": "HTTP 429",
+        "last_request_at": None,
+        "probe_next": False,
+    }
+
+
+def test_lab_status_reads_the_pause_and_each_source_from_the_table(workspace, capsys):  # noqa: F811
+    now = datetime.now(UTC).replace(microsecond=0)
+    store = table_store()
+    store.save_snapshot(snapshot_of("scholar", profile_id=PROFILE, now=now))
+    store.record_attempt(PROFILE, "scholar", at=now, kind="ok", published=True)
+    pacer = PacerStore(boto3.client("dynamodb", region_name="us-east-1"), TABLE)
+    until = now + timedelta(hours=23)
+    pacer.take_lease("test", now, 60)
+    pacer.save_state("test", PacerState(last_request_at=now, paused_until=until,
+                                        pause_reason="HTTP 429", probe=True))  # fmt: skip
+
+    code, out, err = run(capsys, "lab", "status")
+
+    assert (code, err) == (0, [])
+    assert out[0] == f"Scholar: paused until {until:%Y-%m-%dT%H:%M:%SZ} (HTTP 429)"
+    assert out[2] == "default: shows scholar"
+    assert out[3].startswith(f"  scholar: last success {now:%Y-%m-%dT%H:%M:%SZ}, numbers 0 days")
+    assert out[3].endswith(f"next due {until:%Y-%m-%dT%H:%M:%SZ}")
+    code, out, err = run(capsys, "lab", "status", "--json")
+    document = json.loads("\n".join(out))
+    assert document["scholar"]["paused"] and document["sites"][0]["site"] == "default"
