@@ -242,7 +242,8 @@ def test_push_of_nothing_new_invalidates_nothing(edge_stage, capsys):
 def test_push_of_a_translation_invalidates_its_page(edge_stage, capsys):
     project, distribution_id, _ = edge_stage
     translation = project / "site" / "site.zh.yaml"
-    push(capsys, project)  # the media, first
+    push(capsys, project)  # the media and both languages, first
+    translation.write_text(translation.read_text() + "\n# edited\n")
     code, _, _ = push(capsys, project, "site.zh.yaml")
     assert code == 0 and translation.exists()
     assert ["/zh", "/sitemap.xml"] in invalidated_paths(distribution_id)
@@ -305,7 +306,7 @@ def test_push_without_base_url_warns_about_nothing(edge_stage, capsys):
     site = project / "site" / "site.yaml"
     site.write_text(site.read_text().replace(f"  base_url: {EXAMPLE_BASE_URL}\n", ""))
     _, out, _ = push(capsys, project)
-    assert out.endswith(f"live: https://{domain}\n")
+    assert out.endswith(f"live: https://{domain}\nlive: https://{domain}/zh\n")
     _, out, _ = push(capsys, project, "site.zh.yaml")
     assert f"live: https://{domain}/zh\n" in out
 
