@@ -102,7 +102,12 @@ def citation_response(path: str) -> Response:
     from chalicelib.citations.endpoints import citation_answer
 
     status, content_type, body = citation_answer(
-        path, runtime.homepage().citation_state, datetime.now, runtime.settings, runtime.logger
+        path,
+        runtime.homepage().citation_state,
+        datetime.now,
+        runtime.settings,
+        runtime.logger,
+        runtime.scholar_pacer,
     )
     headers = {"Content-Type": content_type, "Cache-Control": CITATION_CACHE_CONTROL,
                "Access-Control-Allow-Origin": "*", **SECURITY_HEADERS}  # fmt: skip

@@ -60,6 +60,14 @@ def current_citations():
     return store.load_current(settings().profile_id) if store else None
 
 
+def scholar_pacer():
+    """The Scholar pacer's state (read for /status.json), or None on a stack without the tick."""
+    from chalicelib.citations.pacer_store import PacerStore
+
+    config = settings()
+    return PacerStore(dynamodb_client(), config.table).read_state() if config.table else None
+
+
 def run_refresh(*, now: datetime | None = None, metrics_stream=None):
     """One scheduled refresh: every configured source into the table, stats files to the bucket.
 

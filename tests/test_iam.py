@@ -125,7 +125,11 @@ def test_dev_and_prod_give_each_function_its_own_policy_file_and_no_generated_po
 def test_the_scan_follows_each_function_to_its_own_calls():
     page, refresh = calls_of(PAGE_FUNCTION), calls_of(REFRESH_FUNCTION)
     assert page["s3:GetObject"] == {"chalicelib/aws/content_store.py:ContentStore._get"}
-    assert page["dynamodb:Query"] == {"chalicelib/citations/store.py:CitationStore._query"}
+    # the citation state, and /status.json's look at the Scholar pacer (docs/fanout.md)
+    assert page["dynamodb:Query"] == {
+        "chalicelib/citations/store.py:CitationStore._query",
+        "chalicelib/citations/pacer_store.py:PacerStore.read_state",
+    }
     assert refresh["s3:PutObject"] == {"chalicelib/citations/stats_files.py:StatsWriter.write_json"}
     assert (
         "chalicelib/citations/store.py:CitationStore.record_attempt"

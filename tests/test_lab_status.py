@@ -66,3 +66,24 @@ def test_lab_status_reads_the_pause_and_each_source_from_the_table(workspace, ca
     code, out, err = run(capsys, "lab", "status", "--json")
     document = json.loads("\n".join(out))
     assert document["scholar"]["paused"] and document["sites"][0]["site"] == "default"
+
+
+def test_status_json_adds_the_schedule_only_on_a_stack_whose_tick_ran(client):
+    before = json.loads(client.http.get("/status.json").body)
+    assert "schedule" not in before  # one site, the daily refresh: the document as before
+
+    from chalicelib import runtime
+
+    pacer = PacerStore(runtime.dynamodb_client(), runtime.settings().table)
+    now = datetime.now(UTC)
+    pacer.take_lease("test", now, 60)
+    pacer.save_state("test", PacerState(last_request_at=now, paused_until=now + timedelta(hours=3),
+                                        pause_reason="HTTP 429", probe=True))  # fmt: skip
+
+    document = json.loads(client.http.get("/status.json").body)
+
+    schedule = document["schedule"]
+    assert schedule["scholar"]["paused"] and schedule["scholar"]["reason"] == "HTTP 429"
+    until = schedule["scholar"]["paused_until"]
+    assert schedule["sources"]["scholar"]["next_due_at"] == until
+    assert schedule["sources"]["scholar"]["numbers_fetched_at"] is not None

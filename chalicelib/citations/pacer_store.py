@@ -68,13 +68,19 @@ class PacerStore:
             raise
         return pacer_state(item)
 
-    def read_state(self) -> PacerState:
-        """The pacer's state as stored, without taking the lease (for a status)."""
+    def read_state(self) -> PacerState | None:
+        """The pacer's state as stored, without the lease (for a status); None on a stack that
+        never ran the tick. A Query, the one read the page's role already has."""
         with self._operation("reading the Scholar pacer"):
-            item = self.client.get_item(
-                TableName=self.table_name, Key=self._key(STATE_KEY), ConsistentRead=True
-            ).get("Item")
-        return pacer_state(item or {})
+            items = self.client.query(
+                TableName=self.table_name,
+                KeyConditionExpression="pk = :pk AND sk = :sk",
+                ExpressionAttributeValues={
+                    ":pk": text_value(PACER_KEY),
+                    ":sk": text_value(STATE_KEY),
+                },
+            ).get("Items", [])
+        return pacer_state(items[0]) if items else None
 
     def note_request(self, owner: str, at: datetime) -> None:
         """Record a request's time before it is made: a crash after it still counts it."""

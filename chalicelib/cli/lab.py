@@ -32,12 +32,13 @@ def lab_status_command(args) -> int:
     """Print the stack's refresh status, read from the citation table."""
     from chalicelib.citations.lab_status import lab_lines, scholar_pause, site_status
     from chalicelib.citations.pacer_store import PacerStore
+    from chalicelib.citations.pacing import PacerState
 
     settings, region = stage_settings(args, os.environ)
     store = _citation_store(settings, region, args.stage)
     pacer_store = PacerStore(store.client, store.table_name)
     now = datetime.now(UTC)
-    pacer = pacer_store.read_state()
+    pacer = pacer_store.read_state() or PacerState()
     clocks = pacer_store.profile_clocks()
     # The stack's members: this stage's site until the site registry lists more.
     members = [("default", settings)]
