@@ -148,6 +148,90 @@ def _refresh_now(config: Settings, moment: datetime):
     return report
 
 
+def stack_sites() -> list:
+    """The stack's sites: this deployment's one site until a site registry lists more."""
+    from chalicelib.citations.fanout import Site
+
+    return [Site("default", settings())]
+
+
+def _stats_writer_for(site):
+    from chalicelib.citations.stats_files import StatsWriter
+
+    return StatsWriter(s3_client(), site.settings.bucket, site.settings.stats_prefix)
+
+
+def run_scholar_tick(*, now: datetime | None = None, sleep=None):
+    """One tick of the stack's Scholar pacer (docs/fanout.md); None on a stack of one site,
+    whose daily refresh fetches Scholar as it always did."""
+    import time
+    import uuid
+
+    import requests
+
+    from chalicelib.citations.fanout import scholar_tick
+    from chalicelib.citations.pacer_store import PacerStore
+
+    sites = stack_sites()
+    if len(sites) < 2:
+        return None
+    config = settings()
+    with requests.Session() as session:
+        report = scholar_tick(
+            sites, PacerStore(dynamodb_client(), config.table), citation_store(), session,
+            now=now or datetime.now(UTC), owner=uuid.uuid4().hex, sleep=sleep or time.sleep,
+            stats_writer_for=_stats_writer_for,
+        )  # fmt: skip
+    action = report.action
+    fields = {
+        "event": "scholar_tick",
+        "action": action.kind if action else "busy",
+        "site": action.site_id if action else "",
+        "page": action.page if action else 0,
+        "kind": report.kind,
+        "published": report.published,
+        "detail": report.detail,
+    }
+    logger.warning(json.dumps(fields, ensure_ascii=False))
+    return report
+
+
+class OpenBatchesFailedError(RuntimeError):
+    """Every open-source batch of a run failed: the invocation fails, its queue keeps it."""
+
+
+def run_open_batches(*, now: datetime | None = None, budget_s: float = 720.0):
+    """The due open-source batches of every site (docs/fanout.md); None on a stack of one site.
+
+    Starts no new batch after `budget_s` (Lambda's 15 minutes hold the last one); raises
+    OpenBatchesFailedError when every batch failed."""
+    import time
+
+    import requests
+
+    from chalicelib.citations.fanout import refresh_open_sources
+
+    sites = stack_sites()
+    if len(sites) < 2:
+        return None
+    with requests.Session() as session:
+        report = refresh_open_sources(
+            sites, citation_store(), session, now=now or datetime.now(UTC), settings=settings(),
+            stats_writer_for=_stats_writer_for, deadline=time.monotonic() + budget_s,
+        )  # fmt: skip
+    fields = {
+        "event": "open_batches",
+        "requests": report.requests,
+        "failed_batches": report.failed_batches,
+        "held_back": report.held_back,
+        "published": {source: len(ids) for source, ids in report.published.items()},
+    }
+    logger.warning(json.dumps(fields))
+    if report.all_failed:
+        raise OpenBatchesFailedError(f"every open-source batch failed: {fields}")
+    return report
+
+
 @cache
 def cloudfront_client():
     """The CloudFront client, created on first use (only the refresh invalidates)."""

@@ -1,0 +1,77 @@
+"""The scheduled entry points of the fan-out: a stack of one site is left to its daily refresh;
+a stack of several ticks Scholar once and batches the open sources, failing when all fail."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, datetime
+
+import pytest
+
+from chalicelib import runtime
+from chalicelib.citations.fanout import Site
+from chalicelib.citations.pacer_store import PacerStore
+from tests.conftest import CITATION_TABLE
+from tests.fanout_sim import StandInOpenSources, StandInScholar, VirtualClock
+from tests.httpserver import LocalHTTPServer, Reply
+
+NOW = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def stack(dynamodb, monkeypatch):
+    monkeypatch.setenv("ACADPAGE_TABLE", CITATION_TABLE)
+    monkeypatch.setenv("ACADPAGE_SCHOLAR_ID", "P1RwlvoAAAAJ")
+    monkeypatch.setenv("ACADPAGE_OPENALEX_ID", "A5023888391")
+    monkeypatch.setenv("ACADPAGE_BUCKET", "fanout-site")
+    runtime.reset()
+    runtime.s3_client().create_bucket(Bucket="fanout-site")
+    return dynamodb
+
+
+def test_a_stack_of_one_site_keeps_its_daily_refresh_and_runs_no_tick(stack):
+    assert runtime.run_scholar_tick(now=NOW) is None
+    assert runtime.run_open_batches(now=NOW) is None
+    assert PacerStore(stack, CITATION_TABLE).read_state() is None  # the tick never ran
+
+
+def serve_two_sites(monkeypatch, server_url: str) -> None:
+    """The stack's sources answer at `server_url`; its registry lists two sites."""
+    for source in ("SCHOLAR", "OPENALEX", "SEMANTICSCHOLAR"):
+        monkeypatch.setenv(f"ACADPAGE_{source}_URL", server_url)
+    runtime.settings.cache_clear()
+    base = runtime.settings()
+    sites = [
+        Site("ann", replace(base, scholar_id="AAAAAAAAAAAA", openalex_id="A1")),
+        Site("bob", replace(base, scholar_id="BBBBBBBBBBBB", openalex_id="A2")),
+    ]
+    monkeypatch.setattr(runtime, "stack_sites", lambda: sites)
+
+
+def test_a_stack_of_two_sites_asks_scholar_once_a_tick(stack, monkeypatch):
+    clock = VirtualClock(NOW)
+    scholar = StandInScholar(clock, long_profiles=set())
+    with LocalHTTPServer({"/citations": scholar}) as server:
+        serve_two_sites(monkeypatch, server.url)
+        first = runtime.run_scholar_tick(now=NOW, sleep=clock.sleep)
+        second = runtime.run_scholar_tick(now=NOW, sleep=clock.sleep)
+    assert (first.action.kind, first.action.site_id, first.published) == ("fetch", "ann", True)
+    assert second.action.kind == "wait"  # the next request is 120 s away, past this tick
+    assert len(scholar.times) == 1
+    stats = runtime.s3_client().list_objects_v2(Bucket="fanout-site")["Contents"]
+    assert {item["Key"] for item in stats} == {"stats/gs_data.json", "stats/gs_data_shieldsio.json"}
+
+
+def test_open_batches_fail_the_invocation_only_when_every_batch_failed(stack, monkeypatch):
+    refused = Reply(503, {"Content-Type": "text/plain"}, "down")
+    with LocalHTTPServer({"/authors": refused}) as server:
+        serve_two_sites(monkeypatch, server.url)
+        with pytest.raises(runtime.OpenBatchesFailedError, match="every open-source batch"):
+            runtime.run_open_batches(now=NOW)
+    answers = StandInOpenSources()
+    with LocalHTTPServer({"/authors": answers.openalex}) as server:
+        serve_two_sites(monkeypatch, server.url)
+        report = runtime.run_open_batches(now=NOW)
+    assert report.requests["openalex"] == 1
+    assert [request.path for request in server.requests] == ["/authors"]
+    assert sorted(report.published["openalex"]) == ["ann", "bob"]
