@@ -3,7 +3,9 @@ values. Each is refused or reported with a located message, never a traceback, a
 
 from __future__ import annotations
 
+import contextlib
 import json
+import re
 import shutil
 import time
 
@@ -319,3 +321,67 @@ def test_aliases_in_a_jekyll_config_expand_as_jekyll_does_but_a_bomb_is_refused(
     assert time.perf_counter() - started < 5
     assert imported.unread[0].startswith("_config.yml:")
     assert "aliases (*name) expand this to more than 150,000 values" in imported.unread[0]
+
+
+# --- 2. every importer and parser: linear in what it reads ------------------------------------
+
+# Runs of what markdown, HTML, Liquid, kramdown and author lists give a meaning: a pattern that
+# restarts at each character of such a run costs its square (100,000 spaces took 9 s).
+RUNS = [" ", "[", "(", "{", "<", "*", "_", "\\", "'", '"', ",", "#", "|", "\t", "{:", "<!--",
+        "](", "[x](", "**", "<a ", "<a href='x'>", "{%", "{{", "&#", "- ", "a ", "<br>", "$",
+        "and ", "^*", "[the corresponding", "(", "<img "]  # fmt: skip
+ABOUT_PLACES = {
+    "about": lambda run: f"# About\nx{run}y\n",
+    "publication": lambda run: f"# About\nx\n# Publications\n- {run}\n",
+    "news": lambda run: f"# About\nx\n# News\n- *2020.01*: {run}\n",
+    "authors": lambda run: f"# About\nx\n# Publications\n- [T](http://a.b)\n  A, B{run}\n",
+    "box": lambda run: (
+        "# About\nx\n# Publications\n<div class='paper-box'><div class='paper-box-text' "
+        f'markdown="1">\n[{run}](http://a.b)\n</div></div>\n'
+    ),
+}
+
+
+def _seconds(work) -> float:
+    started = time.perf_counter()
+    with contextlib.suppress(UserError):  # refusing is fine; minutes or a traceback are not
+        work()
+    return time.perf_counter() - started
+
+
+@pytest.mark.parametrize("place", ABOUT_PLACES)
+@pytest.mark.parametrize("run", RUNS)
+def test_an_about_page_line_of_100_000_characters_imports_in_linear_time(place, run):
+    text = ABOUT_PLACES[place](run * (100_000 // len(run)))
+    assert _seconds(lambda: import_acadhomepage(text, "")) < 4  # linear: 0.1 s; quadratic: minutes
+
+
+@pytest.mark.parametrize("run", RUNS)
+def test_a_bibtex_field_of_90_000_characters_imports_in_linear_time(run):
+    value = (run * (90_000 // len(run))).replace("{", "(").replace("}", ")")
+    text = f"@article{{k, title={{{value}}}, author={{{value}}}}}\n"
+    assert _seconds(lambda: import_bibtex(text)) < 8
+
+
+def test_a_scholar_page_inside_100_000_divs_is_refused_before_parsing():
+    from chalicelib.citations.scholar import parse_profile_page
+
+    page = ROOT / "tests" / "fixtures" / "scholar" / "profile_P1RwlvoAAAAJ_complete.html"
+    html = page.read_text()
+    assert parse_profile_page(html).status == "ok"
+    started = time.perf_counter()
+    assert parse_profile_page("<div>" * 100_000 + html).status == "layout_changed"
+    assert time.perf_counter() - started < 5  # parsing it took 58 s
+
+
+@pytest.mark.parametrize("digits", ["²⁰¹⁶", "①②", "9" * 5_000])
+def test_a_scholar_count_or_year_in_odd_digits_is_no_crash(digits):
+    from chalicelib.citations.scholar import parse_profile_page
+
+    page = ROOT / "tests" / "fixtures" / "scholar" / "profile_P1RwlvoAAAAJ_complete.html"
+    html = page.read_text()
+    odd = html.replace('gsc_a_hc gs_ibl">', f'gsc_a_hc gs_ibl">{digits}')  # the years
+    odd = re.sub(r'(<span class="gsc_g_t"[^>]*>)', rf"\g<1>{digits}", odd)  # the histogram's
+    odd = odd.replace('class="gsc_rsb_std">', f'class="gsc_rsb_std">{digits}', 1)  # a count
+    assert odd.count(digits) > 3
+    assert parse_profile_page(odd).status in ("ok", "layout_changed")

@@ -31,6 +31,7 @@ from chalicelib.citations.state import (
     RefreshStatus,
     SourceStatus,
 )
+from chalicelib.inputs import excerpt, whole_number
 
 _logger = logging.getLogger("acadpage")
 
@@ -47,9 +48,10 @@ class TornRead(Exception):
 def _count(value: object) -> int:
     """A stored count: a whole number >= 0 (DynamoDB's N text, or a JSON number)."""
     if isinstance(value, str):
-        if not value.isdigit():
-            raise ValueError(f"expected a count >= 0, got {value!r}")
-        return int(value)
+        count = whole_number(value)
+        if count is None:
+            raise ValueError(f"expected a count >= 0, got {excerpt(value)}")
+        return count
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
         raise ValueError(f"expected a count >= 0, got {value!r}")
     return value

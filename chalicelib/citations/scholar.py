@@ -11,6 +11,7 @@ from urllib.parse import parse_qs, urljoin, urlsplit
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from chalicelib.citations.model import CitationSnapshot, PaperCitations
+from chalicelib.inputs import html_nesting, whole_number
 from chalicelib.settings import SCHOLAR_ID
 
 SCHOLAR_ORIGIN = "https://scholar.google.com/"
@@ -48,12 +49,19 @@ class ScholarPage:
     ended_early: bool = False
 
 
+# A profile with every row shown is 2 MB and nests 17 elements deep; checked before parsing.
+MAX_PAGE_CHARS = 16 * 1024 * 1024
+MAX_PAGE_DEPTH = 400
+
+
 class _LayoutChanged(Exception):
     """The page is a 200 answer whose markup is not the profile layout we know."""
 
 
 def parse_profile_page(html: str) -> ScholarPage:
     """The profile, numbers and publication rows of one Scholar page, or why there are none."""
+    if len(html) > MAX_PAGE_CHARS or html_nesting(html) > MAX_PAGE_DEPTH:
+        return ScholarPage(status="layout_changed")  # no Scholar page is as large or as deep
     tree = LexborHTMLParser(html)
     if tree.css_first("#gsc_prf_in") is None or tree.css_first("#gsc_rsb_st") is None:
         return ScholarPage(status="blocked" if block_kind(html) else "layout_changed")
@@ -199,7 +207,8 @@ def _cites_per_year(tree: LexborHTMLParser) -> tuple[tuple[int, int], ...]:
     Bars are listed left to right but only for years with citations; each bar's z-index
     counts from the right (the newest year has 1), so it names the label it stands on.
     """
-    years = [int(_text(label)) for label in tree.css(".gsc_g_t") if _text(label).isdigit()]
+    labels = [whole_number(_text(label)) for label in tree.css(".gsc_g_t")]
+    years = [year for year in labels if year is not None]
     counts = dict.fromkeys(years, 0)
     for bar in tree.css("a.gsc_g_a"):
         match = _Z_INDEX.search(bar.attributes.get("style") or "")
@@ -228,7 +237,7 @@ def _publication(row: LexborNode) -> PaperCitations:
         authors=_text(grays[0]) if grays else "",
         # The venue cell ends with a hidden ", YEAR" span; its own text is the venue alone.
         venue=" ".join(grays[1].text(deep=False).split()) if len(grays) > 1 else "",
-        year=int(year) if year.isdigit() else None,
+        year=whole_number(year),
         duplicate=count is not None
         and "gsc_a_acm" in (count.attributes.get("class") or "").split(),
     )
@@ -270,5 +279,7 @@ def _text(node: LexborNode | None) -> str:
 
 def _count(text: str) -> int:
     """A shown count ("1,234", "" or "12*") as an integer; empty means zero."""
-    digits = "".join(character for character in text if character.isdigit())
+    digits = re.sub(r"[^0-9]", "", text)  # ASCII only: int() refuses superscripts and ①
+    if len(digits) > 18:
+        raise _LayoutChanged  # no count has as many digits
     return int(digits) if digits else 0

@@ -46,7 +46,7 @@ AUTHOR_FIELD = re.compile(r"(?P<head>\bauthor\s*=\s*)" + BRACED, re.I)
 # `Surname I.` / `Surname I. J.` / `van Berg J.-P.`: a name followed by initials only
 SURNAME_INITIALS = re.compile(r"[^\W\d][\w'’-]*(?:\s+[^\W\d][\w'’-]*)*\s+(?:[A-Z]\.(?:\s*-?\s*))+")
 INITIALS = re.compile(r"(?:[A-Z]\.(?:\s*-?\s*))+")
-HREF = re.compile(r"<a\b[^>]*?\bhref\s*=\s*[\"']?(?P<url>[^\"'\s>]+)", re.I)
+HREF = re.compile(r"<a\b[^<>]*?\bhref\s*=\s*[\"']?(?P<url>[^\"'\s>]+)", re.I)
 
 
 def import_bibtex(text: str, filename: str = "refs.bib") -> Imported:

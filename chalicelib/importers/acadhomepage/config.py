@@ -132,7 +132,7 @@ def _keep_paper_ids_of(scholar_id: str, page: PageReading) -> None:
 
 def _one_line(value: str) -> str:
     """A config text for a plain-text field: `<br>` as a separator, other HTML removed."""
-    value = re.sub(r"\s*<br\s*/?>\s*", " · ", value, flags=re.I)
+    value = re.sub(r"(?<!\s)\s*<br\s*/?>\s*", " · ", value, flags=re.I)
     return re.sub(r"\s+", " ", strip_tags(value)).strip(" ·")
 
 

@@ -12,24 +12,26 @@ CITATION_SPAN = re.compile(
     r"(?:<(?:strong|b)>\s*)?<span\s+class=['\"]show_paper_citations['\"]\s+data=['\"]"
     r"(?P<id>[^'\"]+)['\"]\s*>\s*</span>(?:\s*</(?:strong|b)>)?"
 )
-MD_LINK = re.compile(r"\[(?P<label>(?:[^\[\]]|\\\[|\\\]|\[[^\]]*\])*)\]\((?P<url>[^)\s]+)\)")
-LEADING_LINK = re.compile(r"^\[(?P<title>(?:[^\[\]]|\[[^\]]*\])+?)\]\((?P<url>[^)\s]+)\)")
+# Brackets inside a label or a URL stop at the next `[`: a run of `[` costs one pass.
+MD_LINK = re.compile(r"\[(?P<label>(?:[^\[\]]|\\\[|\\\]|\[[^\[\]]*\])*)\]\((?P<url>[^)\s\[]+)\)")
+LEADING_LINK = re.compile(r"^\[(?P<title>(?:[^\[\]]|\[[^\[\]]*\])+?)\]\((?P<url>[^)\s\[]+)\)")
 LEADING_BOLD = re.compile(r"^(\*{2,3}|__)(?P<title>.+?)\1")
 YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
 MARKS = re.compile(
     r"(?:\s*(?:\\\*|\*|†|‡|#|\$\^?\{?(?:\\dagger|\\ddagger|\*|\\ast|#)\}?\$|\^\*|\^†))+$"
 )
+MAX_MARKS_CHARS = 40  # marks after a name are a few characters: looked for in its end only
 BUTTON_WORDS = re.compile(
     r"^(?:(?:paper|pdf|code|project|page|video|slides?|poster|arxiv|doi|bibtex|bib|html|demo|"
     r"website|data(?:set)?|blog|talk|github|supp\w*|abs|link|openreview|model|media|press|"
     r"huggingface|hf|colab)\b|\W)+",
     re.I,
 )
-EMPTY_LINK = re.compile(r"\[(?P<label>(?:[^\[\]]|\[[^\]]*\])*)\]\(\s*\)")
+EMPTY_LINK = re.compile(r"\[(?P<label>(?:[^\[\]]|\[[^\[\]]*\])*)\]\(\s*\)")
 BRACKETED = re.compile(r"\[.*\]")
 AUTHOR_REMARK = re.compile(
-    r"\s*\[(?P<remark>\s*[*_]*(?:the\s+)?(?:co-?)?(?:corresponding|equal|first|senior|"
-    r"joint)[^\]]*)\](?P<after>\s*(?:,|$|\s+and\s))",
+    r"(?<!\s)\s*\[(?P<remark>\s*[*_]*(?:the\s+)?(?:co-?)?(?:corresponding|equal|first|senior|"
+    r"joint)[^\[\]]*)\](?P<after>\s*(?:,|$|\s+and\s))",
     re.I,
 )
 STATUS_WORDS = re.compile(
@@ -97,7 +99,7 @@ def looks_like_venue(text: str, end: bool = False) -> bool:
 
 def split_note(line: str) -> tuple[str, str]:
     """An author line and its closing remark in parentheses, `(* Corresponding Author)`."""
-    found = re.search(r"\s*\((?P<note>[^()]*[A-Za-z]{3}[^()]*)\)\s*\.?$", line)
+    found = re.search(r"(?<!\s)\s*\((?P<note>[^()]*[A-Za-z]{3}[^()]*)\)\s*\.?$", line)
     if not found or "," in found.group("note"):
         return line, ""
     note = found.group("note").replace("\\*", "*").strip()
@@ -126,7 +128,7 @@ def authors(line: str, page: PageReading, notes: list[str] | None = None) -> lis
     marked = re.sub(r"</?(?:strong|b|u)>|<span\b[^>]*>|</span>|<font\b[^>]*>|</font>", "**", line)
     marked = strip_tags(marked)
     marked = re.sub(r"\\\*", "⁎", marked)  # an escaped star is a mark, not emphasis
-    parts = re.split(r",|;|\s+and\s+|\s+&\s+|、|，", marked)
+    parts = re.split(r",|;|(?<!\s)\s+(?:and|&)\s+|、|，", marked)
     names = []
     for part in parts:
         bold = "**" in part or "__" in part
@@ -136,7 +138,7 @@ def authors(line: str, page: PageReading, notes: list[str] | None = None) -> lis
         name = name.replace("$^\\dagger$", "†").replace("$^\\ddagger$", "‡").replace("$^*$", "*")
         if not name:
             continue
-        mark = MARKS.search(name)
+        mark = MARKS.search(name, max(len(name) - MAX_MARKS_CHARS, 0))
         bare = name[: mark.start()].strip() if mark else name
         if mark:
             name = bare + re.sub(r"[\s\\$^{}]", "", mark.group()).replace("ast", "*")

@@ -9,7 +9,7 @@ from pathlib import PurePosixPath
 from chalicelib.site.fields import is_media_key, is_url
 
 # A markdown picture, `![alt](src "title")`
-MD_IMAGE = re.compile(r"!\[(?P<alt>[^\]]*)\]\((?P<src>[^)\s]+)[^)]*\)")
+MD_IMAGE = re.compile(r"!\[(?P<alt>[^\[\]]*)\]\((?P<src>[^()\s\[]+)[^()]*\)")
 
 
 @dataclass

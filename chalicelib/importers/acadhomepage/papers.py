@@ -48,7 +48,7 @@ BADGE = re.compile(
     r"<(?P<tag>div|span)\s[^>]*?class=['\"][^'\"]*\bbadge[^'\"]*['\"][^>]*>(?P<venue>.*?)</(?P=tag)>",
     re.S,
 )
-IMAGE = re.compile(r"<img\s[^>]*?src=['\"](?P<src>[^'\"]+)['\"][^>]*>", re.S)
+IMAGE = re.compile(r"<img\s[^<>]*?src=['\"](?P<src>[^'\"<>]+)['\"][^<>]*>", re.S)
 # A venue before the title: `CVPR 2024`, **[CVPR 2024]**, [CVPR 2024], <b>CVPR 2024</b>
 VENUE_PREFIX = re.compile(
     r"^(?:`+(?P<code>[^`]+)`+|(?:\*\*|<b>|<strong>)\[?(?P<venue>[^*\]<]+)\]?(?:\*\*|</b>|</strong>)"
@@ -220,6 +220,8 @@ def paper_from_item(lines: list[Line], page: PageReading) -> dict | None:
     first = BULLET.match(lines[0].text).group("text")
     texts = [first, *(line.text.strip() for line in lines[1:])]
     texts = [text for text in texts if text]
+    if not texts:  # an empty item (`- `) holds no paper
+        return None
     if len(texts) == 1 or all(BULLET.match(text) for text in texts[1:]):
         paper = _compact(texts[0], page) or _citation(texts[0], page)
         if paper and len(texts) > 1:
@@ -273,7 +275,7 @@ def _shows_something(text: str) -> bool:
 def _html_as_lines(html: str) -> str:
     """Hand-written HTML inside a box as markdown-like lines: links, bold, line breaks."""
     html = re.sub(
-        r"<a\s[^>]*?href=['\"](?P<url>[^'\"]+)['\"][^>]*>(?P<label>.*?)</a>",
+        r"<a\s[^<>]*?href=['\"](?P<url>[^'\"<>]+)['\"][^<>]*>(?P<label>(?:(?!<a\s).)*?)</a>",
         lambda m: f"[{' '.join(m.group('label').split())}]({m.group('url')})",
         html,
         flags=re.S | re.I,

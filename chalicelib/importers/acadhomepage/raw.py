@@ -13,11 +13,13 @@ from chalicelib.importers.acadhomepage.page import MD_IMAGE, PageReading, media_
 from chalicelib.importers.acadhomepage.sections import ANCHOR
 from chalicelib.importers.acadhomepage.source import Line
 
-HTML_IMAGE = re.compile(r"<img\b(?P<attrs>[^>]*)>", re.I | re.S)
+HTML_IMAGE = re.compile(r"<img\b(?P<attrs>[^<>]*)>", re.I | re.S)
 SRC = re.compile(r"\bsrc\s*=\s*(?P<q>['\"])(?P<src>.*?)(?P=q)", re.I | re.S)
 ALT = re.compile(r"\balt\s*=\s*(?P<q>['\"])(?P<alt>.*?)(?P=q)", re.I | re.S)
-EMPTY_MD_LINK = re.compile(r"\[\s*\]\((?P<url>[^)\s]+)\)")
-EMPTY_HTML_LINK = re.compile(r"(<a\b[^>]*\bhref=['\"](?P<url>[^'\"]+)['\"][^>]*>)\s*(</a>)", re.I)
+EMPTY_MD_LINK = re.compile(r"\[\s*\]\((?P<url>[^)\s\[]+)\)")
+EMPTY_HTML_LINK = re.compile(
+    r"(<a\b[^<>]*\bhref=['\"](?P<url>[^'\"<>]+)['\"][^<>]*>)\s*(</a>)", re.I
+)
 
 
 def raw_markdown(lines: list[Line], page: PageReading) -> str:

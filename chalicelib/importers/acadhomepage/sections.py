@@ -18,8 +18,10 @@ ANCHOR = re.compile(
     r"<(?:span|a|div)\s+(?:class=['\"]anchor['\"]\s+)?(?:id|name)=['\"](?P<id>[^'\"]*)['\"]"
     r"(?:\s+class=['\"]anchor['\"])?\s*>\s*</(?:span|a|div)>"
 )
-MD_LINK_IN_TITLE = re.compile(r"\[([^\]]+)\]\((https?://[^)\s]+)\)")
-HTML_LINK_IN_TITLE = re.compile(r"<a\s[^>]*?href=['\"](https?://[^'\"]+)['\"][^>]*>(.*?)</a>", re.S)
+MD_LINK_IN_TITLE = re.compile(r"\[([^\[\]]+)\]\((https?://[^)\s\[]+)\)")
+HTML_LINK_IN_TITLE = re.compile(
+    r"<a\s[^<>]*?href=['\"](https?://[^'\"<>]+)['\"][^<>]*>((?:(?!<a\s).)*?)</a>", re.S
+)
 ANCHOR_ID = re.compile(r"\bid=['\"]?(?P<id>[A-Za-z][A-Za-z0-9_-]*)")
 
 # Words in a heading -> the section kind they mean (first match wins), in the languages seen.

@@ -18,13 +18,14 @@ from chalicelib.importers import ImportProblem, yaml_values
 ReadRelative = Callable[[str], "str | None"]
 
 INCLUDE = re.compile(r"\{%-?\s*include_relative\s+(?P<path>[^\s%]+)\s*-?%\}")
-COMMENT = re.compile(r"<!--.*?-->", re.S)
-UNCLOSED_COMMENT = re.compile(r"<!--.*\Z", re.S)
 MD_COMMENT = re.compile(r"^\s*\[//\]:\s*#.*$")
-LIQUID_TAG = re.compile(r"\{%.*?%\}", re.S)
-OTHER_LIQUID_TAG = re.compile(r"\{%(?!-?\s*include_relative\s).*?%\}", re.S)
-LIQUID_OUTPUT = re.compile(r"\{\{.*?\}\}", re.S)
-KRAMDOWN_ATTRIBUTES = re.compile(r"\{:[^{}\n]*\}|\s*\{#[A-Za-z][\w-]*\}\s*$")  # `{:target=...}`
+# Each pattern stops at the next opener, so a run of openers never closed costs one pass.
+LIQUID_TAG = re.compile(r"\{%(?:(?!\{%).)*?%\}", re.S)
+OTHER_LIQUID_TAG = re.compile(r"\{%(?!-?\s*include_relative\s)(?:(?!\{%).)*?%\}", re.S)
+LIQUID_OUTPUT = re.compile(r"\{\{(?:(?!\{\{).)*?\}\}", re.S)
+# `{:target=...}`; the spaces before a `{#id}` are taken from the start of their run only, so a
+# line of 100,000 spaces costs one pass, not 100,000.
+KRAMDOWN_ATTRIBUTES = re.compile(r"\{:[^{}\n]*\}|(?<!\s)\s*\{#[A-Za-z][\w-]*\}\s*$")
 MAX_INCLUDE_DEPTH = 5
 
 
@@ -85,8 +86,7 @@ def _split_front_matter(text: str, filename: str) -> tuple[str, int, dict]:
 
 
 def _lines(text: str, filename: str, first: int, reading: _Reading) -> list[Line]:
-    text = _blank_out(COMMENT, text)
-    text = _blank_out(UNCLOSED_COMMENT, text)
+    text = _blank_comments(text)
     text = text.replace("--!>", "").replace("-->", "")  # a closer whose opener was removed above
     text = _blank_out(OTHER_LIQUID_TAG, text)
     lines: list[Line] = []
@@ -152,11 +152,23 @@ def _visible(line: str, place: str, notes: list[str]) -> str:
     line = KRAMDOWN_ATTRIBUTES.sub("", LIQUID_TAG.sub("", line))
     if LIQUID_OUTPUT.search(line):
         notes.append(f"{place}: removed HTML that needs Jekyll (a Liquid {{{{ }}}})")
-        line = re.sub(r"\s*\([^()]*\{\{[^()]*\)", "", line)
+        line = re.sub(r"(?<!\s)\s*\([^()]*\{\{[^()]*\)", "", line)
         line = re.sub(r"<[^<>]*\{\{[^<>]*>", "", line)
-        line = re.sub(r"<a\s[^>]*>\s*</a>", "", line)
+        line = re.sub(r"<a\s[^<>]*>\s*</a>", "", line)
         line = LIQUID_OUTPUT.sub("", line)
     return line
+
+
+def _blank_comments(text: str) -> str:
+    """The text without HTML comments (an unclosed one runs to the end), each replaced by as
+    many newlines as it held; one pass, however many `<!--` are never closed."""
+    kept, start = [], 0
+    while (opened := text.find("<!--", start)) >= 0:
+        closed = text.find("-->", opened + 4)
+        end = len(text) if closed < 0 else closed + 3
+        kept += [text[start:opened], "\n" * text.count("\n", opened, end)]
+        start = end
+    return "".join([*kept, text[start:]])
 
 
 def _blank_out(pattern: re.Pattern, text: str) -> str:
