@@ -8,18 +8,14 @@ snapshot so far of a multi-page fetch), `CLOCK#<site id>` (Scholar id, fresh_at,
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import datetime, timedelta
 
-from botocore.exceptions import BotoCoreError, ClientError
-
-from chalicelib.aws.errors import describe_aws_error, error_code
+from chalicelib.aws.errors import error_code
 from chalicelib.citations.item_reader import snapshot_from_item
 from chalicelib.citations.items import parse_time, text_value, time_text, whole_snapshot_item
 from chalicelib.citations.model import CitationSnapshot
 from chalicelib.citations.pacing import PacerState, ProfileClock, ScholarJob
-from chalicelib.citations.store import CitationStoreError
+from chalicelib.citations.store import CitationStoreError, table_operation
 
 PACER_KEY = "PACER#scholar"
 STATE_KEY = "STATE"
@@ -34,14 +30,8 @@ class PacerStore:
         self.client = client
         self.table_name = table_name
 
-    @contextmanager
-    def _operation(self, action: str) -> Iterator[None]:
-        try:
-            yield
-        except ClientError as error:
-            raise CitationStoreError(describe_aws_error(error, action)) from error
-        except BotoCoreError as error:
-            raise CitationStoreError(describe_aws_error(error, action)) from error
+    def _operation(self, action: str):
+        return table_operation(self.table_name, action)
 
     def _key(self, sort_key: str) -> dict:
         return {"pk": text_value(PACER_KEY), "sk": text_value(sort_key)}

@@ -64,20 +64,9 @@ class CitationStore:
         self.page_size = page_size  # items per Query page; None leaves DynamoDB's 1 MB pages
         self.sleep = sleep
 
-    @contextmanager
-    def _operation(self, action: str) -> Iterator[None]:
+    def _operation(self, action: str):
         """Turn SDK errors met during `action` into a CitationStoreError naming it."""
-        try:
-            yield
-        except ClientError as error:
-            if error_code(error) == "ResourceNotFoundException":
-                raise CitationStoreError(
-                    f"{action}: DynamoDB table {self.table_name!r} not found; "
-                    "check ACADPAGE_TABLE (or --table) and the AWS region"
-                ) from error
-            raise CitationStoreError(describe_aws_error(error, action)) from error
-        except BotoCoreError as error:
-            raise CitationStoreError(describe_aws_error(error, action)) from error
+        return table_operation(self.table_name, action)
 
     def load_current(self, profile_id: str, *, consistent: bool = False) -> CitationState | None:
         """Everything the page shows about `profile_id`, in one Query; None before any refresh."""
@@ -334,6 +323,22 @@ class CitationStore:
         with self._operation(f"reading the {source} history of profile {profile_id!r}"):
             items = self._query(profile_id, prefix, after=after)
         return history_points(items)
+
+
+@contextmanager
+def table_operation(table_name: str, action: str) -> Iterator[None]:
+    """Turn SDK errors met during `action` on the table into a CitationStoreError naming it."""
+    try:
+        yield
+    except ClientError as error:
+        if error_code(error) == "ResourceNotFoundException":
+            raise CitationStoreError(
+                f"{action}: DynamoDB table {table_name!r} not found; "
+                "check ACADPAGE_TABLE (or --table) and the AWS region"
+            ) from error
+        raise CitationStoreError(describe_aws_error(error, action)) from error
+    except BotoCoreError as error:
+        raise CitationStoreError(describe_aws_error(error, action)) from error
 
 
 def create_table(client, table_name: str, *, wait: bool = True) -> bool:
