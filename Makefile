@@ -70,8 +70,12 @@ test: lint $(WHEELS) $(CHECKOV) browser
 bench: package
 	$(PY) -m benchmarks
 
+# They package the example site's profile (never deployed) unless the shell names another.
+bench checkov: export ACADPAGE_SCHOLAR_ID ?= DhtAFkwAAAAJ
+
 # The browser tests and the audit drive Debian's Chromium (Playwright's own download does not
-# work here), with an emoji font for the section icons in the screenshots. As root on Debian or
+# work here), with an emoji font for the section icons in the screenshots, and node for the
+# stack's CloudFront Function in the edge tests. As root on Debian or
 # Ubuntu this installs what is missing; elsewhere it says what to install and the browser tests
 # skip (`.ci/run` fails on a skipped one: CI never skips them).
 APT_INSTALL := DEBIAN_FRONTEND=noninteractive apt-get install -y -qq
@@ -85,6 +89,9 @@ browser:
 	@fc-list 2>/dev/null | grep -qi "color emoji" || \
 		if $(CAN_APT); then apt-get update -qq && $(APT_INSTALL) fonts-noto-color-emoji >/dev/null; \
 		else echo "no colour emoji font, the screenshots show boxes: $(BROWSER_HINT)"; fi
+	@command -v node >/dev/null 2>&1 || \
+		if $(CAN_APT); then apt-get update -qq && $(APT_INSTALL) nodejs >/dev/null; \
+		else echo "no node, the CloudFront Function tests will skip: install nodejs"; fi
 
 node_modules/.installed: package.json package-lock.json
 	npm ci --silent --no-audit --no-fund

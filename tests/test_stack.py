@@ -353,3 +353,10 @@ def test_images_come_from_the_bucket_through_origin_access_control_cached_long(t
     ttl = policy["CachePolicyConfig"]
     assert ttl["DefaultTTL"] == ttl["MaxTTL"] == 365 * 86400  # push invalidates what it changes
     assert "s-maxage=31536000" in MEDIA_CACHE_CONTROL
+
+
+def test_make_test_installs_the_node_the_cloudfront_function_tests_run_in():
+    makefile = (ROOT / "Makefile").read_text()
+    assert re.search(r"^test: .*\bbrowser\b", makefile, flags=re.M)
+    browser = makefile.split("\nbrowser:")[1].split("\n\n")[0]
+    assert "command -v node" in browser and "$(APT_INSTALL) nodejs" in browser
