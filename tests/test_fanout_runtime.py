@@ -75,3 +75,20 @@ def test_open_batches_fail_the_invocation_only_when_every_batch_failed(stack, mo
     assert report.requests["openalex"] == 1
     assert [request.path for request in server.requests] == ["/authors"]
     assert sorted(report.published["openalex"]) == ["ann", "bob"]
+
+
+def test_a_multi_page_fetch_of_a_site_that_left_the_stack_starts_over(stack, monkeypatch):
+    from chalicelib.citations.pacing import PacerState, ScholarJob
+
+    clock = VirtualClock(NOW)
+    scholar = StandInScholar(clock, long_profiles=set())
+    pacer = PacerStore(stack, CITATION_TABLE)
+    pacer.take_lease("old", NOW, 1)
+    gone = ScholarJob("carol", "CCCCCCCCCCCC", 2, NOW)
+    pacer.save_state("old", PacerState(last_request_at=NOW, job=gone))
+    later = NOW.replace(minute=5)
+    with LocalHTTPServer({"/citations": scholar}) as server:
+        serve_two_sites(monkeypatch, server.url)
+        report = runtime.run_scholar_tick(now=later, sleep=clock.sleep)
+    assert (report.action.site_id, report.action.page) == ("ann", 1)
+    assert pacer.read_state().job is None

@@ -89,6 +89,8 @@ def scholar_tick(
             pacer_store.release_lease(owner)
             return TickReport(held)
         by_id = {site.site_id: site for site in sites if site.settings.scholar_id}
+        if pacer.job is not None and by_id.get(pacer.job.site_id) is None:
+            pacer = replace(pacer, job=None)  # the site left the stack mid-fetch: start over
         clocks = _clocks(by_id, pacer_store.profile_clocks())
         action = _choose(
             pacer, clocks, by_id, citation_store, pacer_store, now, rules, wait_up_to_s
