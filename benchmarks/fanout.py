@@ -15,8 +15,7 @@ SITES = int(os.environ.get("FANOUT_SITES", "5000"))
 DAYS = float(os.environ.get("FANOUT_DAYS", "7"))
 MONTH_DAYS = 30.4
 PAGE_VIEWS = 3_000_000  # a month, for the whole stack
-PAGE_KB = 30  # one view: the page, CSS inlined, as CloudFront sends it (measured in docs)
-PAGE_MS = 50  # a warm page request's billed duration
+PAGE_MS = 50  # a page request's billed duration: its reads of S3 and DynamoDB, not its CPU
 PAGE_MEMORY_GB = 0.5  # lambda_memory_size of .chalice/config.json
 FANOUT_MEMORY_GB = 0.125  # the tick and the open batches: one request and a parse at a time
 PAGE_READ_UNITS = 4  # one citation-state Query (header and chunks of a 100-row profile)
@@ -37,12 +36,13 @@ CLOUDFRONT_FREE_REQUESTS = 10_000_000  # CloudFront's always-free monthly allowa
 CLOUDFRONT_FREE_GB = 1024
 
 
-def monthly_bill(week, days: float) -> dict[str, float]:
-    """USD a month by service: the refresh as simulated (scaled from `days`), the page views."""
+def monthly_bill(week, days: float, page_bytes: int) -> dict[str, float]:
+    """USD a month by service: the refresh as simulated (scaled from `days`), and the page
+    views, each `page_bytes` (the example page, uncompressed: the most CloudFront sends)."""
     per_month = MONTH_DAYS / days
     s3 = week.aws_requests.get("s3", Counter())
     fanout_seconds = sum(week.lambda_seconds.values())
-    views_gb = PAGE_VIEWS * PAGE_KB / 1024 / 1024
+    views_gb = PAGE_VIEWS * page_bytes / 1024**3
     bill = {
         "lambda_refresh": per_month * (
             sum(week.lambda_invocations.values()) * PRICES["lambda_request"]
@@ -87,7 +87,9 @@ def figures():
     yield "fanout_aws_requests_week_lambda", invocations, "invocations" + scale
     open_requests = round(sum(week.open_requests.values()) * per_week)
     yield "fanout_open_requests_week", open_requests, "requests" + scale
-    bill = monthly_bill(week, DAYS)
+    from benchmarks.page import page_bytes
+
+    bill = monthly_bill(week, DAYS, page_bytes()[0])
     for part, usd in bill.items():
         yield f"fanout_monthly_usd_{part}", usd, "USD"
     yield "fanout_monthly_usd", sum(bill.values()), "USD" + scale
