@@ -185,3 +185,18 @@ def test_a_laptop_import_and_status_use_the_key_the_stacks_page_reads(stack_proj
 
     assert capsys.readouterr().out.startswith(f"profile {page_key()}: showing ")
     assert store.load_current(page_key()).snapshots["import"].citations == 551074
+
+
+def test_an_orcid_alone_names_the_profile_and_openalex_looks_it_up():
+    from chalicelib.citations.refresh import configured_sources
+    from chalicelib.settings import SettingsError
+
+    settings = load_settings({"ACADPAGE_ORCID_ID": "0000-0002-1825-0097"})
+    assert settings.citation_sources == ("openalex",)
+    assert configured_sources(settings) == [("openalex", "0000-0002-1825-0097")]
+    assert settings.profile_id == "0000-0002-1825-0097"
+    with pytest.raises(SettingsError) as error:
+        load_settings({"ACADPAGE_ORCID_ID": "0000-0002"})
+    assert str(error.value) == (
+        "ACADPAGE_ORCID_ID: expected an ORCID such as 0000-0002-1825-0097, got '0000-0002'"
+    )
