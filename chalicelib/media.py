@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from chalicelib.aws.content_store import ContentStore, ContentStoreError, media_type
 from chalicelib.site.fields import is_media_key
 
 MEDIA_CACHE_CONTROL = "public, max-age=3600, s-maxage=86400"
+_ENTITY_TAGS = re.compile(r"[\x21-\x7e][\x20-\x7e]{0,1022}")
 
 
 @dataclass(frozen=True)
@@ -25,7 +27,7 @@ def media_response(store: ContentStore, name: str, if_none_match: str | None) ->
     if content_type is None or not is_media_key(name):
         return _not_found()
     try:
-        fetched = store.fetch_media(name, (if_none_match or "").strip())
+        fetched = store.fetch_media(name, _entity_tags(if_none_match))
     except ContentStoreError:
         return MediaAnswer(503, "media unavailable", {"Content-Type": "text/plain; charset=utf-8"})
     if fetched.state == "missing":
@@ -38,6 +40,13 @@ def media_response(store: ContentStore, name: str, if_none_match: str | None) ->
     if content_type.endswith("+xml"):
         body = body.decode("utf-8", "replace")
     return MediaAnswer(200, body, {**headers, "ETag": fetched.etag})
+
+
+def _entity_tags(if_none_match: str | None) -> str:
+    """The If-None-Match header when S3 can take it (visible ASCII, one line, 1 kB at most);
+    "" for anything else (a folded or binary header), which only costs a full answer."""
+    value = (if_none_match or "").strip()
+    return value if _ENTITY_TAGS.fullmatch(value) else ""
 
 
 def _not_found() -> MediaAnswer:

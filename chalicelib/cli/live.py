@@ -8,6 +8,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import re
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -189,6 +190,11 @@ class FolderWatcher:
         self._stop.set()
 
 
+def _version(text: str) -> int | None:
+    """The version a page asks about (`since=12`), or None for anything else (`--1`, `²`)."""
+    return int(text) if re.fullmatch(r"-?[0-9]{1,18}", text) else None
+
+
 def live_handler_class(base: type, state: LiveState) -> type:
     """The local server's request handler: answers the reload poll, and injects the script,
     the banner and a no-cache policy into what the app answers."""
@@ -198,9 +204,9 @@ def live_handler_class(base: type, state: LiveState) -> type:
             parts = urlsplit(self.path)
             if parts.path != LIVE_PATH:
                 return super()._generic_handle()
-            since = parse_qs(parts.query).get("since", ["-1"])[0]
-            wait = LONG_POLL_S if since.lstrip("-").isdigit() else 0
-            version = state.wait_for_change(int(since) if wait else -1, wait)
+            since = _version(parse_qs(parts.query).get("since", [""])[0])
+            wait = LONG_POLL_S if since is not None else 0
+            version = state.wait_for_change(-1 if since is None else since, wait)
             body = json.dumps({"version": version}).encode()
             headers = {"Content-Type": "application/json", "Cache-Control": "no-store"}
             self._send_http_response(200, headers, body)
@@ -224,7 +230,8 @@ def live_handler_class(base: type, state: LiveState) -> type:
         do_GET = do_PUT = do_POST = do_HEAD = do_DELETE = do_PATCH = do_OPTIONS = _generic_handle
 
         def log_message(self, format: str, *args) -> None:
-            if not self.path.startswith(LIVE_PATH):
+            # a request line that could not be read has no path: its error is still logged
+            if not getattr(self, "path", "").startswith(LIVE_PATH):
                 super().log_message(format, *args)
 
     return LiveReloadHandler

@@ -86,14 +86,29 @@ def local_config(watch: bool = True):
     return config
 
 
-def _listening(config, host: str, port: int):
-    """Chalice's local server for the app, or a UserError when the port is taken."""
-    from chalice.local import create_local_server
+def _listening(config, host: str, port: int, handler_class=None):
+    """Chalice's local server for the app with `handler_class(chalice's handler)` (or chalice's
+    own), guarded; a UserError when the port is taken."""
+    from functools import partial
 
+    from chalice.local import CustomLocalChalice, create_local_server
+
+    from chalicelib.cli.guard import LISTEN_BACKLOG, guarded_handler_class
+
+    app = config.chalice_app
+    if type(app) is CustomLocalChalice:  # served before in this process: chalice would loop
+        app.__class__ = CustomLocalChalice.__bases__[1]
     try:
-        return create_local_server(config.chalice_app, config, host, port)
+        server = create_local_server(app, config, host, port)
     except OSError as error:
         raise UserError(f"cannot listen on {host}:{port}: {error.strerror}; set PORT") from None
+    handler = server.server.RequestHandlerClass  # chalice's handler, bound to the app
+    base = handler_class(handler.func) if handler_class else handler.func
+    server.server.RequestHandlerClass = partial(
+        guarded_handler_class(base), *handler.args, **handler.keywords
+    )
+    server.server.socket.listen(LISTEN_BACKLOG)  # socketserver's 5 dropped a burst of tabs
+    return server
 
 
 def live_server(config, folder: Path, host: str, port: int):
@@ -113,11 +128,7 @@ def live_server(config, folder: Path, host: str, port: int):
         upload_media=partial(embedded.upload_media, settings, s3),
         delete_media=partial(embedded.delete_media, settings, s3),
     )
-    server = _listening(config, host, port)
-    handler = server.server.RequestHandlerClass  # chalice's handler, bound to the app
-    server.server.RequestHandlerClass = partial(
-        live_handler_class(handler.func, state), *handler.args, **handler.keywords
-    )
+    server = _listening(config, host, port, partial(live_handler_class, state=state))
     return server, watcher
 
 
