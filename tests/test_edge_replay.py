@@ -52,16 +52,29 @@ def push(project, site_file) -> None:
     assert main(argv) == 0
 
 
-@pytest.fixture
-def edge(template, expanded, aws, monkeypatch, tmp_path):
+@pytest.fixture(scope="module")
+def edge(template, expanded, tmp_path_factory):
     """The stack's distribution in front of the page function, after `push` of a site whose
-    photo, favicon and paper image are a JPEG, PNG, WebP, ICO and SVG."""
+    photo, favicon and paper image are a JPEG, PNG, WebP, ICO and SVG (one embedded AWS for the
+    module: the requests only read it)."""
+    from moto import mock_aws
+
+    with mock_aws(), pytest.MonkeyPatch.context() as monkeypatch:
+        for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):
+            monkeypatch.setenv(name, "testing")
+        monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
+        for name, value in page_environment(template).items():
+            monkeypatch.setenv(name, value)
+        yield pushed_site(template, expanded, tmp_path_factory.mktemp("edge"))
+    runtime.reset()
+
+
+def pushed_site(template: dict, expanded: dict, tmp_path) -> Distribution:
+    """The stack's bucket and table, the example's numbers, and the site pushed three times."""
     from app import app as page_function
     from chalicelib.aws.embedded import seed_embedded_aws
     from chalicelib.citations.store import create_table
 
-    for name, value in page_environment(template).items():
-        monkeypatch.setenv(name, value)
     runtime.reset()
     s3 = boto3.client("s3")
     s3.create_bucket(Bucket=BUCKET)
