@@ -152,6 +152,17 @@ def test_import_then_preview_shows_everything_the_seed_shows(tmp_path, capsys):
         f"wrote {site}: 6 sections, 2 publications\nstructured:\n  about.md:22: about\n"
         "  about.md:29: news (2 entries"
     )
+    # the images the import note asks to copy: until then validate names them, as push would
+    assert main(["validate", str(site)]) == 1
+    assert capsys.readouterr().err.splitlines() == [
+        "acadpage: site.yaml profile.avatar: media file 'android-chrome-512x512.png' not found in "
+        "media/ next to site.yaml",
+        "site.yaml publications[0].image: media file '500x300.png' not found in media/ next to "
+        "site.yaml",
+    ]
+    (tmp_path / "media").mkdir(exist_ok=True)
+    for name in ("android-chrome-512x512.png", "500x300.png"):
+        (tmp_path / "media" / name).write_bytes(b"\x89PNG\r\n\x1a\n")
     assert main(["validate", str(site)]) == 0
     assert main(["preview", str(site), "-o", str(tmp_path / "page.html")]) == 0
     page = html.unescape((tmp_path / "page.html").read_text())
