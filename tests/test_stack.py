@@ -154,7 +154,7 @@ def test_a_custom_domain_needs_its_certificate_and_gets_tls_1_2(template):
     for bad in ("www.example.org\nX", "https://www.example.org", "Example.org", "';alert(1);'"):
         assert not re.fullmatch(parameters["CustomDomainName"]["AllowedPattern"], bad), bad
     assert re.fullmatch(parameters["CustomDomainName"]["AllowedPattern"], "www.example.org")
-    (rule,) = template["Rules"].values()
+    rule = template["Rules"]["CustomDomainNeedsItsCertificate"]
     assert rule["Assertions"][0]["Assert"] == {
         "Fn::Not": [{"Fn::Equals": [{"Ref": "CertificateArn"}, ""]}]
     }

@@ -36,6 +36,15 @@ def test_the_stack_takes_the_stages_profile_as_parameters_and_both_functions_rea
             assert variables[variable] == {"Ref": parameter}, name
 
 
+def test_cloudformation_refuses_a_stack_naming_no_source(template):
+    (assertion,) = template["Rules"]["ProfileNamesASource"]["Assertions"]
+    (all_empty,) = assertion["Assert"]["Fn::Not"]
+    assert all_empty == {
+        "Fn::And": [{"Fn::Equals": [{"Ref": name}, ""]} for name in PROFILE_PARAMETERS]
+    }
+    assert "RuleCondition" not in template["Rules"]["ProfileNamesASource"]  # always checked
+
+
 @pytest.mark.parametrize(
     ("variable", "good", "bad"),
     [
