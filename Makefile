@@ -16,7 +16,7 @@ CHECKOV := $(CHECKOV_VENV)/.installed
 CHECKOV_RUN := CKV_SKIP_PACKAGE_UPDATE_CHECK=true $(CHECKOV_VENV)/bin/checkov \
 	--framework cloudformation --skip-download --compact
 
-.PHONY: serve test bench lint format package browser audit checkov
+.PHONY: serve test bench lint format package browser audit checkov fuzz
 
 $(INSTALLED): requirements.txt requirements-dev.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -69,6 +69,10 @@ test: lint $(WHEELS) $(CHECKOV) browser
 
 bench: package
 	$(PY) -m benchmarks
+
+# Structure-aware mutations of every input kind (scripts/fuzz.py); SEED=n for another campaign.
+fuzz: $(INSTALLED)
+	$(PY) -m scripts.fuzz --cases $${CASES:-5000} --seed $${SEED:-1}
 
 # They package the example site's profile (never deployed) unless the shell names another.
 bench checkov: export ACADPAGE_SCHOLAR_ID ?= DhtAFkwAAAAJ

@@ -39,6 +39,11 @@ def excerpt(text: str, limit: int = EXCERPT_CHARS) -> str:
     return f"{text[:limit]!r}… ({len(text):,} characters)"
 
 
+def shortened(text: str, limit: int = 200) -> str:
+    """A message that may echo its input (a parser's own), cut to `limit` characters."""
+    return text if len(text) <= limit else f"{text[:limit]}… ({len(text):,} characters)"
+
+
 def whole_number(text: str) -> int | None:
     """The integer ASCII digits write (`"1234"`), or None for anything else."""
     text = text.strip()

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 
 from chalicelib.importers import Imported, ImportProblem, dump_content
 from chalicelib.importers.latex import journal_macro, latex_to_text
+from chalicelib.inputs import shortened
 from chalicelib.site.fields import is_media_key
 
 ENTRY_START = re.compile(r"@\s*(?P<type>\w+)\s*[{(]\s*(?P<key>[^,\s{}()]+)\s*,")
@@ -185,7 +186,7 @@ def _people_lists_with_and(text: str) -> str:
 
 def _describe(error: Exception, filename: str, lines: dict, last: dict) -> str:
     """One located line for a pybtex error: the file, line and entry it concerns."""
-    message = re.sub(r"^syntax error in line \d+: ", "syntax error: ", str(error))
+    message = shortened(re.sub(r"^syntax error in line \d+: ", "syntax error: ", str(error)))
     line = getattr(error, "lineno", None)
     context = error.get_context() if hasattr(error, "get_context") else ""
     started = ENTRY_START.search(context or "")
