@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from chalicelib.inputs import FORBIDDEN_CHARACTER
+
 # What content may use: the seed's paper-box divs, citation spans, images, and ordinary markup.
 ALLOWED_TAGS = {
     "a", "abbr", "b", "blockquote", "br", "code", "del", "details", "div", "em", "figcaption",
@@ -21,6 +23,13 @@ ALLOWED_ATTRIBUTES = {
     "th": {"colspan", "rowspan", "align"},
     "ol": {"start"},
 }
+# What a one-line field (news, an award, a paper's details) may hold: it is placed inside a
+# <li>, <p> or <span>, where a <div> or <li> would make the browser close the page's own list,
+# section and <main> early.
+INLINE_TAGS = {
+    "a", "abbr", "b", "br", "code", "del", "em", "i", "img", "kbd", "s", "small", "span",
+    "strong", "sub", "sup", "u",
+}  # fmt: skip
 URL_SCHEMES = {"http", "https", "mailto"}
 # The sanitizer's HTML parser slows down with the square of the nesting depth (200,000 unclosed
 # <div>s took minutes); real content nests a few levels, tables and lists inside divs a dozen.
@@ -47,13 +56,13 @@ def _parser():
     return MarkdownIt("commonmark", options).enable("table").enable("strikethrough")
 
 
-@lru_cache(maxsize=1)
-def _cleaner():
+@lru_cache(maxsize=2)
+def _cleaner(inline: bool = False):
     import nh3  # as the parser: loaded with the first content file
 
-    # One cleaner for every field: building its rules took most of a short field's time.
+    # One cleaner for each placement: building its rules took most of a short field's time.
     return nh3.Cleaner(
-        tags=ALLOWED_TAGS,
+        tags=INLINE_TAGS if inline else ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
         url_schemes=URL_SCHEMES,
         link_rel="noopener",
@@ -61,9 +70,11 @@ def _cleaner():
     )
 
 
-def sanitize_html(html: str) -> str:
-    """HTML with scripts, event handlers and javascript: URLs removed."""
-    return _cleaner().clean(html)
+def sanitize_html(html: str, inline: bool = False) -> str:
+    """HTML with scripts, event handlers and javascript: URLs removed (and, `inline`, every
+    block element, its text kept); no control character the sanitizer decoded from an entity
+    (`&#1;`), which no page shows and XML refuses."""
+    return FORBIDDEN_CHARACTER.sub("\ufffd", _cleaner(inline).clean(html))
 
 
 def html_depth(html: str) -> int:
@@ -77,12 +88,12 @@ def html_depth(html: str) -> int:
     return deepest
 
 
-def _bounded(html: str) -> str:
+def _bounded(html: str, inline: bool = False) -> str:
     """Sanitized `html`; raises HtmlTooDeep before the sanitizer meets deep nesting."""
     depth = html_depth(html)
     if depth > MAX_HTML_DEPTH:
         raise HtmlTooDeep(f"its HTML nests {depth:,} elements deep; the limit is {MAX_HTML_DEPTH}")
-    return sanitize_html(html)
+    return sanitize_html(html, inline)
 
 
 def markdown_block(text: str) -> str:
@@ -91,5 +102,6 @@ def markdown_block(text: str) -> str:
 
 
 def markdown_inline(text: str) -> str:
-    """Sanitized HTML for one line of markdown, without a wrapping paragraph."""
-    return _bounded(_parser().renderInline(text.strip())) if text.strip() else ""
+    """Sanitized HTML for one line of markdown, without a wrapping paragraph: inline elements
+    only, so it can stand inside a list item or a paragraph."""
+    return _bounded(_parser().renderInline(text.strip()), inline=True) if text.strip() else ""
