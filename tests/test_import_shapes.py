@@ -62,13 +62,13 @@ def page_text(about: str, config: str = OWNER) -> str:
 def test_commented_out_text_never_comes_back(about):
     converted = convert(about)
     assert converted["sections"] == ["about"]
-    assert converted["about"] == "Hi."
+    assert converted["about"] == "<div><p>Hi.</p></div>"
     assert "-->" not in page_text(about)
 
 
 def test_a_stray_comment_closer_never_shows():
     about = "Hi.\n<!-- Lorem --> ipsum -->\n"
-    assert convert(about)["about"] == "Hi.\n ipsum"
+    assert convert(about)["about"] == "<div><p>Hi.\nipsum</p></div>"
     assert "-->" not in page_text(about)
 
 
@@ -79,7 +79,7 @@ def test_included_files_are_read_next_to_the_page_and_other_liquid_goes():
     )
     files = {"includes/news.md": "# 🔥 News\n- *2024.01*: One.\n"}
     converted = convert(about, files=files)
-    assert converted["about"] == "Hi."
+    assert converted["about"] == "<div><p>Hi.</p></div>"
     assert converted["news"] == [{"date": "2024.01", "text": "One."}]
 
 
@@ -284,7 +284,7 @@ def test_papers_written_as_paragraphs():
             "authors": ["Ann Lee", "Bo Chen"],
         },
     ]
-    assert converted["sections"][1]["markdown"] == "(*: equal contribution)"
+    assert converted["sections"][1]["markdown"] == "<div><p>(*: equal contribution)</p></div>"
 
 
 def test_highlight_boxes_outside_the_publications_section_are_papers_too():
@@ -426,7 +426,8 @@ def test_a_headings_links_stay_on_the_page():
     converted = convert(about)
     assert converted["sections"][0]["title"] == "Publications (Scholar)"
     assert converted["sections"][1]["markdown"] == (
-        "[(Scholar)](https://scholar.google.com/citations?user=AbCdEfGhIjKl)"
+        '<div><p><a href="https://scholar.google.com/citations?user=AbCdEfGhIjKl" '
+        'rel="noopener">(Scholar)</a></p></div>'
     )
 
 
@@ -448,7 +449,7 @@ def test_what_a_section_cannot_structure_is_kept_in_a_section_of_its_own():
         "id": "publications-more",
         "title": "Publications (more)",
         "icon": "📝",
-        "markdown": "My full list is on Scholar.",
+        "markdown": "<div><p>My full list is on Scholar.</p></div>",
     }
     assert result.kept_raw == ("about.md:2: Publications (more) (kept as markdown)",)
 
@@ -505,10 +506,10 @@ def test_bold_header_lines_with_sub_bullets_become_entries_with_details():
     assert convert(about)["internships"] == [
         {
             "date": "2023.06-2023.08",
-            "text": "**Research intern, Owl Labs**",
+            "text": "<strong>Research intern, Owl Labs</strong>",
             "details": ["Built a thing", "Wrote a report"],
         },
-        {"text": "**TA, Night University**", "details": ["Matrix theory"]},
+        {"text": "<strong>TA, Night University</strong>", "details": ["Matrix theory"]},
     ]
     assert re.search(r"Owl Labs\s+Built a thing\s+Wrote a report", page_text(about))
 
@@ -523,29 +524,72 @@ def test_sub_headings_with_bullets_become_entries_with_details():
 # --- images, config and the folder ---------------------------------------------------------------
 
 
-def test_other_hosts_images_are_left_out_and_listed_and_links_stay_followable():
+def test_other_hosts_pictures_keep_their_link_with_their_label_or_address_as_text():
     about = (
         "Hi <a href='https://scholar.google.com/citations?user=AbCdEfGhIjKl'>"
-        '<img src="https://img.shields.io/endpoint?url=x"></a> ![](https://x.org/i.png)\n'
+        '<img src="https://img.shields.io/endpoint?url=x&label=reads"></a> '
+        "![](https://x.org/i.png) <a href='https://x.org/d'><img src='https://x.org/b.svg'></a> "
+        "![DOI](https://img.shields.io/badge/DOI-10.1%2Fx--y-blue)\n"
     )
     result = imported(about)
-    assert result.remote_images == ("https://img.shields.io/endpoint?url=x", "https://x.org/i.png")
-    assert "img" not in yaml.safe_load(result.text)["about"]
-    assert "https://scholar.google.com/citations?user=AbCdEfGhIjKl'>link</a>" in result.text
+    assert result.remote_images == (
+        "https://img.shields.io/endpoint?url=x&label=reads",
+        "https://x.org/i.png",
+        "https://x.org/b.svg",
+        "https://img.shields.io/badge/DOI-10.1%2Fx--y-blue",
+    )
+    assert yaml.safe_load(result.text)["about"] == (
+        '<div><p>Hi <a href="https://scholar.google.com/citations?user=AbCdEfGhIjKl" '
+        'rel="noopener">reads</a> <a href="https://x.org/i.png">x.org/i.png</a> '
+        '<a href="https://x.org/d" rel="noopener">x.org</a> '
+        '<a href="https://img.shields.io/badge/DOI-10.1%2Fx--y-blue">DOI 10.1/x-y</a></p></div>'
+    )
+
+
+@pytest.mark.parametrize(
+    "src",
+    [
+        "https://img.shields.io/endpoint?url=https%3A%2F%2Fx.org%2Fgs_data_shieldsio.json",
+        "https://img.shields.io/endpoint?url=&logo=Google%20Scholar&label=citations",
+        "https://img.shields.io/badge/Citations-4700-blue",
+    ],
+    ids=["gs-data-endpoint", "liquid-url-removed", "static-count"],
+)
+def test_a_citation_badge_from_another_host_becomes_acadpages_own(src):
+    link = "https://scholar.google.com/citations?user=AbCdEfGhIjKl"
+    about = f"See <a href='{link}'><img src='{src}'></a>.\n"
+    assert yaml.safe_load(imported(about).text)["about"] == (
+        '<div><p>See <a href="https://scholar.google.com/citations?user=AbCdEfGhIjKl" '
+        'rel="noopener"><img src="/badge/citations.svg" alt="citations"></a>.</p></div>'
+    )
+
+
+def test_h_index_and_i10_badges_become_acadpages_own():
+    about = (
+        "<img src='https://img.shields.io/endpoint?url=&label=h-index'> "
+        "<img src='https://img.shields.io/endpoint?url=&label=i10-index'>\n"
+    )
+    about_html = yaml.safe_load(imported(about).text)["about"]
+    assert '<img src="/badge/h-index.svg" alt="h-index">' in about_html
+    assert '<img src="/badge/i10-index.svg" alt="i10-index">' in about_html
 
 
 @pytest.mark.parametrize(
     "url", ["files/paper.pdf", "//other.example/x", "/\\other.example", "javascript:alert(1)"]
 )
-def test_a_paper_link_the_content_refuses_is_left_out_and_the_page_still_imports(url):
+def test_a_paper_with_a_link_the_content_refuses_is_kept_as_written_and_the_link_named(url):
     about = (
         f"# 📝 Publications\n- [Owls at Night]({url}), **Ann Lee**, **CVPR 2020** "
         f"[code]({url}) [pdf](https://x.org/o.pdf)\n"
     )
-    (paper,) = convert(about)["publications"]
-    assert paper["title"] == "Owls at Night"
-    assert "link" not in paper
-    assert paper["links"] == {"pdf": "https://x.org/o.pdf"}
+    result = imported(about)
+    (paper,) = yaml.safe_load(result.text)["publications"]
+    assert list(paper) == ["markdown"]
+    assert "Owls at Night" in paper["markdown"] and "https://x.org/o.pdf" in paper["markdown"]
+    assert 'href="javascript' not in paper["markdown"]
+    assert result.kept_raw[0].startswith("about.md:2: item kept as written: ")
+    if not url.startswith("javascript"):
+        assert any("points into the old site's files" in note for note in result.notes)
 
 
 @pytest.mark.parametrize(
@@ -588,7 +632,8 @@ def test_config_details_arrive():
         "id": "links",
         "title": "Links",
         "icon": "🔗",
-        "markdown": "- [Zhihu](https://www.zhihu.com/people/annlee)",
+        "markdown": '<div><ul>\n<li><a href="https://www.zhihu.com/people/annlee" rel="noopener">'
+        "Zhihu</a></li>\n</ul></div>",
     }
     assert "_config.yml author.orcid: 'https://orcid.org/xxxx' is a placeholder; left out" in (
         result.notes
@@ -612,14 +657,18 @@ def test_the_site_folder_is_imported_with_its_includes_and_images(tmp_path, caps
         "  _config.yml author: Links (kept as markdown)\n"
         "images:\n"
         f"  copied 2 images into {out.parent / 'media'}\n"
-        "left out (the page loads nothing from other hosts):\n"
+        "pictures on other hosts, shown as their label linking to them (the page loads nothing "
+        "from other hosts):\n"
         "  image https://img.shields.io/github/stars/annlee/owls\n"
     )
     assert (out.parent / "media" / "owl.png").read_bytes() == (site / "images/owl.png").read_bytes()
     assert (out.parent / "media" / "ann.png").is_file()
     converted = yaml.safe_load(out.read_text())
     assert converted["publications"][0]["image"] == "owl.png"
-    assert converted["publications"][0]["links"] == {"code": "https://github.com/annlee/owls"}
+    assert converted["publications"][0]["links"] == {
+        "code": "https://github.com/annlee/owls",
+        "Stars": "https://github.com/annlee/owls",
+    }
 
 
 def test_a_folder_without_an_about_page_is_refused(tmp_path, capsys):

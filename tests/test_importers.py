@@ -110,23 +110,30 @@ def test_seed_dated_entries_keep_their_dates_as_written():
     ]
     assert converted["talks"] == [
         {"date": "2021.06", "text": LOREM},
-        {"date": "2021.03", "text": f"{LOREM}  \\| [\\[video\\]](https://github.com/)"},
+        {
+            "date": "2021.03",
+            "text": f'{LOREM} | <a href="https://github.com/" rel="noopener">[video]</a>',
+        },
     ]
 
 
-def test_seed_about_keeps_its_text_and_drops_what_needs_jekyll():
+def test_seed_about_keeps_its_text_and_turns_the_scholar_badge_into_acadpages():
     about = seed()["about"]
-    assert about.startswith("I have been very fortunate to study and live in many great cities")
-    assert "<span id='total_cit'>260000+</span>" in about
+    assert about.startswith("<div><p>I have been very fortunate to study and live in many great")
+    assert '<span id="total_cit">260000+</span>' in about
     assert "{{" not in about and "{%" not in about
     assert "anchor" not in about
-    assert "You can also use google scholar badge" not in about
+    assert (
+        "(You can also use google scholar badge <a href="
+        '"https://scholar.google.com/citations?user=d6u01FkAAAAJ" rel="noopener">'
+        '<img src="/badge/citations.svg" alt="citations"></a>).'
+    ) in about
 
 
 def test_seed_notes_say_what_to_do_by_hand():
     imported = import_acadhomepage((ACADHOMEPAGE / "about.md").read_text(), CONFIG)
     assert imported.notes == (
-        "about.md:26: removed HTML that needs Jekyll (a Liquid {{ }})",
+        "about.md:26: left out a value only Jekyll can compute (a Liquid {{ }})",
         "_config.yml author.googlescholar: "
         "'https://scholar.google.com/citations?user=YOUR_GOOGLE_SCHOLAR_ID' is a placeholder, "
         "not a Google Scholar user id; left out (set profile.google_scholar_id yourself)",
@@ -174,7 +181,7 @@ def test_import_then_preview_shows_everything_the_seed_shows(tmp_path, capsys):
     assert page.count(f"<em>2022.02</em>: \xa0🎉🎉 {LOREM}") == 2
     assert f"<em>2021.06</em>: {LOREM}" in page
     assert (
-        f'<em>2021.03</em>: {LOREM}  | <a href="https://github.com/" rel="noopener">[video]</a>'
+        f'<em>2021.03</em>: {LOREM} | <a href="https://github.com/" rel="noopener">[video]</a>'
         in page
     )
     assert '<div class="badge">CVPR 2016</div>' in page
@@ -229,7 +236,12 @@ def test_an_unknown_heading_becomes_a_markdown_section():
     converted = convert("Hello.\n\n# 🧑‍🏫 Teaching\n- CS 101, *spring*\n")
     assert converted["sections"] == [
         "about",
-        {"id": "teaching", "title": "Teaching", "icon": "🧑‍🏫", "markdown": "- CS 101, *spring*"},
+        {
+            "id": "teaching",
+            "title": "Teaching",
+            "icon": "🧑‍🏫",
+            "markdown": "<div><ul>\n<li>CS 101, <em>spring</em></li>\n</ul></div>",
+        },
     ]
 
 
@@ -341,16 +353,19 @@ def test_front_matter_never_closed_is_refused_with_its_line():
 def test_unreadable_config_is_reported_and_the_page_still_imported(config, unread):
     imported = import_acadhomepage("Hi, I study owls.\n", config)
     assert imported.unread == (unread,)
-    assert yaml.safe_load(imported.text)["about"] == "Hi, I study owls."
+    assert yaml.safe_load(imported.text)["about"] == "<div><p>Hi, I study owls.</p></div>"
 
 
-def test_a_paper_box_without_a_title_is_kept_and_reported():
+def test_a_paper_box_without_a_title_is_kept_in_place_and_reported():
     about = "# 📝 Publications\n<div class='paper-box'><img src='images/a.png'>\n</div>\n"
     imported = import_acadhomepage(about, "")
-    assert imported.unread == ("about.md:2: a paper box without a title; kept as it is",)
-    assert yaml.safe_load(imported.text)["sections"][0]["markdown"] == (
-        "<div class='paper-box'><img src='media/a.png'>\n</div>"
-    )
+    assert imported.kept_raw == ("about.md:2: item kept as written: no title stands out",)
+    assert yaml.safe_load(imported.text)["publications"] == [
+        {
+            "markdown": '<div><div class="paper-box"><img src="media/a.png">\n</div></div>',
+            "featured": True,
+        }
+    ]
 
 
 def test_a_page_with_nothing_to_show_is_refused():

@@ -94,6 +94,16 @@ def test_without_citations_the_spans_show_nothing_and_the_page_renders():
     assert "Citations:" not in html
 
 
+def test_without_citations_a_total_its_author_wrote_stays_until_numbers_exist():
+    html = (
+        '<span id="total_cit">4700+</span> <span class="show_paper_citations" data="a:b">x</span>'
+    )
+    assert fill_citation_spans(html, None) == (
+        '<span id="total_cit">4700+</span> <span class="show_paper_citations" data="a:b"></span>'
+    )
+    assert fill_citation_spans(html, snapshot_display()).startswith('<span id="total_cit">1,234<')
+
+
 def test_page_shows_numbers_and_per_paper_counts_from_the_snapshot():
     site = load_site((EXAMPLES / "site.yaml").read_bytes())
     html = render_home_page(site, snapshot_display(total=551074, paper=215540))

@@ -78,7 +78,8 @@ def import_acadhomepage_command(args) -> int:
     _print_group("could not read", imported.unread)
     _print_group("images", _copy_images(imported.media, root, args.output.parent / "media"))
     _print_group(
-        "left out (the page loads nothing from other hosts)",
+        "pictures on other hosts, shown as their label linking to them (the page loads nothing "
+        "from other hosts)",
         tuple(f"image {url}" for url in imported.remote_images),
     )
     _print_notes(imported.notes)

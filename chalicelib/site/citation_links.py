@@ -35,7 +35,10 @@ def publication_matches(site: Site, rows: Sequence[PaperCitations]) -> tuple[Tit
     shown by two sections counted once)."""
     index = TitleIndex(rows)
     papers = dict.fromkeys(
-        paper for section in site.sections for paper in section.publications if not paper.scholar_id
+        paper
+        for section in site.sections
+        for paper in section.publications
+        if not paper.scholar_id and not paper.html
     )
     return tuple(index.match(paper.title) for paper in papers)
 

@@ -58,6 +58,7 @@ class Publication:
     description_html: tuple[str, ...] = ()
     group: str = ""  # a sub-heading over this paper and the next ones of the same group
     badge: str = ""  # the image's badge when it is not the venue ("VLA model")
+    html: str = ""  # a paper kept as its page wrote it (`markdown:`): shown as is, no fields
 
     @property
     def venue_label(self) -> str:
@@ -80,6 +81,8 @@ def read_dated(fields: Fields) -> DatedEntry:
 
 def read_publication(fields: Fields, owners: tuple[str, ...]) -> Publication:
     """One publication; authors who are one of `owners`, however written, are the owner."""
+    if "markdown" in fields:
+        return _read_kept_paper(fields)
     year = fields.integer("year")
     if year is not None and not 1000 <= year <= 9999:
         fields.expect("year", fields.values["year"], "a four-digit year")
@@ -100,6 +103,20 @@ def read_publication(fields: Fields, owners: tuple[str, ...]) -> Publication:
         description_html=fields.markdown_lines("description"),
         group=fields.text("group"),
         badge=fields.text("badge"),
+    )
+    fields.done()
+    return publication
+
+
+def _read_kept_paper(fields: Fields) -> Publication:
+    """A paper as its page wrote it (an import keeps what it could not check so): `markdown`,
+    and where it stands (`featured` among the boxes, its `group`)."""
+    publication = Publication(
+        title="",
+        authors=(),
+        html=fields.markdown("markdown", block=True, required=True),
+        featured=fields.boolean("featured"),
+        group=fields.text("group"),
     )
     fields.done()
     return publication

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -13,7 +13,7 @@ from markupsafe import Markup
 from chalicelib.citations.chart import citation_chart_svg
 from chalicelib.citations.model import CitationDisplay
 from chalicelib.citations.state import display_freshness
-from chalicelib.site.content import Site, media_url
+from chalicelib.site.content import Section, Site, media_url
 from chalicelib.site.seo import page_seo
 
 # templates/ sits beside app.py both in the repository and in the deployment zip (vendor/templates).
@@ -24,6 +24,7 @@ COMPILED_DIR = TEMPLATES_DIR / "compiled"
 _MEDIA_SRC = re.compile(r"""(\bsrc=["'])media/(?=[A-Za-z0-9_])""")
 _SPAN = re.compile(r"<span\b([^>]*)>([^<]*)</span>")
 _ATTRIBUTE = re.compile(r'([a-zA-Z_][\w-]*)="([^"]*)"')
+SAMPLE_TOTAL = "260000+"  # the total AcadHomepage's sample page writes in its total_cit span
 
 
 @dataclass(frozen=True)
@@ -90,7 +91,8 @@ def compile_templates(directory: Path = COMPILED_DIR, templates: Path = TEMPLATE
 def fill_citation_spans(html: str, citations: CitationDisplay | None) -> str:
     """AcadHomepage's `total_cit` and `show_paper_citations` spans filled on the server.
 
-    With no numbers the spans are emptied: a placeholder like "260000+" is never shown as real.
+    With no numbers a total keeps the text its author wrote (`4700+`), but AcadHomepage's sample
+    "260000+" is never shown as real; the papers' spans are emptied.
     """
     counts = citations.snapshot.paper_counts() if citations else {}
     return _fill_spans(html, _total_text(citations), counts)
@@ -104,7 +106,8 @@ def _fill_spans(html: str, total: str, counts: dict[str, int]) -> str:
     def fill(match: re.Match[str]) -> str:
         attributes = dict(_ATTRIBUTE.findall(match.group(1)))
         if attributes.get("id") == "total_cit":
-            return f"<span{match.group(1)}>{total}</span>"
+            written = match.group(2) if match.group(2).strip() != SAMPLE_TOTAL else ""
+            return f"<span{match.group(1)}>{total or written}</span>"
         if "show_paper_citations" in attributes.get("class", "").split():
             count = counts.get(attributes.get("data", ""))
             text = f"| Citations: {count:,}" if count is not None else ""
@@ -134,8 +137,12 @@ def render_home_page(
     root = f"{base_path}/media" if media_root is None else media_root
     counts = citations.snapshot.paper_counts() if citations else {}
     total = _total_text(citations)
+
+    def shown(html: str) -> str:
+        return _media_sources(_fill_spans(html, total, counts), root)
+
     sections = [
-        (section, Markup(_media_sources(_fill_spans(section.html, total, counts), root)))
+        (_kept_papers_shown(section, shown), Markup(shown(section.html)))
         for section in site.sections
     ]
     return (
@@ -158,6 +165,17 @@ def render_home_page(
             media=lambda value: media_url(value, root),
         )
     )
+
+
+def _kept_papers_shown(section: Section, shown) -> Section:
+    """The section, its papers kept as written with their pictures and counts as shown."""
+    if not any(paper.html for paper in section.publications):
+        return section
+    papers = tuple(
+        replace(paper, html=Markup(shown(paper.html))) if paper.html else paper
+        for paper in section.publications
+    )
+    return replace(section, publications=papers)
 
 
 def render_error_page(status: int, title: str, message: str, *, base_path: str = "") -> str:

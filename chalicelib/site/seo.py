@@ -137,6 +137,7 @@ def structured_data(site: Site, url: str, root: str = "") -> dict:
         _scholarly_article(paper, person_id, base_url)
         for section in site.sections
         for paper in section.publications
+        if not paper.html  # a item kept as written has no fields to describe
     ]
     return {"@context": "https://schema.org", "@graph": [page, person, *articles]}
 

@@ -18,12 +18,11 @@ from chalicelib.importers.acadhomepage.config import (
     read_site,
 )
 from chalicelib.importers.acadhomepage.dated import read_dated
+from chalicelib.importers.acadhomepage.fragment import fragment_html, inline_fragment
 from chalicelib.importers.acadhomepage.page import PageReading
 from chalicelib.importers.acadhomepage.papers import is_paper_start, read_papers
-from chalicelib.importers.acadhomepage.raw import raw_markdown
 from chalicelib.importers.acadhomepage.sections import (
     Block,
-    is_highlights,
     page_language,
     section_kind,
     split_icon,
@@ -31,9 +30,6 @@ from chalicelib.importers.acadhomepage.sections import (
 )
 from chalicelib.importers.acadhomepage.source import Line, ReadRelative, page_lines
 from chalicelib.site.content import ANCHOR, DATED_KINDS, SECTION_KINDS
-
-# Boxes under these headings are not papers: they stay as the page wrote them.
-NOT_PAPERS = re.compile(r"project|software|tool|demo|dataset|code|项目|開発|프로젝트", re.I)
 
 
 def import_acadhomepage(
@@ -91,7 +87,7 @@ def _read_block(block: Block, page: PageReading) -> None:
     if kind == "about":
         _add_about(page, block, title, icon)
         return
-    if kind == "markdown" and _papers_belong(title, block.lines, _taken(page)):
+    if kind == "markdown" and _papers_belong(title, block.lines):
         kind = "publications"
     if kind == "publications":
         papers, raw = read_papers(block.lines, page)
@@ -111,7 +107,7 @@ def _read_block(block: Block, page: PageReading) -> None:
             _add_markdown(page, title, icon, block.anchor, block.lines, block.place)
             return
         _add_typed(page, kind, title, icon, block.anchor)
-        page.content[kind] = entries
+        page.content[kind] = [_shown_entry(entry, block.place, page) for entry in entries]
         page.structured.append(f"{block.place}: {kind} ({len(entries)} entries, {title})")
     else:
         _add_markdown(page, title, icon, block.anchor, block.lines, block.place)
@@ -121,9 +117,18 @@ def _read_block(block: Block, page: PageReading) -> None:
         _add_markdown(page, more, icon, f"{block.anchor or _slug(title)}-more", raw, raw[0].place)
 
 
+def _shown_entry(entry: dict, place: str, page: PageReading) -> dict:
+    """A dated entry's text and details as the inline HTML the visitor saw (pictures on other
+    hosts as their labels, entities decoded once)."""
+    shown = {**entry, "text": inline_fragment(entry["text"], place, page)}
+    if entry.get("details"):
+        shown["details"] = [inline_fragment(line, place, page) for line in entry["details"]]
+    return shown
+
+
 def _add_about(page: PageReading, block: Block, title: str = "", icon: str = "") -> None:
     """The about text: the page before its first heading, or the section an "About" heads."""
-    about = raw_markdown(block.lines, page)
+    about = fragment_html(block.lines, page)
     if not about:
         return
     _add_typed(page, "about", title, icon, block.anchor)
@@ -143,15 +148,12 @@ def _holds_papers(lines: list[Line]) -> bool:
     return any(is_paper_start(line.text) for line in lines)
 
 
-def _papers_belong(title: str, lines: list[Line], taken: set[str]) -> bool:
-    """Papers under a second publications heading, boxes under "Highlights", or boxes in a
-    topic's section after the publications (`# Continual Learning`) are papers too."""
+def _papers_belong(title: str, lines: list[Line]) -> bool:
+    """Papers under a publications heading, and paper boxes under any other heading."""
     meaning = section_kind(title, set())
     if meaning == "publications":
         return True
-    if not _holds_papers(lines) or NOT_PAPERS.search(title):
-        return False
-    return is_highlights(title) or "publications" in taken
+    return _holds_papers(lines)  # boxes under any heading: each is checked before it is kept
 
 
 def _merge_papers(page: PageReading, papers: list[dict], title: str) -> None:
@@ -184,7 +186,7 @@ def _unique(anchor: str, taken: set[str]) -> str:
 
 def _add_markdown(page, title, icon, anchor, lines, place) -> None:
     """A section of its own for what the page says that has no structured form."""
-    markdown = raw_markdown(lines, page)
+    markdown = fragment_html(lines, page)
     if not markdown:
         return
     anchor = _unique(anchor if anchor and ANCHOR.fullmatch(anchor) else _slug(title), _ids(page))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import collections
 import re
 
 from chalicelib.importers import ImportProblem, yaml_values
@@ -51,7 +52,7 @@ def read_profile(config: dict, filename: str, page: PageReading) -> dict:
         raise ImportProblem(f"{filename}: author: expected a mapping of author settings")
     name = _one_line(config_text(author.get("name")) or config_text(config.get("title")))
     profile: dict = {"name": name or "Your Name"}
-    owners = [owner for owner in page.owner_names if owner.casefold() != name.casefold()]
+    owners = [owner for owner in owner_names(name, page.owner_names) if owner != name]
     if owners:
         profile["author_names"] = [name, *owners] if name else owners
     for key in PROFILE_TEXT:
@@ -94,6 +95,28 @@ def read_profile(config: dict, filename: str, page: PageReading) -> dict:
             continue
         profile[kind] = value
     return profile
+
+
+def owner_names(name: str, marked: list[str]) -> list[str]:
+    """The names the page marks (bold, underlined) that are the owner's: those of the config's
+    name; without such, the ones the page marks most often (a student's bold name is not)."""
+    counts = collections.Counter(mark for mark in marked if mark.strip())
+    same = [mark for mark in counts if _same_person(mark, name)]
+    if same or not counts:
+        return same
+    most = max(counts.values())
+    return [mark for mark, count in counts.items() if count == most]
+
+
+def _same_person(written: str, name: str) -> bool:
+    """`Z. Guo`, `Guo Zhen` and `Zhen Guo` are one person: a surname in common, and the other
+    parts' initials among the name's."""
+    parts = re.findall(r"[^\W\d_]+", written.casefold())
+    known = re.findall(r"[^\W\d_]+", name.casefold())
+    if not parts or not known or not set(p for p in parts if len(p) > 1) & set(known):
+        return False
+    initials = {part[0] for part in known}
+    return all(part in known or part[0] in initials for part in parts)
 
 
 def _scholar_id(value: str) -> str:

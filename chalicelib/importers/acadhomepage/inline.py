@@ -108,6 +108,7 @@ def split_note(line: str) -> tuple[str, str]:
 
 def venue_text(text: str) -> str:
     """A venue as plain text, its markup and separators removed."""
+    text = re.sub(r"\\?\[\s*\\?\]|\(\s*\)", "", text)  # what an emptied `\[[Code](u)\]` leaves
     return plain(text).strip(" ,.|") or text
 
 
@@ -143,7 +144,7 @@ def authors(line: str, page: PageReading, notes: list[str] | None = None) -> lis
         if mark:
             name = bare + re.sub(r"[\s\\$^{}]", "", mark.group()).replace("ast", "*")
         names.append(name)
-        if bold and bare and bare not in page.owner_names and bare.strip("."):
+        if bold and bare and bare.strip("."):
             page.owner_names.append(bare)
     return names
 

@@ -19,7 +19,7 @@ class PageReading:
     notes: list[str] = field(default_factory=list)
     sections: list = field(default_factory=list)
     content: dict = field(default_factory=dict)
-    owner_names: list[str] = field(default_factory=list)
+    owner_names: list[str] = field(default_factory=list)  # each time a paper marks a name
     media: dict[str, str] = field(default_factory=dict)  # the site's image path -> media key
     structured: list[str] = field(default_factory=list)
     kept_raw: list[str] = field(default_factory=list)

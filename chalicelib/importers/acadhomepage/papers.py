@@ -38,6 +38,7 @@ from chalicelib.importers.acadhomepage.page import (
     plain,
     strip_tags,
 )
+from chalicelib.importers.acadhomepage.selfcheck import checked_paper
 from chalicelib.importers.acadhomepage.source import Line
 from chalicelib.site.content import PAPER_ID
 from chalicelib.site.fields import is_url
@@ -92,7 +93,21 @@ def read_papers(lines: list[Line], page: PageReading) -> tuple[list[dict], list[
             group = plain(heading.group("text"))
             index += 1
             continue
-        paper, index = _paper_at(lines, index, page, raw)
+        if _is_label_line(lines, index):  # `📃 Papers` over a list: a sub-heading in effect
+            group = plain(text)
+            index += 1
+            continue
+        start, kept_before, marked_before = index, len(raw), len(page.owner_names)
+        read, index = _paper_at(lines, index, page, raw)
+        is_box = is_paper_start(lines[start].text.strip())
+        paper = read
+        if read or is_box or BULLET.match(lines[start].text):  # an item stays where it stands
+            paper = checked_paper(read, lines[start:index], page, box=is_box)
+        if paper is not read:  # the names the discarded reading marked mark no owner
+            marked = paper.pop("_marked", []) if paper else []
+            page.owner_names[marked_before:] = marked
+        if paper and len(raw) > kept_before:
+            del raw[kept_before:]  # the item stands where it stood, structured or as written
         if paper:
             papers.append({**paper, "group": group} if group else paper)
     return papers, raw
@@ -128,6 +143,18 @@ def _paper_at(
     elif not HTML_ONLY.match(stripped):
         keep_raw(raw, lines[index])
     return None, index + 1
+
+
+def _is_label_line(lines: list[Line], index: int) -> bool:
+    """A short line of words alone in its paragraph, right above a list of papers or a box."""
+    text = lines[index].text.strip()
+    if not text or len(text.split()) > 5 or BULLET.match(text) or "](" in text or "<" in text:
+        return False
+    before = lines[index - 1].text.strip() if index else ""
+    after = lines[index + 1].text if index + 1 < len(lines) else ""
+    if not after.strip() and index + 2 < len(lines):
+        after = lines[index + 2].text
+    return not before and bool(BULLET.match(after) or is_paper_start(after.strip()))
 
 
 def _is_title_line(text: str) -> bool:
@@ -242,11 +269,9 @@ def paper_from_box(lines: list[Line], page: PageReading) -> dict | None:
     texts = [text.strip() for text in _html_as_lines(inside).split("\n")]
     texts = [t for t in texts if _shows_something(t)]
     if not texts:
-        page.unread.append(f"{lines[0].place}: a paper box without a title; kept as it is")
         return None
     paper = _from_lines(texts, page)
     if not paper.get("title"):
-        page.unread.append(f"{lines[0].place}: a paper box without a title; kept as it is")
         return None
     badge = BADGE.search(html)
     if badge:

@@ -26,6 +26,11 @@ LIQUID_OUTPUT = re.compile(r"\{\{(?:(?!\{\{).)*?\}\}", re.S)
 # `{:target=...}`; the spaces before a `{#id}` are taken from the start of their run only, so a
 # line of 100,000 spaces costs one pass, not 100,000.
 KRAMDOWN_ATTRIBUTES = re.compile(r"\{:[^{}\n]*\}|(?<!\s)\s*\{#[A-Za-z][\w-]*\}\s*$")
+# `{{ '/images/x.png' | relative_url }}`: the path, as Jekyll resolves it on the site's root
+SITE_PATH = re.compile(
+    r"""\{\{-?\s*(?P<q>['"])(?P<path>[^'"{}]*)(?P=q)\s*\|\s*(?:relative|absolute)_url\s*-?\}\}"""
+)
+BASE_ADDRESS = re.compile(r"\{\{-?\s*(?:site\.(?:baseurl|url)|base_path)\s*-?\}\}")
 MAX_INCLUDE_DEPTH = 5
 
 
@@ -148,13 +153,15 @@ def _joined(filename: str, path: str) -> str:
 
 
 def _visible(line: str, place: str, notes: list[str]) -> str:
-    """The line without Liquid: tags go, and so does the HTML that holds a Liquid output."""
+    """The line without Liquid, as Jekyll would output it: tags go, a `relative_url` path stays,
+    the site's base address is empty (acadpage serves the site at its root), other outputs go."""
     line = KRAMDOWN_ATTRIBUTES.sub("", LIQUID_TAG.sub("", line))
+    if "{{" not in line:
+        return line
+    line = SITE_PATH.sub(lambda m: m.group("path"), line)
+    line = BASE_ADDRESS.sub("", line)
     if LIQUID_OUTPUT.search(line):
-        notes.append(f"{place}: removed HTML that needs Jekyll (a Liquid {{{{ }}}})")
-        line = re.sub(r"(?<!\s)\s*\([^()]*\{\{[^()]*\)", "", line)
-        line = re.sub(r"<[^<>]*\{\{[^<>]*>", "", line)
-        line = re.sub(r"<a\s[^<>]*>\s*</a>", "", line)
+        notes.append(f"{place}: left out a value only Jekyll can compute (a Liquid {{{{ }}}})")
         line = LIQUID_OUTPUT.sub("", line)
     return line
 

@@ -1,0 +1,149 @@
+"""Page lines -> the sanitized HTML fragment a visitor of the Jekyll site saw (pure).
+
+The lines are rendered as kramdown renders them for Jekyll: raw HTML kept, `markdown="1"` blocks
+read as markdown, entities decoded once. The site's own images point at media/; a citation badge
+served by another host becomes acadpage's own badge; other pictures on other hosts keep their link,
+with their label as its text. The fragment holds no blank line, so that, stored as a `markdown`
+value, it is one HTML block that the page shows exactly as it is.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from urllib.parse import parse_qs, unquote, urlsplit
+
+from chalicelib.importers.acadhomepage.page import PageReading, media_key
+from chalicelib.importers.acadhomepage.source import Line
+from chalicelib.site.fields import is_url
+from chalicelib.site.markdown import markdown_block, markdown_inline
+
+# An element whose inside kramdown reads as markdown: `<div class='x' markdown="1">`
+MARKDOWN_BLOCK = re.compile(r"""<([a-zA-Z][\w-]*)\b[^<>]*\smarkdown=["']?(?:1|block|span)["']?""")
+CLOSING_ONLY = re.compile(r"^\s*(?:</[a-zA-Z][\w-]*\s*>\s*)+$")
+# A picture alone in its link, or any other picture
+PICTURE = re.compile(
+    r"(?P<open><a\b[^>]*>)\s*(?P<img><img\b[^>]*>)\s*</a>|(?P<lone><img\b[^>]*>)", re.I
+)
+# a link that is no address on the web, a mail address or an anchor of the page
+SITE_LINK = re.compile(r'<a\b[^>]*?\bhref="(?P<href>(?!https?:|mailto:|#)[^"]+)"', re.I)
+ATTRIBUTE = re.compile(r"""\b(?P<name>src|alt|title)="(?P<value>[^"]*)\"""")
+# shields.io pictures of the owner's Scholar numbers: the endpoint on gs_data_shieldsio.json
+# (labelled citations, h-index or i10-index), or a static "Citations-123" badge
+CITATION_BADGE = re.compile(
+    r"^https?://img\.shields\.io/(?:endpoint\?(?:.*[?&]label=(?P<label>citations|h-index|"
+    r"i10-index)(?:&|$)|.*gs_data_shieldsio\.json)|badge/(?P<static>citations?)-)",
+    re.I,
+)
+
+
+def fragment_html(lines: list[Line], page: PageReading) -> str:
+    """The lines as the sanitized HTML a visitor saw; "" when nothing shows."""
+    text = kramdown_text([line.text for line in lines])
+    if not text.strip():
+        return ""
+    rendered = markdown_block(text)
+    place = lines[0].place if lines else ""
+    rendered = PICTURE.sub(lambda m: _picture(m, place, page), rendered)
+    _note_site_links(rendered, place, page)
+    return _one_block(rendered)
+
+
+def inline_fragment(text: str, place: str, page: PageReading) -> str:
+    """One line of markdown (a news item) as the sanitized inline HTML a visitor saw."""
+    rendered = markdown_inline(text)
+    return " ".join(PICTURE.sub(lambda m: _picture(m, place, page), rendered).split())
+
+
+def kramdown_text(texts: list[str]) -> str:
+    """Markdown text in which CommonMark reads `markdown="1"` blocks as kramdown does."""
+    out: list[str] = []
+    open_blocks = 0
+    for text in texts:
+        opened = MARKDOWN_BLOCK.search(text)
+        if CLOSING_ONLY.match(text) and open_blocks:
+            out.append("")  # the markdown inside ends before the closing tag
+            open_blocks -= text.count("</")
+            open_blocks = max(open_blocks, 0)
+        out.append(text)
+        if opened:
+            out.append("")  # what follows the opening tag is markdown
+            open_blocks += 1
+    return _dedented("\n".join(out))
+
+
+def _dedented(text: str) -> str:
+    """Text indented as a whole loses the indent (markdown would show it as code)."""
+    lines = text.split("\n")
+    widths = [len(line) - len(line.lstrip(" ")) for line in lines if line.strip()]
+    cut = min(widths) if widths else 0
+    return "\n".join(line[cut:] for line in lines)
+
+
+def _note_site_links(rendered: str, place: str, page: PageReading) -> None:
+    """Links into the old site's files (`./pdf/x.pdf`) will not be found on acadpage's page."""
+    for found in SITE_LINK.finditer(rendered):
+        href = html.unescape(found.group("href"))
+        note = (
+            f"{place}: the link {href!r} points into the old site's files; copy the file into "
+            "media/ and link it there, or link its full address"
+        )
+        if note not in page.notes:
+            page.notes.append(note)
+
+
+def _picture(found: re.Match, place: str, page: PageReading) -> str:
+    if found.group("lone"):
+        return _image(found.group("lone"), place, page, linked=False)
+    href = re.search(r'href="([^"]*)"', found.group("open"))
+    target = html.unescape(href.group(1)) if href else ""
+    return found.group("open") + _image(found.group("img"), place, page, linked=target) + "</a>"
+
+
+def _image(tag: str, place: str, page: PageReading, *, linked: str | bool) -> str:
+    """A picture as the page can show it: local, acadpage's badge, or its label as a link
+    (`linked`: the address of the link around it)."""
+    attributes = {m.group("name"): html.unescape(m.group("value")) for m in ATTRIBUTE.finditer(tag)}
+    src = attributes.get("src", "").strip()
+    if not src:
+        return html.escape(attributes.get("alt", ""))
+    badge = CITATION_BADGE.match(src)
+    if badge:  # acadpage serves the same numbers itself
+        metric = (badge.group("label") or "citations").lower()
+        return f'<img src="/badge/{metric}.svg" alt="{metric}">'
+
+    if is_url(src) or src.startswith("//"):
+        media_key(src, place, page)  # listed in the report as left out
+        label = html.escape(_label(attributes, src, linked or src))
+        return label if linked else f'<a href="{html.escape(src)}">{label}</a>'
+    key = media_key(src, place, page)
+    if not key:
+        return html.escape(attributes.get("alt", ""))
+    return tag.replace(f'src="{html.escape(src)}"', f'src="media/{key}"', 1)
+
+
+def _label(attributes: dict[str, str], src: str, target: str) -> str:
+    """The words a picture stands for: a static shields badge's text, its alt or title, a shields
+    badge's label, else the address it leads to (the link's host, or the picture's own)."""
+    badge = re.match(r"^https?://img\.shields\.io/badge/(?P<text>[^/?]+)", src)
+    if badge:  # `Patent-pending-orange`: the words on the picture
+        words = re.split(r"(?<!-)-(?!-)", unquote(badge.group("text")))[:-1] or [
+            badge.group("text")
+        ]
+        return " ".join(word.replace("--", "-").replace("_", " ") for word in words).strip()
+    for name in ("alt", "title"):
+        if attributes.get(name, "").strip():
+            return attributes[name].strip()
+    query = parse_qs(urlsplit(src).query)
+    if query.get("label"):
+        return query["label"][0].replace("_", " ")
+    address = urlsplit(target)
+    if target != src and address.netloc:
+        return address.netloc.removeprefix("www.")
+    return f"{address.netloc}{address.path}" or target
+
+
+def _one_block(rendered: str) -> str:
+    """The HTML in one `<div>` without blank lines, so that markdown leaves it as it is (a blank
+    line inside `<pre>` stays one, as a character reference)."""
+    return "<div>" + re.sub(r"\n[ \t]*(?=\n)", "\n&#10;", rendered.strip()) + "</div>"

@@ -1,0 +1,141 @@
+"""A structured paper checked against the fragment it was read from, before it is kept (pure).
+
+The paper is rendered through acadpage's own template; it must show the same words and the same
+links as the fragment a visitor of the original page saw, its title must hold no markup and no
+link, its authors must be people's names, and its year a four-digit year the fragment shows.
+The first check that fails is named; the importer then keeps the fragment instead.
+"""
+
+from __future__ import annotations
+
+import collections
+import re
+
+import yaml
+
+from chalicelib.importers.acadhomepage.dated import BULLET
+from chalicelib.importers.acadhomepage.fragment import fragment_html
+from chalicelib.importers.acadhomepage.page import PageReading
+from chalicelib.importers.acadhomepage.source import Line
+from chalicelib.importers.acadhomepage.tree import paper_from_fragment
+from chalicelib.site.content import ContentError, load_site
+from chalicelib.site.render import environment
+
+WORD = re.compile(r"[\u3400-\u9fff]|[^\W_]+")
+TITLE_MARKUP = re.compile(r"\]\(|[\[\]`<>]|\*\*|__|https?://|\{\{|\{%")
+NAME_MARKUP = re.compile(r"[\[\]()`<>{}|:!?@=/\\*]|https?://|\d")
+NOT_A_NAME = re.compile(
+    r"\b(?:proceedings|conference|journal|transactions|workshop|symposium|arxiv|preprint|ieee|"
+    r"acm|accepted|submitted|review|paper|code|project|vol|pp|in press)\b",
+    re.I,
+)
+# Words acadpage's template adds to every paper (the count label of a linked citation span), and
+# the words that join an author list, which the template joins with commas.
+TEMPLATE_WORDS = {"citations"}
+JOINING_WORDS = {"and", "und", "et"}
+_SITE = {"site": {"title": "check"}, "profile": {"name": "check"}, "sections": ["publications"]}
+
+
+def paper_problem(paper: dict, fragment: str) -> str:
+    """The first check `paper` fails against the fragment it was read from; "" when none."""
+    title = paper.get("title", "")
+    if not title.strip() or TITLE_MARKUP.search(title):
+        return f"title {title[:60]!r} holds markup or a link"
+    for field in ("venue", "badge"):
+        if TITLE_MARKUP.search(paper.get(field, "")):
+            return f"{field} {paper[field][:60]!r} holds markup or a link"
+    for name in paper.get("authors", []):
+        bare = re.sub(r"[*†‡#⁎]+$", "", name).strip()
+        if bare != "et al." and not _is_name(bare):
+            return f"author {name[:40]!r} is not a person's name"
+    long_labels = [label for label in paper.get("links", {}) if len(label.split()) >= 3]
+    if long_labels and not paper.get("link"):  # a box whose first line is the journal
+        return f"the title has no link, but the link {long_labels[0][:40]!r} reads as a title"
+    shown_words, shown_links = visible(fragment)
+    year = paper.get("year")
+    if year is not None and (not re.fullmatch(r"\d{4}", str(year)) or str(year) not in shown_words):
+        return f"year {year!r} is not a four-digit year the page shows"
+    rendered = render_paper(paper)
+    if rendered is None:
+        return "the paper does not validate as content"
+    words, links = visible(rendered)
+    # a word the page repeats may show once, and the other way round (a year in the badge and
+    # after the venue): what counts is that no word is lost and none is made up
+    lost = set(words_of(shown_words)) - set(words_of(words)) - JOINING_WORDS
+    added = set(words_of(words)) - set(words_of(shown_words)) - TEMPLATE_WORDS
+    if lost:
+        return f"words the page shows are lost ({', '.join(sorted(lost)[:4])})"
+    if added:
+        return f"words the page does not show are added ({', '.join(sorted(added)[:4])})"
+    if _absolute(links) != _absolute(shown_links):
+        return "its links differ from the page's"
+    return ""
+
+
+def _is_name(name: str) -> bool:
+    words = name.split()
+    return (
+        bool(words)
+        and len(words) <= 6
+        and any(character.isalpha() for character in name)
+        and not NAME_MARKUP.search(name)
+        and not NOT_A_NAME.search(name)
+    )
+
+
+def words_of(text: str) -> collections.Counter:
+    """The words of a text as a multiset: CJK characters one by one, other scripts by word."""
+    return collections.Counter(WORD.findall(text.casefold()))
+
+
+def _absolute(links: list[str]) -> set[str]:
+    return {link.rstrip("/") for link in links if link.startswith(("http://", "https://"))}
+
+
+# LaTeX marks kramdown leaves as text, which a structured paper shows as their symbols
+LATEX_MARK = re.compile(r"\$\^?\{?\\?(?P<name>dagger|ddagger|ast|\*|#)\}?\$")
+LATEX_SYMBOLS = {"dagger": "†", "ddagger": "‡", "ast": "*", "*": "*", "#": "#"}
+
+
+def visible(fragment: str) -> tuple[str, list[str]]:
+    """(the text a visitor reads, the links they can follow) of an HTML fragment."""
+    from selectolax.lexbor import LexborHTMLParser  # the importer is CLI-only
+
+    tree = LexborHTMLParser(fragment)
+    for hidden in tree.css("script, style"):
+        hidden.decompose()
+    links = [node.attributes.get("href") or "" for node in tree.css("a[href]")]
+    body = tree.body
+    text = body.text(separator=" ") if body is not None else ""
+    return LATEX_MARK.sub(lambda m: LATEX_SYMBOLS[m.group("name")], text), links
+
+
+def render_paper(paper: dict) -> str | None:
+    """The paper as acadpage's page shows it; None when it is no valid publication."""
+    alone = {key: value for key, value in paper.items() if key != "group"}
+    document = {**_SITE, "publications": [alone]}
+    try:
+        site = load_site(yaml.safe_dump(document, allow_unicode=True).encode(), "check.yaml")
+    except ContentError:
+        return None
+    macros = environment().get_template("sections.html").module
+    shown = str(macros.render_section(site.sections[0], "", {}, lambda value: f"media/{value}"))
+    return re.sub(r"<h2\b.*?</h2>", "", shown, count=1, flags=re.S)  # the check's own heading
+
+
+def checked_paper(paper: dict | None, lines: list[Line], page: PageReading, box: bool) -> dict:
+    """The paper read from the item's lines, else from its document tree, when it shows what
+    the lines show; else the item as written, in its place (a `box` among the boxes), and why."""
+    bullet = BULLET.match(lines[0].text)
+    if bullet:  # a list item: its text, the list around it is acadpage's
+        lines = [Line(lines[0].place, bullet.group("text")), *lines[1:]]
+    fragment = fragment_html(lines, page)
+    problem = paper_problem(paper, fragment) if paper else "no title stands out"
+    if not problem or not fragment:
+        return paper or {}
+    from_tree = paper_from_fragment(fragment)
+    marked = from_tree.pop("_marked", []) if from_tree else []
+    if from_tree and not paper_problem(from_tree, fragment):
+        return {**from_tree, "_marked": marked}
+    page.kept_raw.append(f"{lines[0].place}: item kept as written: {problem}")
+    return {"markdown": fragment, "featured": True} if box else {"markdown": fragment}
