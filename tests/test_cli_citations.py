@@ -87,6 +87,14 @@ def test_import_gs_data_without_totals_counts_them_from_its_rows(owner, capsys):
     assert out[1] == "note: the file has no hindex, i10index: counted from its 74 publications"
 
 
+def test_import_detects_a_gs_data_json_and_stores_its_numbers(owner, capsys):
+    code, out, err = run(capsys, "import", str(FIXTURES / "gs_data.json"))
+
+    assert (code, err) == (0, [])
+    assert out[0].startswith("imported gs_data.json: 551074 citations, h-index 68, ")
+    assert table_store().load_current(GS_OWNER).snapshots["import"].citations == 551074
+
+
 def test_import_gs_data_then_status_shows_it(owner, capsys):
     run(capsys, "import-gs-data", str(FIXTURES / "gs_data.json"))
     age = age_in_days(REFERENCE_UPDATED, datetime.now(UTC))

@@ -18,6 +18,7 @@ COMMAND_MODULES = (
     "publish",
     "imports",
     "lab",
+    "import_site",
 )
 
 

@@ -38,8 +38,11 @@ def import_acadhomepage(
     about_name: str = "about.md",
     config_name: str = "_config.yml",
     read_relative: ReadRelative | None = None,
+    *,
+    require_text: bool = True,
 ) -> Imported:
-    """Content YAML for an AcadHomepage about page and site config, with the import's report."""
+    """Content YAML for an AcadHomepage about page and site config, with the import's report
+    (`require_text=False`: a page that shows nothing still gives the settings and profile)."""
     page = PageReading()
     config = _config_or_nothing(config_yml, config_name, page)
     lines, front = page_lines(about_md, about_name, read_relative, page.notes, page.unread)
@@ -49,7 +52,7 @@ def import_acadhomepage(
         _read_block(block, page)
     profile = read_profile(config, config_name, page)
     _add_extra_links(page, extra_links(config, config_name, page))
-    if not page.sections:
+    if not page.sections and require_text:
         raise ImportProblem(f"{about_name}: nothing to import: the page shows no text")
     site = read_site(config, front, profile.get("name", ""))
     language = page_language([block.title for block in blocks])

@@ -5,8 +5,9 @@ from __future__ import annotations
 import collections
 import re
 
-from chalicelib.importers import ImportProblem, yaml_values
+from chalicelib.importers import ImportProblem
 from chalicelib.importers.acadhomepage.page import PageReading, media_key, strip_tags
+from chalicelib.importers.jekyll import jekyll_yaml
 from chalicelib.settings import SCHOLAR_ID
 from chalicelib.site.content import LANGUAGE
 from chalicelib.site.origins import origin_problem
@@ -29,8 +30,9 @@ NOT_LINKS = {"name", *PROFILE_TEXT}
 
 
 def read_config(text: str, filename: str) -> dict:
-    """The settings of a _config.yml; ImportProblem names the line of a syntax error."""
-    config = yaml_values(text, filename)
+    """The settings of a _config.yml, read as Jekyll reads it (an anchor defined twice is
+    accepted); ImportProblem names the line of a syntax error."""
+    config = jekyll_yaml(text, filename)
     if config is None:
         return {}
     if not isinstance(config, dict):

@@ -142,8 +142,8 @@ def _text_title(line: list[Piece]) -> tuple[int, int, dict] | None:
     if apa and "\n" not in apa.group("title"):
         written = APA_NAME.findall(apa.group("authors"))
         bold = " ".join(p.text for p in line if p.kind == "bold")
-        names = [_apa_name(name) for name in written]
-        marked = [_apa_name(name).rstrip("*†‡") for name in written if name.rstrip("*†‡ ") in bold]
+        names = [apa_name(name) for name in written]
+        marked = [apa_name(name).rstrip("*†‡") for name in written if name.rstrip("*†‡ ") in bold]
         title = apa.group("title").strip().removesuffix(".")
         paper = {"title": title, "authors": names, "_marked": marked}
         paper["venue"] = f"{_plain(apa.group('venue'))} ({apa.group('year')})"
@@ -158,7 +158,7 @@ def _text_title(line: list[Piece]) -> tuple[int, int, dict] | None:
     return None
 
 
-def _apa_name(written: str) -> str:
+def apa_name(written: str) -> str:
     """`Guo, Z.*` -> `Z. Guo*`: the name as the page's other lists write it, marks after it."""
     surname, _, initials = written.strip(" &").partition(",")
     marks = re.search(r"[*†‡]*$", initials).group()

@@ -1,0 +1,115 @@
+"""What the site-folder importers share: the folder as two functions, and one merged result (pure).
+
+An importer is given `SiteFolder` (its files read by the caller, confined to the folder) and
+returns `Imported`; the about page and `_config.yml` of a Jekyll site go through the AcadHomepage
+importer (academicpages and al-folio grew from the same theme), and the parts it does not know
+(a `_publications/` folder, `_news/`) are added to its document.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import date, datetime
+
+import yaml
+
+from chalicelib.importers import Imported, dump_content
+from chalicelib.importers.acadhomepage import import_acadhomepage
+from chalicelib.importers.acadhomepage.fragment import inline_fragment
+from chalicelib.importers.acadhomepage.page import PageReading
+from chalicelib.site.content import SECTION_KINDS
+
+
+@dataclass(frozen=True)
+class SiteFolder:
+    """A site's folder: `read("a/b.md")` gives a file's text or None; `files("a")` the paths of
+    the files below a folder, sorted."""
+
+    read: Callable[[str], str | None]
+    files: Callable[[str], list[str]]
+
+
+@dataclass
+class Gathered:
+    """What a site-folder importer adds to the document of the site's about page."""
+
+    content: dict
+    sections: list
+    structured: list[str]
+    notes: list[str]
+    media: list[tuple[str, str]]
+
+
+def gathered() -> Gathered:
+    """An empty collection of additions."""
+    return Gathered({}, [], [], [], [])
+
+
+def jekyll_base(
+    folder: SiteFolder, about_path: str, config_text: str | None = None
+) -> tuple[dict, Imported]:
+    """(document, report) of a Jekyll site's about page and _config.yml (or the settings given
+    as `config_text`); an about page that shows nothing still gives the settings and profile."""
+    base = about_path.rpartition("/")[0]
+    imported = import_acadhomepage(
+        folder.read(about_path) or "",
+        folder.read("_config.yml") or "" if config_text is None else config_text,
+        about_path,
+        "_config.yml",
+        read_relative=lambda name: folder.read(f"{base}/{name}" if base else name),
+        require_text=False,
+    )
+    document = yaml.safe_load(imported.text)
+    document.setdefault("sections", [])
+    return document, imported
+
+
+def merged(document: dict, imported: Imported, more: Gathered, source: str) -> Imported:
+    """The document with the additions, as content YAML, and the report of both."""
+    for section in more.sections:
+        if isinstance(section, str) and section in document.get("sections", []):
+            continue
+        document.setdefault("sections", []).append(section)
+    for kind, entries in more.content.items():
+        if kind in document:  # the about page had this part too: the folder's entries follow
+            document[kind] = [*document[kind], *entries]
+        else:
+            document[kind] = entries
+    header = (
+        f"acadpage content converted from the {source} site.\n"
+        "Check it with `acadpage validate`; the format is described in docs/content.md."
+    )
+    return replace(
+        imported,
+        text=dump_content(_ordered(document), header),
+        notes=(*imported.notes, *more.notes),
+        structured=(*imported.structured, *more.structured),
+        media=(*imported.media, *more.media),
+    )
+
+
+def _ordered(document: dict) -> dict:
+    order = ["site", "profile", "sections", *SECTION_KINDS]
+    return {key: document[key] for key in [*order, *document] if key in document}
+
+
+def date_text(value: object) -> str:
+    """A front matter date as the page showed it: `2024-05-01` -> `2024.05.01`, `2024` as is."""
+    if isinstance(value, datetime | date):
+        return value.strftime("%Y.%m.%d")
+    text = str(value or "").strip()
+    found = re.match(r"^(\d{4})-(\d{2})-(\d{2})", text)
+    return ".".join(found.groups()) if found else text
+
+
+def year_of(value: object) -> int | None:
+    """The four-digit year a date names, or None."""
+    found = re.search(r"\b(1[89]\d\d|20\d\d)\b", date_text(value))
+    return int(found.group(1)) if found else None
+
+
+def shown(text: str, where: str) -> str:
+    """A line of markdown or HTML as the inline HTML its page showed."""
+    return inline_fragment(text, where, PageReading())

@@ -1,0 +1,222 @@
+"""A Hugo Blox (Wowchemy, Hugo Academic) site folder -> acadpage content (pure).
+
+The owner is `content/authors/admin/_index.md` (its front matter: name, role, organizations,
+social links; its body the about text) or `data/authors/*.yaml`; each
+`content/publication(s)/*/index.md` becomes a publication from its front matter (title, authors
+with `admin` as the owner, date, publication, abstract, featured, `url_*` buttons and `links`),
+and a paper folder with only a `cite.bib` from that file.
+"""
+
+from __future__ import annotations
+
+import re
+
+import yaml
+
+from chalicelib.importers import Imported, ImportProblem, dump_content
+from chalicelib.importers.acadhomepage.fragment import fragment_html
+from chalicelib.importers.acadhomepage.page import PageReading, plain
+from chalicelib.importers.acadhomepage.source import Line
+from chalicelib.importers.bibtex import import_bibtex
+from chalicelib.importers.folder import SiteFolder, year_of
+from chalicelib.importers.jekyll import front_matter, jekyll_yaml
+from chalicelib.site.fields import is_link
+
+AUTHOR_PAGES = ("content/authors/admin/_index.md", "content/author/admin/_index.md")
+PAPER_FOLDERS = ("content/publication", "content/publications")
+# url_* front matter keys -> the content's link keys
+URL_KEYS = {
+    "url_pdf": "pdf",
+    "url_code": "code",
+    "url_dataset": "Dataset",
+    "url_poster": "poster",
+    "url_project": "project",
+    "url_slides": "slides",
+    "url_source": "Source",
+    "url_video": "video",
+}
+# social icons -> acadpage's profile link keys
+ICONS = {
+    "github": "github",
+    "twitter": "twitter",
+    "x-twitter": "twitter",
+    "linkedin": "linkedin",
+    "orcid": "orcid",
+    "google-scholar": "googlescholar",
+    "graduation-cap": "googlescholar",
+    "researchgate": "researchgate",
+    "envelope": "email",
+    "at-symbol": "email",
+}
+
+
+def import_hugoblox(folder: SiteFolder) -> Imported:
+    """Content YAML for a Hugo Blox site, with the import's report."""
+    notes: list[str] = []
+    structured: list[str] = []
+    profile, about, avatar = _owner(folder, notes, structured)
+    papers = _papers(folder, profile["name"], notes)
+    sections: list = []
+    document: dict = {"site": {"title": _site_title(folder) or profile["name"]}, "profile": profile}
+    if about:
+        sections.append("about")
+        document["about"] = about
+    if papers:
+        sections.append("publications")
+        document["publications"] = papers
+        structured.append(f"content/publication: publications ({len(papers)})")
+    if not sections:
+        raise ImportProblem("the site shows nothing to import: no author page or publications")
+    document["sections"] = sections
+    document = {
+        key: document[key]
+        for key in ("site", "profile", "sections", "about", "publications")
+        if key in document
+    }
+    header = (
+        "acadpage content converted from the Hugo Blox site.\n"
+        "Check it with `acadpage validate`; the format is described in docs/content.md."
+    )
+    return Imported(
+        dump_content(document, header),
+        tuple(notes),
+        structured=tuple(structured),
+        media=((avatar, avatar.rpartition("/")[2]),) if avatar else (),
+    )
+
+
+def _owner(folder: SiteFolder, notes: list[str], structured: list[str]) -> tuple[dict, str, str]:
+    """(profile, about HTML, avatar path) from the admin author page or data/authors."""
+    for path in AUTHOR_PAGES:
+        text = folder.read(path)
+        if text is None:
+            continue
+        front, body = front_matter(text, path)
+        profile = _profile(front, notes, path)
+        base = path.rpartition("/")[0]
+        avatar = next((p for p in folder.files(base) if re.search(r"/avatar\.\w+$", p)), "")
+        if avatar:
+            profile["avatar"] = avatar.rpartition("/")[2]
+        body = re.sub(r"\{\{[<%].*?[%>]\}\}", "", body, flags=re.S)  # Hugo shortcodes
+        about = fragment_html([Line(path, line) for line in body.split("\n")], PageReading())
+        structured.append(f"{path}: profile and about")
+        return profile, about, avatar
+    for path in folder.files("data/authors"):
+        if path.endswith((".yaml", ".yml")):
+            data = jekyll_yaml(folder.read(path) or "", path)
+            if isinstance(data, dict):
+                structured.append(f"{path}: profile")
+                about = data.get("bio") or ""
+                return (
+                    _profile(data, notes, path),
+                    fragment_html([Line(path, str(about))], PageReading()),
+                    "",
+                )
+    notes.append("no content/authors/admin/_index.md: the profile has only a placeholder name")
+    return {"name": "Your Name"}, "", ""
+
+
+def _profile(front: dict, notes: list[str], path: str) -> dict:
+    name = front.get("title") or front.get("name") or "Your Name"
+    if isinstance(name, dict):  # data/authors: name: {display: ...}
+        name = name.get("display") or " ".join(str(v) for v in name.values())
+    profile: dict = {"name": str(name).strip()}
+    role = str(front.get("role") or "").strip()
+    if role:
+        profile["bio"] = plain(role)
+    places = front.get("organizations") or front.get("affiliations") or []
+    if isinstance(places, list) and places and isinstance(places[0], dict):
+        profile["employer"] = str(places[0].get("name") or "").strip()
+    for link in front.get("social") or front.get("links") or []:
+        if not isinstance(link, dict):
+            continue
+        kind = ICONS.get(str(link.get("icon") or "").split("/")[-1])
+        url = str(link.get("link") or link.get("url") or "").strip()
+        if kind == "email" and url.startswith("mailto:"):
+            url = url.removeprefix("mailto:")
+        if kind and kind not in profile and (is_link(url) or (kind == "email" and "@" in url)):
+            profile[kind] = url
+        elif url:
+            notes.append(f"{path} social {url!r}: no such profile link in acadpage; left out")
+    scholar = profile.pop("googlescholar", "")
+    found = re.search(r"[?&]user=([\w-]{12})", scholar)
+    if found:
+        profile["google_scholar_id"] = found.group(1)
+    return {key: value for key, value in profile.items() if value}
+
+
+def _site_title(folder: SiteFolder) -> str:
+    for path in ("config/_default/hugo.yaml", "config/_default/config.yaml", "hugo.yaml"):
+        data = jekyll_yaml(folder.read(path) or "", path) if folder.read(path) else None
+        if isinstance(data, dict) and isinstance(data.get("title"), str):
+            return data["title"].strip()
+    for path in ("config/_default/config.toml", "config.toml", "hugo.toml"):
+        text = folder.read(path)
+        found = re.search(r'^title\s*=\s*"([^"]*)"', text or "", re.M)
+        if found:
+            return found.group(1).strip()
+    return ""
+
+
+def _papers(folder: SiteFolder, owner: str, notes: list[str]) -> list[dict]:
+    """Each paper folder's publication, newest first as Hugo Blox lists them."""
+    found: list[tuple[str, dict]] = []
+    for root in PAPER_FOLDERS:
+        pages = [p for p in folder.files(root) if re.search(r"/[^/]+/index\.md$", p)]
+        bibs = [p for p in folder.files(root) if p.endswith("/cite.bib")]
+        with_page = {p.rpartition("/")[0] for p in pages}
+        for path in pages:
+            front, _ = front_matter(folder.read(path) or "", path)
+            paper = _paper(front, owner)
+            if paper:
+                found.append((str(front.get("date") or ""), paper))
+        for path in bibs:
+            if path.rpartition("/")[0] in with_page:
+                continue
+            converted = import_bibtex(folder.read(path) or "", path)
+            notes.extend(converted.notes)
+            for paper in yaml.safe_load(converted.text)["publications"]:
+                found.append((str(paper.get("year") or ""), paper))
+    found.sort(key=lambda item: item[0], reverse=True)
+    return [paper for _, paper in found]
+
+
+def _paper(front: dict, owner: str) -> dict | None:
+    title = plain(str(front.get("title") or "")).strip()
+    if not title:
+        return None
+    paper: dict = {"title": title}
+    authors = [
+        owner if str(a).strip() == "admin" else plain(str(a)).strip()
+        for a in front.get("authors") or []
+    ]
+    if authors:
+        paper["authors"] = [a for a in authors if a]
+    venue = plain(str(front.get("publication") or "")).strip()
+    if venue:
+        paper["venue"] = venue
+    short = plain(str(front.get("publication_short") or "")).strip()
+    if short and short != venue:
+        paper["badge"] = short
+    year = year_of(front.get("date"))
+    if year:
+        paper["year"] = year
+    doi = str(front.get("doi") or "").strip()
+    links = {
+        key: str(front[name])
+        for name, key in URL_KEYS.items()
+        if is_link(str(front.get(name) or ""))
+    }
+    for link in front.get("links") or []:
+        if isinstance(link, dict) and is_link(str(link.get("url") or "")):
+            links[str(link.get("name") or "Link")] = str(link["url"])
+    if doi:
+        links["doi"] = doi if is_link(doi) else f"https://doi.org/{doi}"
+    if links:
+        paper["links"] = links
+    abstract = str(front.get("summary") or front.get("abstract") or "").strip()
+    if abstract:
+        paper["description"] = [" ".join(abstract.split())]
+    if front.get("featured") is True:
+        paper["featured"] = True
+    return paper
