@@ -77,6 +77,18 @@ STRUCTURED = {
             "year": 2026,
         },
     ),
+    "kramdown-line-break-and-a-status-after-the-names": (
+        "<div class='paper-box'><div class='paper-box-text' markdown=\"1\">\n\n"
+        f"[{OWLS}](https://x.org/o) \\\\\nBo Chen, **Ann Lee**\\*, Cy Dee **Under Review**\n"
+        "</div></div>\n",
+        {"authors": ["Bo Chen", "Ann Lee*", "Cy Dee"], "venue": "Under Review"},
+    ),
+    "a-stars-badge-inside-the-title-link": (
+        "<div class='paper-box'><div class='paper-box-text' markdown=\"1\">\n\n"
+        "[![Star](https://img.shields.io/github/stars/a/o.svg?style=social&label=Star) <br> "
+        f"{OWLS}](https://x.org/o)<br>\n**Ann Lee**, Bo Chen\n</div></div>\n",
+        {"link": "https://x.org/o", "authors": ["Ann Lee", "Bo Chen"]},
+    ),
     "year-only-in-the-badge": (
         "<div class='paper-box'><div class='paper-box-image'><div><div class=\"badge\">IEEE TPAMI "
         "2023</div><img src='images/a.png'></div></div>\n<div class='paper-box-text' "

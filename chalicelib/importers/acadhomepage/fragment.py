@@ -22,9 +22,8 @@ from chalicelib.site.markdown import markdown_block, markdown_inline
 MARKDOWN_BLOCK = re.compile(r"""<([a-zA-Z][\w-]*)\b[^<>]*\smarkdown=["']?(?:1|block|span)["']?""")
 CLOSING_ONLY = re.compile(r"^\s*(?:</[a-zA-Z][\w-]*\s*>\s*)+$")
 # A picture alone in its link, or any other picture
-PICTURE = re.compile(
-    r"(?P<open><a\b[^>]*>)\s*(?P<img><img\b[^>]*>)\s*</a>|(?P<lone><img\b[^>]*>)", re.I
-)
+# the tags that decide how a picture is shown: a link opening or closing, a picture
+LINK_OR_PICTURE = re.compile(r"<a\b[^>]*>|</a\s*>|<img\b[^>]*>", re.I)
 # a link that is no address on the web, a mail address or an anchor of the page
 SITE_LINK = re.compile(r'<a\b[^>]*?\bhref="(?P<href>(?!https?:|mailto:|#)[^"]+)"', re.I)
 ATTRIBUTE = re.compile(r"""\b(?P<name>src|alt|title)="(?P<value>[^"]*)\"""")
@@ -44,7 +43,7 @@ def fragment_html(lines: list[Line], page: PageReading) -> str:
         return ""
     rendered = markdown_block(text)
     place = lines[0].place if lines else ""
-    rendered = PICTURE.sub(lambda m: _picture(m, place, page), rendered)
+    rendered = _pictures(rendered, place, page)
     _note_site_links(rendered, place, page)
     return _one_block(rendered)
 
@@ -52,7 +51,7 @@ def fragment_html(lines: list[Line], page: PageReading) -> str:
 def inline_fragment(text: str, place: str, page: PageReading) -> str:
     """One line of markdown (a news item) as the sanitized inline HTML a visitor saw."""
     rendered = markdown_inline(text)
-    return " ".join(PICTURE.sub(lambda m: _picture(m, place, page), rendered).split())
+    return " ".join(_pictures(rendered, place, page).split())
 
 
 def kramdown_text(texts: list[str]) -> str:
@@ -65,7 +64,7 @@ def kramdown_text(texts: list[str]) -> str:
             out.append("")  # the markdown inside ends before the closing tag
             open_blocks -= text.count("</")
             open_blocks = max(open_blocks, 0)
-        out.append(text)
+        out.append(re.sub(r"(?<!\\)\\\\\s*$", "<br>", text))  # kramdown's `\\` line break
         if opened:
             out.append("")  # what follows the opening tag is markdown
             open_blocks += 1
@@ -92,12 +91,22 @@ def _note_site_links(rendered: str, place: str, page: PageReading) -> None:
             page.notes.append(note)
 
 
-def _picture(found: re.Match, place: str, page: PageReading) -> str:
-    if found.group("lone"):
-        return _image(found.group("lone"), place, page, linked=False)
-    href = re.search(r'href="([^"]*)"', found.group("open"))
-    target = html.unescape(href.group(1)) if href else ""
-    return found.group("open") + _image(found.group("img"), place, page, linked=target) + "</a>"
+def _pictures(rendered: str, place: str, page: PageReading) -> str:
+    """The HTML with each picture as the page can show it; one inside a link becomes its label
+    (the link stays), one outside a link its label linking to it."""
+    pieces, last, link = [], 0, ""
+    for found in LINK_OR_PICTURE.finditer(rendered):
+        tag = found.group()
+        if tag[:2].lower() == "<a":
+            href = re.search(r'href="([^"]*)"', tag)
+            link = html.unescape(href.group(1)) if href else "#"
+            continue
+        if tag[:3] == "</a" or tag[:3] == "</A":
+            link = ""
+            continue
+        pieces += [rendered[last : found.start()], _image(tag, place, page, linked=link or False)]
+        last = found.end()
+    return "".join(pieces) + rendered[last:]
 
 
 def _image(tag: str, place: str, page: PageReading, *, linked: str | bool) -> str:

@@ -223,7 +223,7 @@ def _read_authors(line: list[Piece], paper: dict, links: dict) -> None:
     for piece in line:
         if piece.kind == "link" and _is_button(piece.text):
             _add_link(links, piece)
-        elif venue or piece.kind in ("em", "code") or (names and YEAR.search(piece.text)):
+        elif venue or _starts_venue(piece, names):
             venue.append(piece)
         else:
             names.append(piece)
@@ -235,6 +235,24 @@ def _read_authors(line: list[Piece], paper: dict, links: dict) -> None:
     tail = _plain("".join(p.text for p in venue))
     if tail:
         paper["venue"] = tail
+
+
+def _starts_venue(piece: Piece, names: list[Piece]) -> bool:
+    """Emphasis, code, a year after names, or bold after the last name (`Bo Chen **Accepted**`)."""
+    if piece.kind in ("em", "code"):
+        return True
+    if names and YEAR.search(piece.text):
+        return True
+    return piece.kind == "bold" and _after_last_name(names)
+
+
+def _after_last_name(names: list[Piece]) -> bool:
+    """True when a list of names has ended: a name stands after its last comma, unseparated."""
+    text = "".join(p.text for p in names)
+    if "," not in text:
+        return False
+    last = text.rsplit(",", 1)[1]
+    return bool(re.search(r"\w\s*[*†‡]*\s+$", last)) and not re.search(r"\band\s*$", last)
 
 
 def _add_link(links: dict, piece: Piece) -> None:
