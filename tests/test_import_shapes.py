@@ -451,7 +451,7 @@ def test_what_a_section_cannot_structure_is_kept_in_a_section_of_its_own():
         "icon": "📝",
         "markdown": "<div><p>My full list is on Scholar.</p></div>",
     }
-    assert result.kept_raw == ("about.md:2: Publications (more) (kept as markdown)",)
+    assert result.kept_raw == ("about.md:2: Publications (more) (a section kept as written)",)
 
 
 # --- dated entries -------------------------------------------------------------------------------
@@ -653,8 +653,8 @@ def test_the_site_folder_is_imported_with_its_includes_and_images(tmp_path, caps
         "  about.md:13: about\n"
         "  includes/news.md:1: news (1 entries, News)\n"
         "  about.md:17: publications (1, Publications)\n"
-        "kept as markdown:\n"
-        "  _config.yml author: Links (kept as markdown)\n"
+        "kept as written:\n"
+        "  _config.yml author: Links (a section kept as written)\n"
         "images:\n"
         f"  copied 2 images into {out.parent / 'media'}\n"
         "pictures on other hosts, shown as their label linking to them (the page loads nothing "

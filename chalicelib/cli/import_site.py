@@ -7,15 +7,7 @@ from pathlib import Path
 
 from chalicelib.cli.citations import _stage_options, import_gs_data_command
 from chalicelib.cli.files import read_text, refuse_overwrite
-from chalicelib.cli.imports import (
-    _checked,
-    _copy_images,
-    _print_group,
-    _print_notes,
-    _write,
-    import_acadhomepage_command,
-    import_bibtex_command,
-)
+from chalicelib.cli.imports import import_acadhomepage_command, import_bibtex_command, write_site
 from chalicelib.errors import UserError
 
 # What a folder holds -> which template made it; the first whose marks are all there wins.
@@ -106,17 +98,7 @@ def _import_folder(kind: str, args) -> int:
         "Hugo Blox": import_hugoblox,
     }[kind]
     refuse_overwrite(args.output, args.force)
-    imported = importer(site_folder(args.path))
-    site = _checked(imported.text, args.output.name)
-    _write(args.output, imported.text)
-    papers = sum(len(section.publications) for section in site.sections)
-    print(f"wrote {args.output}: {len(site.sections)} sections, {papers} publications")
-    _print_group("structured", imported.structured)
-    _print_group("kept as markdown", imported.kept_raw)
-    _print_group("could not read", imported.unread)
-    _print_group("images", _copy_images(imported.media, args.path, args.output.parent / "media"))
-    _print_notes(imported.notes)
-    return 0
+    return write_site(importer(site_folder(args.path)), args.output, args.path)
 
 
 def site_folder(root: Path):

@@ -21,7 +21,7 @@ def register(subparsers) -> None:
         description="Convert an AcadHomepage site into an acadpage content file. Given the "
         "site's folder (a clone of its repository), it finds _pages/about.md, _config.yml, the "
         "included files and the images, and copies the images into media/ next to the output. "
-        "It reports what became structured, what was kept as markdown and what it could not "
+        "It reports what became structured, what was kept as written and what it could not "
         "read; it fails only when nothing usable could be written.",
     )
     acad.add_argument(
@@ -69,14 +69,19 @@ def import_acadhomepage_command(args) -> int:
         config.name if config else "_config.yml",
         read_relative=lambda name: _read_beside(about.parent, root, name),
     )
-    site = _checked(imported.text, args.output.name)
-    _write(args.output, imported.text)
+    return write_site(imported, args.output, root)
+
+
+def write_site(imported, output: Path, root: Path) -> int:
+    """Write a converted site (checked first) and its images; print the import's report."""
+    site = _checked(imported.text, output.name)
+    _write(output, imported.text)
     papers = sum(len(section.publications) for section in site.sections)
-    print(f"wrote {args.output}: {len(site.sections)} sections, {papers} publications")
+    print(f"wrote {output}: {len(site.sections)} sections, {papers} publications")
     _print_group("structured", imported.structured)
-    _print_group("kept as markdown", imported.kept_raw)
+    _print_group("kept as written", imported.kept_raw)
     _print_group("could not read", imported.unread)
-    _print_group("images", _copy_images(imported.media, root, args.output.parent / "media"))
+    _print_group("images", _copy_images(imported.media, root, output.parent / "media"))
     _print_group(
         "pictures on other hosts, shown as their label linking to them (the page loads nothing "
         "from other hosts)",

@@ -31,7 +31,7 @@ class Imported:
     text: str
     notes: tuple[str, ...] = ()
     structured: tuple[str, ...] = ()  # "place: what became structured fields"
-    kept_raw: tuple[str, ...] = ()  # "place: what was kept as markdown"
+    kept_raw: tuple[str, ...] = ()  # "place: what was kept as the page wrote it"
     unread: tuple[str, ...] = ()  # "place: what could not be read"
     media: tuple[tuple[str, str], ...] = ()  # (the site's image path, its media key)
     remote_images: tuple[str, ...] = ()  # images on other hosts, left out

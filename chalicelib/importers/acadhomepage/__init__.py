@@ -196,7 +196,7 @@ def _add_markdown(page, title, icon, anchor, lines, place) -> None:
     entry = {"id": anchor, "title": title or anchor, **({"icon": icon} if icon else {})}
     entry["markdown"] = markdown
     page.sections.append(entry)
-    page.kept_raw.append(f"{place}: {title or anchor} (kept as markdown)")
+    page.kept_raw.append(f"{place}: {title or anchor} (a section kept as written)")
 
 
 def _ids(page: PageReading) -> set[str]:
