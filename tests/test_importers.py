@@ -152,10 +152,6 @@ def test_seed_notes_say_what_to_do_by_hand():
 def test_import_then_preview_shows_everything_the_seed_shows(tmp_path, capsys):
     shutil.copy(ACADHOMEPAGE / "about.md", tmp_path / "about.md")
     shutil.copy(ACADHOMEPAGE / "_config.yml", tmp_path / "_config.yml")
-    images = tmp_path / "images"  # the site's pictures, which the import copies into media/
-    images.mkdir()
-    for name in ("android-chrome-512x512.png", "500x300.png"):
-        (images / name).write_bytes(b"\x89PNG\r\n\x1a\n")
     site = tmp_path / "site.yaml"
     argv = ["import-acadhomepage", tmp_path / "about.md", "--config", tmp_path / "_config.yml"]
     assert main([str(arg) for arg in [*argv, "-o", site]]) == 0

@@ -13,10 +13,11 @@ import html
 import re
 from urllib.parse import parse_qs, unquote, urlsplit
 
+from chalicelib.importers import ImportProblem
 from chalicelib.importers.acadhomepage.page import PageReading, media_key
 from chalicelib.importers.acadhomepage.source import Line
 from chalicelib.site.fields import is_url
-from chalicelib.site.markdown import markdown_block, markdown_inline
+from chalicelib.site.markdown import HtmlTooDeep, markdown_block, markdown_inline
 
 # An element whose inside kramdown reads as markdown: `<div class='x' markdown="1">`
 MARKDOWN_BLOCK = re.compile(r"""<([a-zA-Z][\w-]*)\b[^<>]*\smarkdown=["']?(?:1|block|span)["']?""")
@@ -41,8 +42,8 @@ def fragment_html(lines: list[Line], page: PageReading) -> str:
     text = kramdown_text([line.text for line in lines])
     if not text.strip():
         return ""
-    rendered = markdown_block(text)
     place = lines[0].place if lines else ""
+    rendered = _rendered(markdown_block, text, place)
     rendered = _pictures(rendered, place, page)
     _note_site_links(rendered, place, page)
     return _one_block(rendered)
@@ -50,8 +51,16 @@ def fragment_html(lines: list[Line], page: PageReading) -> str:
 
 def inline_fragment(text: str, place: str, page: PageReading) -> str:
     """One line of markdown (a news item) as the sanitized inline HTML a visitor saw."""
-    rendered = markdown_inline(text)
+    rendered = _rendered(markdown_inline, text, place)
     return " ".join(_pictures(rendered, place, page).split())
+
+
+def _rendered(render, text: str, place: str) -> str:
+    """Sanitized HTML of markdown; HTML nested past what a page holds is refused by its place."""
+    try:
+        return render(text)
+    except HtmlTooDeep as error:
+        raise ImportProblem(f"{place}: {error}") from None
 
 
 def kramdown_text(texts: list[str]) -> str:
