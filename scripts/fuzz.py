@@ -314,6 +314,8 @@ def fuzz(kind: str, cases: int, seed: int) -> list[str]:
             findings.append(f"{kind} case {number} (seed {seed}):\n{traceback.format_exc()}")
         spent = time.perf_counter() - started
         slowest = max(slowest, spent)
+        if (number + 1) % 250 == 0 and number + 1 < cases:
+            print(f"{kind}: {number + 1:,} cases, {len(findings)} findings", flush=True)
         if spent > SLOW_S:
             findings.append(f"{kind} case {number} (seed {seed}): {spent:.1f} s")
     print(f"{kind}: {cases:,} cases, {len(findings)} findings, slowest {slowest:.2f} s", flush=True)
