@@ -30,6 +30,8 @@ from tests.conftest import EXAMPLES, ROOT
 pytestmark = pytest.mark.browser
 
 FIXTURES = ROOT / "tests" / "fixtures"
+# Real homepages' files, shared beside the project where it is developed (absent in a bare clone)
+REAL_SITES = ROOT.parent / "shared" / "real-sites"
 ITEMS = ".paper-list > li, article.paper-box, .dated-list > li"
 FIELDS = (
     ".paper-title, .paper-authors, .paper-venue, .paper-list > li > strong, .badge, "
@@ -117,6 +119,34 @@ def imported_pages(tmp_path: Path) -> list[tuple[str, str]]:
     return pages
 
 
+def real_site_pages(tmp_path: Path) -> list[tuple[str, str]]:
+    """The real sites of the project's shared folder, when it is there (never copied into
+    tests/): AcadHomepage sites and BibTeX files imported, crawlers' gs_data.json listed."""
+    pages = []
+    for folder in sorted(REAL_SITES.glob("*/")) if REAL_SITES.is_dir() else []:
+        out = tmp_path / f"real-{folder.name}.yaml"
+        if (folder / "about.md").is_file():
+            if main(["import-acadhomepage", str(folder), "-o", str(out)]) == 0:
+                pages.append((f"real {folder.name}", rendered(out.read_text(), None)))
+        elif (folder / "gs_data.json").is_file():
+            document = json.loads((folder / "gs_data.json").read_text())
+            owner = document.get("scholar_id") or "AAAAAAAAAAAA"
+            site = {"site": {"title": "T"}, "profile": {"name": document.get("name") or "N"},
+                    "sections": [{"type": "publications", "from": "scholar"}]}  # fmt: skip
+            numbers = snapshot_from_gs_data(document, owner)
+            pages.append((f"real {folder.name}", rendered(yaml.safe_dump(site), numbers)))
+        else:
+            papers = []
+            for number, bib in enumerate(sorted(folder.glob("*.bib"))):
+                part = tmp_path / f"real-{folder.name}-{number}.yaml"
+                if main(["import-bibtex", str(bib), "-o", str(part)]) == 0:
+                    papers += yaml.safe_load(part.read_text())["publications"]
+            site = {"site": {"title": "T"}, "profile": {"name": "N"},
+                    "sections": ["publications"], "publications": papers}  # fmt: skip
+            pages.append((f"real {folder.name}", rendered(yaml.safe_dump(site), None)))
+    return pages
+
+
 def generated_site(rng: random.Random, number: int) -> tuple[str, CitationSnapshot]:
     """A site whose papers take every shape the format allows, and the numbers of its rows."""
     owner = "Ada Lovelace"
@@ -176,6 +206,7 @@ def pages(tmp_path_factory) -> list[tuple[str, str]]:
         ("example zh", rendered((EXAMPLES / "site.zh.yaml").read_bytes(), None)),
         *init_pages(tmp_path),
         *imported_pages(tmp_path),
+        *real_site_pages(tmp_path),
     ]
     rng = random.Random(18)
     for number in range(40):
