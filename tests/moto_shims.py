@@ -50,6 +50,10 @@ NOT_IN_MOTO = {
     "AWS::Lambda::EventInvokeConfig": ("no Lambda destinations in moto's CloudFormation", {}),
     "AWS::S3::BucketPolicy": ("no bucket policy in moto's CloudFormation", {"Ref": "policy"}),
     "AWS::SNS::Subscription": ("no SNS subscription in moto's CloudFormation", {}),
+    "AWS::CloudFormation::WaitConditionHandle": (
+        "moto skips it (the API stage's wait for the region's role, which moto has no stage for)",
+        {"Ref": "handle"},
+    ),
 }
 
 # type -> (why moto needs more than AWS does, the properties to add from the resource's own)
