@@ -140,6 +140,22 @@ def test_the_watcher_uploads_good_saves_and_keeps_bad_ones_out(bucket, folder):
     assert (state.version, state.all_problems()) == (3, [])
 
 
+def test_a_file_caught_mid_write_is_taken_whole_at_the_next_look(bucket, folder):
+    state, lines = LiveState(), []
+    watcher = watcher_for(folder, state, lines)
+    good = (folder / "site.yaml").read_text().replace("title: Lorem ipsum", "title: Ada", 1)
+    save(folder / "site.yaml", "")  # an editor's save: the file truncated, then written
+    writer = threading.Timer(0.01, (folder / "site.yaml").write_text, args=(good,))
+    writer.start()
+    watcher.check()  # reads the empty file, or the whole one if the writer was quicker
+    writer.join()
+    watcher.check()
+
+    assert stored("content/site.yaml") == good.encode()
+    assert state.all_problems() == []
+    assert not any("empty" in line for line in lines)  # no banner for a save still under way
+
+
 def test_the_watcher_puts_new_media_in_and_takes_removed_media_out(bucket, folder):
     state, lines = LiveState(), []
     watcher = watcher_for(folder, state, lines)

@@ -10,6 +10,7 @@ import hashlib
 import json
 import re
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,6 +24,9 @@ from chalicelib.site.content import ContentError, load_site
 
 LIVE_PATH = "/__acadpage/live"
 LONG_POLL_S = 20.0
+# An editor that truncates then writes leaves an empty or half file for a moment: a file is
+# taken only if it still has the size and time it was read with this long after.
+SETTLE_S = 0.05
 _SCRIPT = (
     "(function(){var v=%d;function poll(){fetch(%s+v,{cache:'no-store'})"
     ".then(function(r){return r.json()}).then(function(d){"
@@ -113,11 +117,9 @@ class FolderWatcher:
         content, media = folder_files(self.folder)
         found = {}
         for path in (*content, *media):
-            try:
-                status = path.stat()
-            except OSError:  # removed between listing and looking
-                continue
-            found[path] = (status.st_mtime_ns, status.st_size)
+            stamp = _stamp(path)
+            if stamp is not None:  # None: removed between listing and looking
+                found[path] = stamp
         return found
 
     def check(self) -> list[str]:
@@ -144,10 +146,15 @@ class FolderWatcher:
 
     def _changed(self, path: Path, quiet: bool = False) -> None:
         try:
+            before = _stamp(path)
             body = path.read_bytes()
         except OSError as error:
             self.report(f"{path.name}: cannot read: {error.strerror}")
             return
+        time.sleep(SETTLE_S)
+        if _stamp(path) != before:
+            return  # still being written: its next stamp makes the next look take it whole
+        self.seen[path] = before
         if path.parent.name == "media":
             self.upload_media(path.name, body)
             self.report(f"updated media/{path.name}")
@@ -188,6 +195,15 @@ class FolderWatcher:
     def stop(self) -> None:
         """End `run` at its next tick."""
         self._stop.set()
+
+
+def _stamp(path: Path) -> tuple[int, int] | None:
+    """(modification time, size) of a file, or None when it is not there."""
+    try:
+        status = path.stat()
+    except OSError:
+        return None
+    return status.st_mtime_ns, status.st_size
 
 
 def _version(text: str) -> int | None:
