@@ -1,12 +1,14 @@
 """acadpage's routes and schedule: read the request, call one function, wrap the answer."""
 
 import os
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from chalice import Chalice, Response
 
 from chalicelib import runtime
 from chalicelib.homepage import etag_matches, request_address
+from chalicelib.lab.siteid import MEMBER_PATH, SITE_ID, SiteId
 
 app = Chalice(app_name="acadpage")
 app.api.binary_types.extend(["image/webp", "image/avif", "image/x-icon"])  # SVG is text
@@ -45,6 +47,29 @@ def base_path() -> str:
     return address().base_path
 
 
+@dataclass(frozen=True)
+class Place:
+    """The site a request is for, and where its pages are: base path and absolute root."""
+
+    site: SiteId
+    base_path: str
+    root: str
+
+
+def place(member: str | None = None) -> Place | None:
+    """The site this request's trusted address names, or the member of `/people/<member>/` on
+    the lab's own host; None when it names no site (an unknown host or member: a 404)."""
+    where = address()
+    site = runtime.site_directory().site_for_origin(where.origin)
+    if member is None or site is None:
+        return Place(site, where.base_path, where.root) if site is not None else None
+    found = runtime.site_directory().member(member) if site.is_default else None
+    if found is None:
+        return None
+    prefix = MEMBER_PATH.format(site=found.name)
+    return Place(found, where.base_path + prefix, where.root + prefix)
+
+
 def page_response(page) -> Response:
     """A PageResponse as an HTTP answer: 304 when the client has it, no body for HEAD."""
     request = app.current_request
@@ -62,16 +87,72 @@ def page_response(page) -> Response:
     return Response(body=body, status_code=page.status, headers=headers)
 
 
+def site_page(lang: str | None, member: str | None = None) -> Response:
+    """A site's page in `lang` (None: its default language), the lab page at the lab's own
+    root, or the 404 page."""
+    at = place(member)
+    if at is None:
+        return page_response(runtime.homepage().not_found(base_path()))
+    if at.site.is_default and (lab := runtime.lab()) is not None:
+        # the lab page has one language; /<lang> is no page of it
+        if lang is not None:
+            return page_response(runtime.homepage().not_found(at.base_path))
+        return lab_page(at, lab)
+    return page_response(runtime.homepage(at.site).page(lang, at.base_path, at.root))
+
+
+def lab_page(at: Place, lab, year: str | None = None, member: str | None = None) -> Response:
+    """The lab page, all papers or one year's or one member's; a 404 for what names nothing."""
+    from chalicelib.lab.page import LabFilter
+
+    shown = LabFilter(
+        SiteId(member) if member and SITE_ID.fullmatch(member) else None,
+        int(year) if year and year.isdigit() and len(year) == 4 else None,
+    )
+    wanted = (year is not None, member is not None)
+    if wanted != (shown.year is not None, shown.member is not None):
+        return page_response(runtime.homepage().not_found(at.base_path))
+    answer = runtime.lab_service().page(lab, shown, at.base_path, lab.base_url or at.root)
+    return page_response(answer or runtime.homepage().not_found(at.base_path))
+
+
+@app.route("/year/{year}", methods=["GET", "HEAD"])
+def lab_year(year):
+    return lab_filtered(year=year)
+
+
+@app.route("/member/{member}", methods=["GET", "HEAD"])
+def lab_member(member):
+    return lab_filtered(member=member)
+
+
+def lab_filtered(year: str | None = None, member: str | None = None) -> Response:
+    """A filtered lab page: only on the lab's own site, only when it has a lab."""
+    at = place()
+    lab = runtime.lab() if at is not None and at.site.is_default else None
+    if lab is None:
+        return page_response(runtime.homepage().not_found(base_path()))
+    return lab_page(at, lab, year, member)
+
+
 @app.route("/", methods=["GET", "HEAD"])
 def index():
-    where = address()
-    return page_response(runtime.homepage().page(None, where.base_path, where.root))
+    return site_page(None)
 
 
 @app.route("/{lang}", methods=["GET", "HEAD"])
 def localized(lang):
-    where = address()
-    return page_response(runtime.homepage().page(lang, where.base_path, where.root))
+    return site_page(lang)
+
+
+@app.route("/people/{member}", methods=["GET", "HEAD"])
+def member_index(member):
+    return site_page(None, member)
+
+
+@app.route("/people/{member}/{lang}", methods=["GET", "HEAD"])
+def member_localized(member, lang):
+    return site_page(lang, member)
 
 
 @app.route("/about", methods=["GET", "HEAD"])
@@ -82,10 +163,24 @@ def about_redirect():
 
 @app.route("/media/{name}", methods=["GET", "HEAD"])
 def media(name):
+    return media_file(name)
+
+
+@app.route("/people/{member}/media/{name}", methods=["GET", "HEAD"])
+def member_media(member, name):
+    return media_file(name, member)
+
+
+def media_file(name: str, member: str | None = None) -> Response:
+    """A media file of the site this request is for."""
     from chalicelib.media import media_response
 
     request = app.current_request
-    answer = media_response(runtime.content_store(), name, request.headers.get("if-none-match"))
+    at = place(member)
+    if at is None:
+        return page_response(runtime.homepage().not_found(base_path()))
+    store = runtime.content_store(at.site)
+    answer = media_response(store, name, request.headers.get("if-none-match"))
     headers = {**answer.headers, "Content-Security-Policy": MEDIA_POLICY, **SECURITY_HEADERS}
     body = answer.body[:0] if request.method == "HEAD" else answer.body
     return Response(body=body, status_code=answer.status, headers=headers)
@@ -96,16 +191,20 @@ CITATION_CACHE_CONTROL = "public, max-age=300, s-maxage=300"
 REFRESH_SCHEDULE = os.environ.get("ACADPAGE_REFRESH_SCHEDULE", "cron(0 8 * * ? *)")
 
 
-def citation_response(path: str) -> Response:
-    """A badge, gs_data.json or status.json from the cached citation state; every answer, errors
-    included, may be read by a page on another origin (AcadHomepage's script fetches it)."""
+def citation_response(path: str, member: str | None = None) -> Response:
+    """A badge, gs_data.json or status.json of the request's site from its cached citation
+    state; every answer, errors included, may be read by a page on another origin
+    (AcadHomepage's script fetches it)."""
     from chalicelib.citations.endpoints import citation_answer
 
+    at = place(member)
+    if at is None:
+        return page_response(runtime.homepage().not_found(base_path()))
     status, content_type, body = citation_answer(
         path,
-        runtime.homepage().citation_state,
+        runtime.homepage(at.site).citation_state,
         datetime.now,
-        runtime.settings,
+        lambda: runtime.site_settings(at.site, fresh=False),
         runtime.logger,
         runtime.scholar_pacer,
     )
@@ -135,6 +234,23 @@ def acadhomepage_stats(name):
     return citation_response(f"/google-scholar-stats/{name}")
 
 
+@app.route("/people/{member}/badge/{name}", methods=["GET", "HEAD"])
+def member_badge(member, name):
+    return citation_response(f"/badge/{name}", member)
+
+
+@app.route("/people/{member}/gs_data.json", methods=["GET", "HEAD"])
+@app.route("/people/{member}/gs_data_shieldsio.json", methods=["GET", "HEAD"])
+@app.route("/people/{member}/status.json", methods=["GET", "HEAD"])
+def member_citation_document(member):
+    return citation_response("/" + app.current_request.path.rsplit("/", 1)[1], member)
+
+
+@app.route("/people/{member}/google-scholar-stats/{name}", methods=["GET", "HEAD"])
+def member_acadhomepage_stats(member, name):
+    return citation_response(f"/google-scholar-stats/{name}", member)
+
+
 @app.schedule(REFRESH_SCHEDULE, name="refresh_citations")
 def refresh_citations(event):
     report = runtime.run_refresh()
@@ -146,13 +262,13 @@ def refresh_citations(event):
 DOCUMENT_CACHE_CONTROL = "public, max-age=300, s-maxage=3600"
 
 
-def site_root_and_sites():
+def site_root_and_sites(at: Place):
     """The site's absolute address (`base_url`, else the request's trusted one) and its sites."""
     from chalicelib.site.seo import site_root
 
-    sites = runtime.homepage().sites()
+    sites = runtime.homepage(at.site).sites()
     base_url = sites[0].settings.base_url if sites else ""
-    return site_root(base_url, address().root), sites
+    return site_root(base_url, at.root), sites
 
 
 def document_response(body: str, content_type: str) -> Response:
@@ -166,27 +282,70 @@ def document_response(body: str, content_type: str) -> Response:
 
 @app.route("/sitemap.xml", methods=["GET", "HEAD"])
 def sitemap():
+    return sitemap_document()
+
+
+@app.route("/people/{member}/sitemap.xml", methods=["GET", "HEAD"])
+def member_sitemap(member):
+    return sitemap_document(member)
+
+
+def sitemap_document(member: str | None = None) -> Response:
+    """The sitemap of the request's site."""
     from chalicelib.site.seo import sitemap_xml
 
-    root, sites = site_root_and_sites()
+    at = place(member)
+    if at is not None and at.site.is_default and (lab := runtime.lab()) is not None:
+        return document_response(lab_document(at, lab, "sitemap"), "application/xml; charset=utf-8")
+    root, sites = site_root_and_sites(at) if at is not None else ("", [])
     if not sites:
         return page_response(runtime.homepage().not_found(base_path()))
     return document_response(sitemap_xml(sites, root), "application/xml; charset=utf-8")
+
+
+def lab_document(at: Place, lab, kind: str) -> str:
+    """The lab's sitemap (its pages and every member's) or its feed of papers."""
+    from chalicelib.lab.page import lab_feed, lab_sitemap
+
+    root = lab.base_url or at.root
+    views, version = runtime.lab_service().members(lab, at.base_path, root)
+    publications = runtime.lab_service().publications(version)
+    if kind == "feed":
+        return lab_feed(lab, publications, root, datetime.now(UTC))
+    people = [root + MEMBER_PATH.format(site=member.site.name) for member in lab.members]
+    return lab_sitemap(views, publications, root, people)
 
 
 @app.route("/robots.txt", methods=["GET", "HEAD"])
 def robots():
     from chalicelib.site.seo import robots_txt
 
-    root, _ = site_root_and_sites()
+    at = place()
+    if at is None:
+        return page_response(runtime.homepage().not_found(base_path()))
+    root, _ = site_root_and_sites(at)
     return document_response(robots_txt(root), "text/plain; charset=utf-8")
 
 
 @app.route("/feed.xml", methods=["GET", "HEAD"])
 def feed():
+    return feed_document()
+
+
+@app.route("/people/{member}/feed.xml", methods=["GET", "HEAD"])
+def member_feed(member):
+    return feed_document(member)
+
+
+def feed_document(member: str | None = None) -> Response:
+    """The Atom feed of the request's site."""
     from chalicelib.site.seo import atom_feed
 
-    root, sites = site_root_and_sites()
+    at = place(member)
+    if at is not None and at.site.is_default and (lab := runtime.lab()) is not None:
+        body = lab_document(at, lab, "feed")
+        return document_response(body, "application/atom+xml; charset=utf-8")
+    root, sites = site_root_and_sites(at) if at is not None else ("", [])
     if not sites:
         return page_response(runtime.homepage().not_found(base_path()))
     body = atom_feed(sites[0], root, datetime.now(UTC))
@@ -197,8 +356,9 @@ def feed():
 def favicon():
     from chalicelib.site.seo import favicon_location
 
-    sites = runtime.homepage().sites()
-    location = favicon_location(sites[0] if sites else None, base_path())
+    at = place()
+    sites = runtime.homepage(at.site).sites() if at is not None else []
+    location = favicon_location(sites[0] if sites else None, at.base_path if at else base_path())
     if not location:
         return page_response(runtime.homepage().not_found(base_path()))
     headers = {"Location": location, "Cache-Control": DOCUMENT_CACHE_CONTROL, **SECURITY_HEADERS}

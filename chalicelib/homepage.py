@@ -3,6 +3,7 @@ and the rendered page cached per content version, citation version and language.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import hmac
 import json
@@ -29,6 +30,10 @@ ERROR_CACHE_CONTROL = "no-store"
 HTML = "text/html; charset=utf-8"
 DEFAULT_FILE = "site.yaml"
 _RENDERED_PAGES_KEPT = 32
+# what a site weighs in memory, measured with tracemalloc by `make bench` (benchmarks/sites.py)
+SITE_OVERHEAD_BYTES = 8_000
+PARSED_BYTES_PER_CONTENT_BYTE = 12
+BYTES_PER_CITATION_ROW = 600
 
 # one DynamoDB read of the profile's citations (None without a table)
 CitationLoader = Callable[[], CitationState | None]
@@ -57,6 +62,7 @@ class _ContentEntry:
     site: Site | None = None
     checked_at: float = float("-inf")
     problem: str = ""
+    size: int = 0  # bytes of the file read, to weigh the parsed site
     loading: threading.Lock = field(default_factory=threading.Lock)  # one reader at a time
 
 
@@ -167,6 +173,42 @@ class Homepage:
                 continue
         return sites
 
+    def shown(self) -> tuple[Site, CitationDisplay | None, tuple] | None:
+        """The site as its page shows it (store listings filled), its numbers, and their
+        version; None when it has no good content (the lab page lists the member without)."""
+        try:
+            site, etag = self._site(DEFAULT_FILE)
+        except PageUnavailable:
+            return None
+        state = self.citation_state()
+        display, citation_version = self._citation_display(state)
+        age = display.age_days if display else -1
+        resolved = self._resolved_site(DEFAULT_FILE, etag, site, state)
+        return resolved, display, (etag, citation_version, age)
+
+    def missing(self) -> bool:
+        """True when the site's own content file is not in storage (a lab's own site has
+        lab.yaml instead)."""
+        with contextlib.suppress(PageUnavailable):
+            self._site(DEFAULT_FILE)
+        entry = self._content[DEFAULT_FILE]
+        return entry.site is None and entry.problem.startswith("No content")
+
+    def resident_bytes(self) -> int:
+        """About what this site's caches hold in memory (the bound of the per-site cache)."""
+        content = sum(entry.size for entry in self._content.values())
+        pages = sum(len(body) for body, _ in self._pages.values())
+        state = self._citations.value if self._citations is not None else None
+        rows = (
+            sum(len(snapshot.publications) for snapshot in state.snapshots.values()) if state else 0
+        )
+        return (
+            SITE_OVERHEAD_BYTES
+            + content * PARSED_BYTES_PER_CONTENT_BYTE * (1 + len(self._resolved))
+            + pages * 2
+            + rows * BYTES_PER_CITATION_ROW
+        )
+
     def not_found(self, base_path: str = "") -> PageResponse:
         """The 404 page."""
         message = "There is no page at this address."
@@ -219,7 +261,7 @@ class Homepage:
             return
         try:
             entry.site = load_site(fetched.body, filename)
-            entry.etag, entry.problem = fetched.etag, ""
+            entry.etag, entry.problem, entry.size = fetched.etag, "", len(fetched.body)
         except ContentError as error:
             # keep serving the last good site; only the log and a first-ever visitor see the error
             self._log(

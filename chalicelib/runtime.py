@@ -9,6 +9,7 @@ import sys
 from datetime import UTC, datetime
 from functools import cache
 
+from chalicelib.lab.siteid import DEFAULT_SITE, SiteId
 from chalicelib.settings import NO_SOURCE, Settings, SettingsError, load_settings
 
 logger = logging.getLogger("acadpage")
@@ -36,28 +37,35 @@ def dynamodb_client():
     return boto3.client("dynamodb")
 
 
-@cache
-def content_store():
-    """Content and media in the configured bucket."""
+def content_store(site: SiteId = DEFAULT_SITE):
+    """Content and media of `site` in the deployment's bucket."""
     from chalicelib.aws.content_store import ContentStore
 
     config = settings()
-    return ContentStore(s3_client(), config.bucket, config.content_prefix, config.media_prefix)
+    keys = config.keys(site)
+    return ContentStore(s3_client(), config.bucket, keys.content_prefix, keys.media_prefix)
 
 
-@cache
-def citation_store():
-    """The citation table, or None when no table is configured."""
+def citation_store(site: SiteId = DEFAULT_SITE):
+    """The citation table as `site` keys it, or None when no table is configured."""
     from chalicelib.citations.store import CitationStore
 
     config = settings()
-    return CitationStore(dynamodb_client(), config.table) if config.table else None
+    keys = config.keys(site)
+    return (
+        CitationStore(dynamodb_client(), config.table, partition=keys.citation_partition)
+        if config.table
+        else None
+    )
 
 
-def current_citations():
-    """The citation state of this site's profile: one DynamoDB call, or None without a table."""
-    store = citation_store()
-    return store.load_current(settings().profile_id) if store else None
+@cache
+def registry():
+    """The member sites of this deployment (in the citation table), or None without a table."""
+    from chalicelib.aws.registry import SiteRegistry
+
+    config = settings()
+    return SiteRegistry(dynamodb_client(), config.table) if config.table else None
 
 
 def scholar_pacer():
@@ -68,8 +76,53 @@ def scholar_pacer():
     return PacerStore(dynamodb_client(), config.table).read_state() if config.table else None
 
 
-def run_refresh(*, now: datetime | None = None, metrics_stream=None):
-    """One scheduled refresh: every configured source into the table, stats files to the bucket.
+def site_profile(site: SiteId) -> str:
+    """The profile `site`'s numbers are kept under: the deployment's own, or the member's."""
+    if site.is_default:
+        return settings().profile_id
+    record = site_directory().record(site)
+    return record.profile_id if record is not None else ""
+
+
+def current_citations(site: SiteId = DEFAULT_SITE):
+    """The citation state of `site`'s profile: one DynamoDB call, or None without a table."""
+    store = citation_store(site)
+    profile = site_profile(site)
+    return store.load_current(profile) if store and profile else None
+
+
+@cache
+def site_directory():
+    """Which site a request is for: the registry's answers, remembered for the citation TTL."""
+    from chalicelib.sites import SiteDirectory
+
+    config, sites = settings(), registry()
+    if sites is None:
+        return SiteDirectory(lambda site: None, lambda host: None, config.site_domain)
+    return SiteDirectory(sites.get, sites.site_for_host, config.site_domain, config.citation_ttl_s)
+
+
+def site_settings(site: SiteId, *, fresh: bool = True) -> Settings:
+    """The settings `site` is refreshed and shown with: the deployment's, with a member's
+    profiles (read from the registry, or through the page path's cache when not `fresh`)."""
+    from dataclasses import replace
+
+    config = settings()
+    if site.is_default:
+        return config
+    sites = registry()
+    if not fresh:
+        record = site_directory().record(site)
+    else:
+        record = sites.get(site) if sites is not None else None
+    if record is None:
+        raise SettingsError(f"site {site}: not registered (`acadpage site add {site}` first)")
+    return replace(config, scholar_id=record.scholar_id, openalex_id=record.openalex_id,
+                   semanticscholar_id="")  # fmt: skip
+
+
+def run_refresh(site: SiteId = DEFAULT_SITE, *, now: datetime | None = None, metrics_stream=None):
+    """One refresh of `site`: every configured source into the table, stats files to the bucket.
 
     Writes one CloudWatch embedded-metric line per run to stdout (or `metrics_stream`), also
     when the refresh raises or no source is configured. A refresh in which no source came back
@@ -82,14 +135,14 @@ def run_refresh(*, now: datetime | None = None, metrics_stream=None):
     moment = now or datetime.now(UTC)
     stage, report, problem = "default", RefreshReport(()), ""
     try:
-        config = settings()
+        config = site_settings(site)
         stage = config.stage or "default"
         if not config.citation_sources:
             problem = NO_SOURCE
             # an error, not a warning: Chalice keeps its app log at ERROR outside debug mode
             logger.error(json.dumps({"event": "refresh", "problem": problem}))
         else:
-            report = _refresh_now(config, moment)
+            report = _refresh_now(config, moment, site)
     except Exception:
         _emit(refresh_metrics(stage, (), now=moment, failed=True), metrics_stream)
         raise
@@ -120,14 +173,14 @@ def _emit(document: dict, stream=None) -> None:
     stream.flush()
 
 
-def _refresh_now(config: Settings, moment: datetime):
+def _refresh_now(config: Settings, moment: datetime, site: SiteId):
     """Fetch, guard and publish every configured source; stats files follow a publish."""
     import requests
 
     from chalicelib.citations.refresh import refresh_citations, source_fetchers
     from chalicelib.citations.stats_files import StatsWriter
 
-    store = citation_store()
+    store = citation_store(site)
     if store is None:
         raise SettingsError("ACADPAGE_TABLE: expected the citation table's name, got nothing")
     with requests.Session() as session:
@@ -136,7 +189,7 @@ def _refresh_now(config: Settings, moment: datetime):
             store,
             source_fetchers(config, session, now=moment),
             now=moment,
-            stats_writer=StatsWriter(s3_client(), config.bucket, config.stats_prefix),
+            stats_writer=StatsWriter(s3_client(), config.bucket, config.keys(site).stats_prefix),
             origin="aws-schedule",
         )
     for result in report.results:
@@ -144,7 +197,7 @@ def _refresh_now(config: Settings, moment: datetime):
                   "held_back": result.held_back, "detail": result.detail}  # fmt: skip
         logger.warning(json.dumps({"event": "refresh", **fields}, ensure_ascii=False))
     if report.shown_changed:
-        clear_citations_at_the_edge(config)
+        clear_citations_at_the_edge(config, site)
     return report
 
 
@@ -240,32 +293,40 @@ def cloudfront_client():
     return boto3.client("cloudfront")
 
 
-def clear_citations_at_the_edge(config: Settings) -> str:
+def clear_citations_at_the_edge(config: Settings, site: SiteId = DEFAULT_SITE) -> str:
     """Invalidate the badge and gs_data paths after a publish; the id, or "" (logged) if not."""
     if not config.distribution_id:
         return ""
-    from chalicelib.aws.edge import CITATION_PATHS, invalidate
+    from chalicelib.aws.edge import citation_paths, invalidate
     from chalicelib.errors import UserError
 
+    paths = citation_paths(site)
     try:
-        invalidation = invalidate(cloudfront_client(), config.distribution_id, CITATION_PATHS)
+        invalidation = invalidate(cloudfront_client(), config.distribution_id, paths)
     except UserError as error:  # the numbers are stored; the edge catches up within its TTL
         logger.error(json.dumps({"event": "edge_invalidation_failed", "error": str(error)}))
         return ""
-    event = {"event": "edge_invalidated", "id": invalidation, "paths": list(CITATION_PATHS)}
+    event = {"event": "edge_invalidated", "id": invalidation, "paths": list(paths)}
     logger.warning(json.dumps(event))
     return invalidation
 
 
 @cache
-def homepage():
-    """The page service with its caches: one per warm container."""
+def site_pages():
+    """Every site's page service, built on first use and kept within the site cache's bytes."""
+    from chalicelib.homepage import Homepage
+    from chalicelib.sites import SizedCache
+
+    return SizedCache(_site_homepage, Homepage.resident_bytes, settings().site_cache_bytes)
+
+
+def _site_homepage(site: SiteId):
     from chalicelib.homepage import Homepage
 
     config = settings()
     return Homepage(
-        store=content_store(),
-        load_citations=current_citations,
+        store=content_store(site),
+        load_citations=lambda: current_citations(site),
         content_ttl_s=config.content_ttl_s,
         citation_ttl_s=config.citation_ttl_s,
         stale_after_days=config.stale_after_days,
@@ -273,8 +334,26 @@ def homepage():
     )
 
 
+def homepage(site: SiteId = DEFAULT_SITE):
+    """The page service of `site` with its caches (the deployment's own site by default)."""
+    return site_pages().get(site)
+
+
+@cache
+def lab_service():
+    """The lab page of this deployment's own site, with its caches."""
+    from chalicelib.labpage import LabService
+
+    return LabService(content_store(), homepage, settings().content_ttl_s, logger=logger)
+
+
+def lab():
+    """The lab this deployment's own site is: its lab.yaml when it has no site.yaml, else None."""
+    return lab_service().lab() if homepage().missing() else None
+
+
 def reset() -> None:
     """Forget every client, setting and cache (tests, and a new environment)."""
-    for built in (settings, s3_client, dynamodb_client, content_store, citation_store, homepage,
-                  cloudfront_client):  # fmt: skip
+    for built in (settings, s3_client, dynamodb_client, registry, site_directory, site_pages,
+                  lab_service, cloudfront_client):  # fmt: skip
         built.cache_clear()

@@ -6,7 +6,8 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from chalicelib.site.origins import normal_origin, origin_problem
+from chalicelib.lab.siteid import SiteId, SiteKeys, site_keys
+from chalicelib.site.origins import HOSTNAME, normal_origin, origin_problem
 
 SCHOLAR_ID = re.compile(r"^[A-Za-z0-9_-]{12}$")
 ORCID = re.compile(r"^\d{4}-\d{4}-\d{4}-\d{3}[\dX]$")
@@ -49,6 +50,8 @@ class Settings:
     content_ttl_s: float = 10.0
     citation_ttl_s: float = 60.0
     stale_after_days: int = 14
+    # what the page services of all sites may hold in one container (least recently used out)
+    site_cache_bytes: int = 256 * 1024 * 1024
     scholar_id: str = ""
     openalex_id: str = ""
     semanticscholar_id: str = ""
@@ -72,6 +75,8 @@ class Settings:
     # the secret the distribution's requests carry (X-Acadpage-Edge-Key): never in a repr or log
     edge_key: str = field(default="", repr=False)
     local_origin: str = ""  # `acadpage serve`'s own address
+    # members' sites answer at <id>.<site_domain> too (a wildcard name on the distribution)
+    site_domain: str = ""
 
     @property
     def citation_sources(self) -> tuple[str, ...]:
@@ -92,6 +97,10 @@ class Settings:
             "openalex": self.openalex_url,
             "semanticscholar": self.semanticscholar_url,
         }
+
+    def keys(self, site: SiteId) -> SiteKeys:
+        """Where `site`'s content, media, stats and numbers live in this deployment."""
+        return site_keys(site, self.content_prefix, self.media_prefix, self.stats_prefix)
 
     @property
     def profile_id(self) -> str:
@@ -124,6 +133,7 @@ _TEXT = {
     "ACADPAGE_STAGE": "stage",
     "ACADPAGE_DISTRIBUTION_ID": "distribution_id",
     "ACADPAGE_EDGE_KEY": "edge_key",
+    "ACADPAGE_SITE_DOMAIN": "site_domain",
     **_URLS,
     **_ORIGINS,
 }
@@ -133,6 +143,7 @@ _NUMBERS = {
     "ACADPAGE_STALE_AFTER_DAYS": ("stale_after_days", int),
     "ACADPAGE_SCHOLAR_DELAY": ("scholar_delay_s", float),
     "ACADPAGE_SCHOLAR_MAX_PAGES": ("scholar_max_pages", int),
+    "ACADPAGE_SITE_CACHE_BYTES": ("site_cache_bytes", int),
 }
 
 
@@ -187,6 +198,13 @@ def load_settings(environ: Mapping[str, str]) -> Settings:
             problems.append(f"{variable}: expected {problem}, got {origin!r}")
         elif origin:
             values[name] = normal_origin(origin)
+    domain = str(values.get("site_domain", "")).lower().removeprefix("*.").rstrip(".")
+    if domain and not HOSTNAME.fullmatch(domain):
+        problems.append(
+            f"ACADPAGE_SITE_DOMAIN: expected a domain such as lab.example.org, got {domain!r}"
+        )
+    elif domain:
+        values["site_domain"] = domain
     for name in ("content_prefix", "media_prefix", "stats_prefix"):
         prefix = str(values.get(name, ""))
         if prefix and not prefix.endswith("/"):

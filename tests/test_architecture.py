@@ -24,15 +24,17 @@ PURE_MODULES = sorted(
             "status", "endpoints", "matching", "guard", "metrics", "answers", "item_reader",
             "pacing", "lab_status",
         )),
+        *(f"lab/{path.name}" for path in (CHALICELIB / "lab").glob("*.py")),
         "settings.py", "errors.py", "inputs.py",
     ]
 )  # fmt: skip
 OUTSIDE_WORLD = ("boto3", "botocore", "requests", "chalice", "moto")
 # The top level keeps only what every part shares and the page path; the rest lives in packages.
 TOP_LEVEL = {
-    "__init__.py", "settings.py", "errors.py", "inputs.py", "runtime.py", "homepage.py", "media.py"
+    "__init__.py", "settings.py", "errors.py", "inputs.py", "runtime.py", "homepage.py", "media.py",
+    "sites.py", "labpage.py",
 }  # fmt: skip
-PACKAGES = {"site", "citations", "aws", "importers", "cli"}
+PACKAGES = {"site", "citations", "aws", "importers", "cli", "lab"}
 # package -> what it must never import (chalicelib's own modules and packages, by prefix).
 FORBIDDEN = {
     "site": ("citations.fetchers", "citations.refresh", "citations.store", "citations.stats_files",
@@ -41,6 +43,8 @@ FORBIDDEN = {
                   "aws.stages", "aws.embedded"),
     "aws": ("site", "importers", "cli", "homepage", "runtime", "media"),
     "importers": ("citations", "aws", "cli", "homepage", "runtime", "media"),
+    "lab": ("citations.fetchers", "citations.refresh", "citations.store", "citations.stats_files",
+            "aws", "importers", "cli", "homepage", "runtime", "media", "sites"),
 }  # fmt: skip
 # Only the embedded AWS of `acadpage serve` seeds citations; no other AWS adapter knows them.
 CITATIONS_ALLOWED_IN_AWS = {"aws/embedded.py"}

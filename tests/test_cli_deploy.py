@@ -152,12 +152,15 @@ def test_bootstrap_records_the_stage_and_points_chalice_at_it(bootstrapped):
     assert resources("policy-dev-page.json") == {
         f"arn:aws:s3:::{BUCKET}/content/*",
         f"arn:aws:s3:::{BUCKET}/media/*",
+        f"arn:aws:s3:::{BUCKET}/sites/*/content/*",
+        f"arn:aws:s3:::{BUCKET}/sites/*/media/*",
         f"arn:aws:s3:::{BUCKET}",
         table_arn,
         "arn:aws:logs:*:*:*",
     }
     assert resources("policy-dev-refresh.json") == {
         f"arn:aws:s3:::{BUCKET}/stats/*",
+        f"arn:aws:s3:::{BUCKET}/sites/*/stats/*",
         table_arn,
         "arn:aws:logs:*:*:*",
     }

@@ -125,10 +125,15 @@ def test_dev_and_prod_give_each_function_its_own_policy_file_and_no_generated_po
 def test_the_scan_follows_each_function_to_its_own_calls():
     page, refresh = calls_of(PAGE_FUNCTION), calls_of(REFRESH_FUNCTION)
     assert page["s3:GetObject"] == {"chalicelib/aws/content_store.py:ContentStore._get"}
-    # the citation state, and /status.json's look at the Scholar pacer (docs/fanout.md)
+    # the citation state, /status.json's look at the Scholar pacer (docs/fanout.md), the registry
     assert page["dynamodb:Query"] == {
         "chalicelib/citations/store.py:CitationStore._query",
         "chalicelib/citations/pacer_store.py:PacerStore.read_state",
+        "chalicelib/aws/registry.py:SiteRegistry.sites",
+    }
+    assert page["dynamodb:GetItem"] == {
+        "chalicelib/aws/registry.py:SiteRegistry.get",
+        "chalicelib/aws/registry.py:SiteRegistry.site_for_host",
     }
     assert refresh["s3:PutObject"] == {"chalicelib/citations/stats_files.py:StatsWriter.write_json"}
     assert (
@@ -194,6 +199,8 @@ def test_the_page_reads_content_and_media_of_one_bucket_and_queries_one_table(ke
     assert resources_of(policy, "s3:GetObject") == [
         f"{bucket}/{env['ACADPAGE_CONTENT_PREFIX']}*",
         f"{bucket}/{env['ACADPAGE_MEDIA_PREFIX']}*",
+        f"{bucket}/sites/*/content/*",  # every member site's (lab.siteid)
+        f"{bucket}/sites/*/media/*",
     ]
     (table,) = resources_of(policy, "dynamodb:Query")
     assert ":table/" in table and "*" not in table
@@ -205,9 +212,10 @@ def test_the_page_reads_content_and_media_of_one_bucket_and_queries_one_table(ke
 def test_the_refresh_writes_stats_of_one_bucket_and_the_one_table(key):
     policy = POLICIES[key]
     env = stage_environment(ROOT, "dev")
-    (written,) = resources_of(policy, "s3:PutObject")
+    written, members = resources_of(policy, "s3:PutObject")
     assert written.startswith("arn:aws:s3:::acadpage-")
     assert written.endswith(f"/{env['ACADPAGE_STATS_PREFIX']}*")
+    assert members == written.rsplit("/", 2)[0] + "/sites/*/stats/*"
     tables = {
         resource
         for action in granted(policy)
@@ -233,11 +241,14 @@ def test_the_stack_roles_name_the_stacks_bucket_table_distribution_and_queue():
     assert resources_of(page, "s3:GetObject") == [
         {"Fn::Sub": "${ContentBucket.Arn}/" + env["ACADPAGE_CONTENT_PREFIX"] + "*"},
         {"Fn::Sub": "${ContentBucket.Arn}/" + env["ACADPAGE_MEDIA_PREFIX"] + "*"},
+        {"Fn::Sub": "${ContentBucket.Arn}/sites/*/content/*"},
+        {"Fn::Sub": "${ContentBucket.Arn}/sites/*/media/*"},
     ]
     assert resources_of(page, "s3:ListBucket") == [{"Fn::GetAtt": ["ContentBucket", "Arn"]}]
     assert resources_of(page, "dynamodb:Query") == [{"Fn::GetAtt": ["CitationTable", "Arn"]}]
     assert resources_of(refresh, "s3:PutObject") == [
-        {"Fn::Sub": "${ContentBucket.Arn}/" + env["ACADPAGE_STATS_PREFIX"] + "*"}
+        {"Fn::Sub": "${ContentBucket.Arn}/" + env["ACADPAGE_STATS_PREFIX"] + "*"},
+        {"Fn::Sub": "${ContentBucket.Arn}/sites/*/stats/*"},
     ]
     for action in granted(refresh) & {"dynamodb:PutItem", "dynamodb:Query"}:
         assert resources_of(refresh, action) == [{"Fn::GetAtt": ["CitationTable", "Arn"]}]

@@ -209,7 +209,7 @@ def live_site(aws, folder, monkeypatch):
     embedded.seed_embedded_aws(
         runtime.settings(), runtime.s3_client(), runtime.dynamodb_client(), folder
     )
-    server, watcher = live_server(config, folder, "127.0.0.1", 0)
+    server, (watcher,) = live_server(config, folder, "127.0.0.1", 0)
     watcher.report = lambda line: None
     serving = threading.Thread(target=server.server.serve_forever, daemon=True)
     serving.start()

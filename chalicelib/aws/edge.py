@@ -8,9 +8,21 @@ import time
 from collections.abc import Iterable, Sequence
 
 from chalicelib.aws.errors import AwsError, aws_operation
+from chalicelib.lab.siteid import DEFAULT_SITE, MEMBER_PATH, SiteId
 
 # What the scheduled refresh rewrites; the page itself shows the numbers only a TTL later.
 CITATION_PATHS = ("/badge/*", "/gs_data.json", "/gs_data_shieldsio.json", "/google-scholar-stats/*")
+
+
+def citation_paths(site: SiteId = DEFAULT_SITE) -> tuple[str, ...]:
+    """The citation paths a refresh of `site` makes stale: at its own host names (a path
+    invalidates every host of the distribution) and under /people/<id>/ for a member."""
+    if site.is_default:
+        return CITATION_PATHS
+    root = MEMBER_PATH.format(site=site.name)
+    return (*CITATION_PATHS, *(root + path for path in CITATION_PATHS))
+
+
 DISTRIBUTION_ID = re.compile(r"^[A-Z0-9]{1,32}$")
 # What `push` stores with each image, for the packaged stack's /media/* behaviour that serves
 # them straight from the bucket: browsers keep an image a day, the edge a year (push invalidates

@@ -14,6 +14,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from chalicelib.errors import UserError
+from chalicelib.lab.siteid import SITES_PREFIX
 from chalicelib.settings import PROFILE_VARIABLES
 
 STAGE_NAME = re.compile(r"^[a-z][a-z0-9-]{0,20}$")
@@ -32,9 +33,10 @@ CONTENT_READ_ACTIONS = ("s3:GetObject",)
 # tell "no such language or image" from "no permission".
 BUCKET_LIST_ACTIONS = ("s3:ListBucket",)
 STATS_WRITE_ACTIONS = ("s3:PutObject",)
-TABLE_READ_ACTIONS = ("dynamodb:Query",)
+TABLE_READ_ACTIONS = ("dynamodb:GetItem", "dynamodb:Query")  # GetItem: the site registry
 TABLE_WRITE_ACTIONS = (
     "dynamodb:BatchWriteItem",
+    "dynamodb:GetItem",
     "dynamodb:PutItem",
     "dynamodb:Query",
     "dynamodb:UpdateItem",
@@ -242,11 +244,17 @@ def lambda_policies(
 ) -> dict[str, dict]:
     """Each function's IAM policy by Chalice function name: its own calls on the stage's names."""
     bucket_arn = f"arn:{partition}:s3:::{bucket}"
+    # the default site's prefixes, and every member site's under sites/<id>/ (lab.siteid)
     read = [
         f"{bucket_arn}/{env.get('ACADPAGE_CONTENT_PREFIX', 'content/')}*",
         f"{bucket_arn}/{env.get('ACADPAGE_MEDIA_PREFIX', 'media/')}*",
+        f"{bucket_arn}/{SITES_PREFIX}*/content/*",
+        f"{bucket_arn}/{SITES_PREFIX}*/media/*",
     ]
-    stats = f"{bucket_arn}/{env.get('ACADPAGE_STATS_PREFIX', 'stats/')}*"
+    stats = [
+        f"{bucket_arn}/{env.get('ACADPAGE_STATS_PREFIX', 'stats/')}*",
+        f"{bucket_arn}/{SITES_PREFIX}*/stats/*",
+    ]
     logs = _statement("Logs", LOG_ACTIONS, [f"arn:{partition}:logs:*:*:*"])
     page = [
         _statement("ReadContentAndMedia", CONTENT_READ_ACTIONS, read),
@@ -255,7 +263,7 @@ def lambda_policies(
         logs,
     ]
     refresh = [
-        _statement("WriteCitationStats", STATS_WRITE_ACTIONS, [stats]),
+        _statement("WriteCitationStats", STATS_WRITE_ACTIONS, stats),
         _statement("CitationTable", TABLE_WRITE_ACTIONS, [table_arn]),
     ]
     if distribution_arn:

@@ -12,8 +12,11 @@ _TOP_PADDING = 6
 _LABEL_HEIGHT = 16
 
 
-def citation_chart_svg(cites_per_year: Mapping[int, int] | Iterable[tuple[int, int]]) -> str:
-    """An accessible inline SVG bar chart of citations per year; "" when there are no years."""
+def citation_chart_svg(
+    cites_per_year: Mapping[int, int] | Iterable[tuple[int, int]], noun: str = "citations"
+) -> str:
+    """An accessible inline SVG bar chart of citations (or another `noun`) per year; "" when
+    there are no years."""
     counts = _year_counts(cites_per_year)
     if not counts:
         return ""
@@ -21,12 +24,13 @@ def citation_chart_svg(cites_per_year: Mapping[int, int] | Iterable[tuple[int, i
     height = _TOP_PADDING + _CHART_HEIGHT + _LABEL_HEIGHT
     peak_year, peak = max(counts, key=lambda pair: pair[1])
     summary = html.escape(
-        f"Citations per year, {counts[0][0]} to {counts[-1][0]}; most in {peak_year}: {peak:,}"
+        f"{noun.capitalize()} per year, {counts[0][0]} to {counts[-1][0]}; "
+        f"most in {peak_year}: {peak:,}"
     )
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="citation-chart" width="{width}" '
         f'height="{height}" viewBox="0 0 {width} {height}" role="img" aria-label="{summary}">',
-        "<title>Citations per year</title>",
+        f"<title>{html.escape(noun.capitalize())} per year</title>",
     ]
     for index, (year, count) in enumerate(counts):
         x = _BAR_GAP + index * (_BAR_WIDTH + _BAR_GAP)
@@ -36,7 +40,7 @@ def citation_chart_svg(cites_per_year: Mapping[int, int] | Iterable[tuple[int, i
         y = _TOP_PADDING + _CHART_HEIGHT - bar_height
         parts.append(
             f'<rect class="bar" x="{x}" y="{y}" width="{_BAR_WIDTH}" height="{bar_height}" '
-            f'fill="#4a7ebb"><title>{html.escape(f"{year}: {count:,} citations")}</title></rect>'
+            f'fill="#4a7ebb"><title>{html.escape(f"{year}: {count:,} {noun}")}</title></rect>'
             f'<text x="{x + _BAR_WIDTH / 2:g}" y="{height - 4}" text-anchor="middle" '
             f'font-size="10" fill="currentColor">{year}</text>'
         )

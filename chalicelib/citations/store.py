@@ -58,9 +58,12 @@ class CitationStore:
         *,
         page_size: int | None = None,
         sleep: Callable[[float], None] = time.sleep,
+        partition: Callable[[str], str] = profile_key,
     ):
         self.client = client
         self.table_name = table_name
+        # the partition key of a profile's items, from the site they belong to (SiteKeys)
+        self.partition = partition
         self.page_size = page_size  # items per Query page; None leaves DynamoDB's 1 MB pages
         self.sleep = sleep
 
@@ -85,7 +88,7 @@ class CitationStore:
     def _query(
         self, profile_id: str, prefix: str, *, consistent: bool = False, after: str = ""
     ) -> list[dict]:
-        values = {":pk": text_value(profile_key(profile_id)), ":prefix": text_value(prefix)}
+        values = {":pk": text_value(self.partition(profile_id)), ":prefix": text_value(prefix)}
         condition = "pk = :pk AND begins_with(sk, :prefix)"
         if after:
             # sort keys from `after` on, still under the prefix ("~" sorts after digits)
@@ -120,7 +123,7 @@ class CitationStore:
             previous = self._put_header(snapshot, version, len(chunk_keys))
             if previous is None:
                 # ours lost: nobody will read them
-                self._delete(action, profile_key(snapshot.profile_id), chunk_keys)
+                self._delete(action, self.partition(snapshot.profile_id), chunk_keys)
                 return False
             self._delete_replaced(action, snapshot, version, previous, CHUNK_PREFIX)
             self._put_history(snapshot)
@@ -133,7 +136,13 @@ class CitationStore:
             version, chunk_keys = self._put_chunks(action, snapshot, HELD_CHUNK_PREFIX)
             previous = self.client.put_item(
                 TableName=self.table_name,
-                Item=header_item(snapshot, version, len(chunk_keys), HELD_HEADER_PREFIX),
+                Item=header_item(
+                    snapshot,
+                    version,
+                    len(chunk_keys),
+                    HELD_HEADER_PREFIX,
+                    self.partition(snapshot.profile_id),
+                ),
                 ReturnValues="ALL_OLD",
             ).get("Attributes")
             self._delete_replaced(action, snapshot, version, previous, HELD_CHUNK_PREFIX)
@@ -145,7 +154,7 @@ class CitationStore:
         chunks = publication_chunks(snapshot.publications)
         version = snapshot_version(snapshot, chunks)
         keys = [chunk_key(snapshot.source, version, i, prefix) for i in range(len(chunks))]
-        partition = profile_key(snapshot.profile_id)
+        partition = self.partition(snapshot.profile_id)
         self._batch_write(
             action,
             [
@@ -170,7 +179,7 @@ class CitationStore:
         count = int(previous["chunk_count"]["N"])
         self._delete(
             action,
-            profile_key(snapshot.profile_id),
+            self.partition(snapshot.profile_id),
             [chunk_key(snapshot.source, old, i, prefix) for i in range(count)],
         )
 
@@ -188,7 +197,7 @@ class CitationStore:
         """Forget the held-back snapshot of `source` (after it was accepted)."""
         with self._operation(f"forgetting the held-back {source} numbers of {profile_id!r}"):
             keys = [item["sk"]["S"] for item in self._held_items(profile_id, source)]
-            self._delete("forgetting held-back numbers", profile_key(profile_id), keys)
+            self._delete("forgetting held-back numbers", self.partition(profile_id), keys)
 
     def _held_items(self, profile_id: str, source: str) -> list[dict]:
         """The held-back header and chunks of `source`, read strongly."""
@@ -202,7 +211,9 @@ class CitationStore:
         self, snapshot: CitationSnapshot, version: str, chunk_count: int
     ) -> dict | None:
         """Write the header unless a newer one is stored; the replaced header, None when refused."""
-        item = header_item(snapshot, version, chunk_count)
+        item = header_item(
+            snapshot, version, chunk_count, partition=self.partition(snapshot.profile_id)
+        )
         try:
             response = self.client.put_item(
                 TableName=self.table_name,
@@ -224,7 +235,10 @@ class CitationStore:
         return response.get("Attributes", {})
 
     def _put_history(self, snapshot: CitationSnapshot) -> None:
-        self.client.put_item(TableName=self.table_name, Item=history_item(snapshot))
+        self.client.put_item(
+            TableName=self.table_name,
+            Item=history_item(snapshot, self.partition(snapshot.profile_id)),
+        )
 
     def _delete(self, action: str, partition: str, sort_keys: Sequence[str]) -> None:
         self._batch_write(
@@ -259,7 +273,7 @@ class CitationStore:
         with self._operation(f"recording the {source} attempt of profile {profile_id!r}"):
             self.client.update_item(
                 TableName=self.table_name,
-                Key={"pk": text_value(profile_key(profile_id)), "sk": text_value(STATUS_KEY)},
+                Key={"pk": text_value(self.partition(profile_id)), "sk": text_value(STATUS_KEY)},
                 UpdateExpression=expression,
                 ExpressionAttributeNames=names,
                 ExpressionAttributeValues=values,

@@ -20,7 +20,9 @@ def register(subparsers) -> None:
         description="Check a content file (site.yaml) offline; every problem is listed with its "
         "line and field.",
     )
-    validate.add_argument("file", type=Path, help="the content file, e.g. site.yaml")
+    validate.add_argument(
+        "file", type=Path, help="the content file (site.yaml), or a lab folder with lab.yaml"
+    )
     validate.add_argument(
         "--citations",
         action="store_true",
@@ -48,6 +50,12 @@ def read_content_file(path: Path) -> Site:
 
 def validate_command(args) -> int:
     """Print the sections found, or raise ContentError listing every problem."""
+    from chalicelib.cli.labfolder import is_lab_folder, lab_summary, read_lab_folder
+
+    if args.file.is_dir() and is_lab_folder(args.file):
+        for line in lab_summary(read_lab_folder(args.file)):
+            print(line)
+        return 0
     site = read_content_file(args.file)
     problems = media_problems(site, args.file)
     if problems:

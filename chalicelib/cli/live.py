@@ -102,8 +102,14 @@ class FolderWatcher:
         upload_media: Callable[[str, bytes], None],
         delete_media: Callable[[str], None],
         report: Callable[[str], None] = print,
+        *,
+        pattern: str = "site*.yaml",
+        problems_of: Callable[[bytes, Path], list[str]] | None = None,
     ):
         self.folder = folder
+        self.pattern = pattern  # its content files (a lab folder's own: lab.yaml)
+        # a saved file's problems; raises ContentError for a file that does not read
+        self.problems_of = problems_of or site_problems
         self.state = state
         self.upload_content = upload_content
         self.upload_media = upload_media
@@ -114,7 +120,7 @@ class FolderWatcher:
 
     def _scan(self) -> dict[Path, tuple[int, int]]:
         """(modification time, size) of every content and media file in the folder."""
-        content, media = folder_files(self.folder)
+        content, media = folder_files(self.folder, self.pattern)
         found = {}
         for path in (*content, *media):
             stamp = _stamp(path)
@@ -141,7 +147,7 @@ class FolderWatcher:
 
     def check_content(self, quiet: bool = False) -> None:
         """Check (and put) every content file again, as when it was saved."""
-        for path in folder_files(self.folder)[0]:
+        for path in folder_files(self.folder, self.pattern)[0]:
             self._changed(path, quiet)
 
     def _changed(self, path: Path, quiet: bool = False) -> None:
@@ -161,7 +167,7 @@ class FolderWatcher:
             self.state.saved(f"media/{path.name}", [])
             return
         try:
-            problems = media_problems(load_site(body, path.name), path)
+            problems = self.problems_of(body, path)
         except ContentError as error:
             problems = [problem.format(path.name) for problem in error.problems]
         if problems:
@@ -209,6 +215,11 @@ def _stamp(path: Path) -> tuple[int, int] | None:
 def _version(text: str) -> int | None:
     """The version a page asks about (`since=12`), or None for anything else (`--1`, `²`)."""
     return int(text) if re.fullmatch(r"-?[0-9]{1,18}", text) else None
+
+
+def site_problems(body: bytes, path: Path) -> list[str]:
+    """A saved site file's problems: its own, then the images it names that are missing."""
+    return media_problems(load_site(body, path.name), path)
 
 
 def live_handler_class(base: type, state: LiveState) -> type:

@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 from chalicelib.errors import UserError
+from chalicelib.lab.siteid import DEFAULT_SITE
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 
@@ -24,7 +25,8 @@ def register(subparsers) -> None:
         "--content",
         type=Path,
         default=PROJECT_DIR / "examples",
-        help="folder with site.yaml, site.<lang>.yaml and media/ (default: examples/)",
+        help="folder with site.yaml, site.<lang>.yaml and media/, or a lab folder with lab.yaml "
+        "and people/<ID>/ (default: examples/)",
     )
     parser.add_argument(
         "--no-watch",
@@ -42,11 +44,15 @@ def serve(args) -> int:
 
     from chalicelib import runtime
     from chalicelib.aws.embedded import seed_embedded_aws
+    from chalicelib.cli.labfolder import is_lab_folder, read_lab_folder
 
-    if not (args.content / "site.yaml").is_file():
+    lab = read_lab_folder(args.content) if is_lab_folder(args.content) else None
+    if lab is None and not (args.content / "site.yaml").is_file():
         raise UserError(
-            f"{args.content}/site.yaml: no such file; give --content a folder with site.yaml"
+            f"{args.content}/site.yaml: no such file; give --content a folder with site.yaml "
+            "(or a lab folder with lab.yaml)"
         )
+    members = [(site, folder) for site, (folder, _) in lab.members.items()] if lab else []
     os.environ.setdefault("AWS_DEFAULT_REGION", "us-east-1")
     for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):
         os.environ[name] = "embedded"  # moto answers; nothing ever leaves this machine
@@ -55,20 +61,23 @@ def serve(args) -> int:
         os.environ["ACADPAGE_LOCAL_ORIGIN"] = local_origin(args.host, args.port)
         runtime.reset()
         seeded = seed_embedded_aws(
-            runtime.settings(), runtime.s3_client(), runtime.dynamodb_client(), args.content
-        )
+            runtime.settings(), runtime.s3_client(), runtime.dynamodb_client(), args.content,
+            members,
+        )  # fmt: skip
         print(seeded)
         if args.no_watch:
             _listening(config, args.host, args.port).serve_forever()
             return 0
-        server, watcher = live_server(config, args.content, args.host, args.port)
-        watcher.check_content(quiet=True)  # what was seeded meets the save checks too
-        watcher.start()
+        server, watchers = live_server(config, args.content, args.host, args.port, members)
+        for watcher in watchers:
+            watcher.check_content(quiet=True)  # what was seeded meets the save checks too
+            watcher.start()
         print(f"watching {args.content}: saved edits show in open pages")
         try:
             server.serve_forever()
         finally:
-            watcher.stop()
+            for watcher in watchers:
+                watcher.stop()
     return 0
 
 
@@ -111,25 +120,38 @@ def _listening(config, host: str, port: int, handler_class=None):
     return server
 
 
-def live_server(config, folder: Path, host: str, port: int):
-    """(the app's local server with live reload, the folder's watcher), on the embedded AWS."""
+def live_server(config, folder: Path, host: str, port: int, members=()):
+    """(the app's local server with live reload, the folder's watchers: one, or a lab's own
+    and one per member), on the embedded AWS."""
     from functools import partial
 
+    from chalicelib.cli.live import LiveState, live_handler_class
+
+    state = LiveState()
+    watchers = [site_watcher(folder, state, DEFAULT_SITE, lab=bool(members))]
+    watchers += [site_watcher(path, state, site) for site, path in members]
+    server = _listening(config, host, port, partial(live_handler_class, state=state))
+    return server, watchers
+
+
+def site_watcher(folder: Path, state, site, *, lab: bool = False):
+    """The watcher that puts a folder's saves where `site` keeps them (a lab's own: lab.yaml)."""
     from chalicelib import runtime
     from chalicelib.aws import embedded
-    from chalicelib.cli.live import FolderWatcher, LiveState, live_handler_class
+    from chalicelib.cli.live import FolderWatcher
+    from chalicelib.lab.model import LAB_FILE, load_lab
 
     settings, s3 = runtime.settings(), runtime.s3_client()
-    state = LiveState()
-    watcher = FolderWatcher(
+    lab_problems = lambda body, path: load_lab(body, path.name) and []  # noqa: E731
+    extra = {"pattern": LAB_FILE, "problems_of": lab_problems} if lab else {}
+    return FolderWatcher(
         folder,
         state,
-        upload_content=partial(embedded.upload_content, settings, s3),
-        upload_media=partial(embedded.upload_media, settings, s3),
-        delete_media=partial(embedded.delete_media, settings, s3),
+        upload_content=lambda name, body: embedded.upload_content(settings, s3, name, body, site),
+        upload_media=lambda name, body: embedded.upload_media(settings, s3, name, body, site),
+        delete_media=lambda name: embedded.delete_media(settings, s3, name, site),
+        **extra,
     )
-    server = _listening(config, host, port, partial(live_handler_class, state=state))
-    return server, watcher
 
 
 def local_origin(host: str, port: int) -> str:
