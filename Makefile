@@ -64,7 +64,7 @@ format: $(INSTALLED)
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
-test: lint $(WHEELS) $(CHECKOV) browser
+test: lint $(WHEELS) $(CHECKOV) browser node_modules/.installed
 	$(PY) -m pytest
 
 bench: package

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from chalice import Chalice, Response
 
 from chalicelib import runtime
-from chalicelib.homepage import etag_matches, request_address
+from chalicelib.homepage import PageResponse, etag_matches, request_address
 from chalicelib.lab.siteid import MEMBER_PATH, SITE_ID, SiteId
 
 app = Chalice(app_name="acadpage")
@@ -56,18 +56,28 @@ class Place:
     root: str
 
 
-def place(member: str | None = None) -> Place | None:
+def place(member: str | None = None) -> Place | PageResponse:
     """The site this request's trusted address names, or the member of `/people/<member>/` on
-    the lab's own host; None when it names no site (an unknown host or member: a 404)."""
-    where = address()
-    site = runtime.site_directory().site_for_origin(where.origin)
-    if member is None or site is None:
-        return Place(site, where.base_path, where.root) if site is not None else None
-    found = runtime.site_directory().member(member) if site.is_default else None
-    if found is None:
-        return None
-    prefix = MEMBER_PATH.format(site=found.name)
-    return Place(found, where.base_path + prefix, where.root + prefix)
+    the lab's own host; else the answer: a 404 when it names no site (an unknown host or
+    member), a 503 when the registry cannot be read."""
+    from chalicelib.sites import SiteUnavailable
+
+    where, directory = address(), runtime.site_directory()
+    try:
+        site = directory.site_for_origin(where.origin)
+        if member is not None and site is not None:
+            site = directory.member(member) if site.is_default else None
+    except SiteUnavailable:
+        from chalicelib.site.render import render_error_page
+
+        reason = "This site cannot be looked up right now; try again in a minute."
+        return PageResponse(
+            503, render_error_page(503, "Unavailable", reason, base_path=where.base_path)
+        )
+    if site is None:
+        return runtime.homepage().not_found(where.base_path)
+    prefix = MEMBER_PATH.format(site=site.name) if member is not None else ""
+    return Place(site, where.base_path + prefix, where.root + prefix)
 
 
 def page_response(page) -> Response:
@@ -91,8 +101,8 @@ def site_page(lang: str | None, member: str | None = None) -> Response:
     """A site's page in `lang` (None: its default language), the lab page at the lab's own
     root, or the 404 page."""
     at = place(member)
-    if at is None:
-        return page_response(runtime.homepage().not_found(base_path()))
+    if isinstance(at, PageResponse):
+        return page_response(at)
     if at.site.is_default and (lab := runtime.lab()) is not None:
         # the lab page has one language; /<lang> is no page of it
         if lang is not None:
@@ -129,7 +139,9 @@ def lab_member(member):
 def lab_filtered(year: str | None = None, member: str | None = None) -> Response:
     """A filtered lab page: only on the lab's own site, only when it has a lab."""
     at = place()
-    lab = runtime.lab() if at is not None and at.site.is_default else None
+    if isinstance(at, PageResponse):
+        return page_response(at)
+    lab = runtime.lab() if at.site.is_default else None
     if lab is None:
         return page_response(runtime.homepage().not_found(base_path()))
     return lab_page(at, lab, year, member)
@@ -177,8 +189,8 @@ def media_file(name: str, member: str | None = None) -> Response:
 
     request = app.current_request
     at = place(member)
-    if at is None:
-        return page_response(runtime.homepage().not_found(base_path()))
+    if isinstance(at, PageResponse):
+        return page_response(at)
     store = runtime.content_store(at.site)
     answer = media_response(store, name, request.headers.get("if-none-match"))
     headers = {**answer.headers, "Content-Security-Policy": MEDIA_POLICY, **SECURITY_HEADERS}
@@ -198,8 +210,8 @@ def citation_response(path: str, member: str | None = None) -> Response:
     from chalicelib.citations.endpoints import citation_answer
 
     at = place(member)
-    if at is None:
-        return page_response(runtime.homepage().not_found(base_path()))
+    if isinstance(at, PageResponse):
+        return page_response(at)
     status, content_type, body = citation_answer(
         path,
         runtime.homepage(at.site).citation_state,
@@ -273,8 +285,6 @@ def site_root_and_sites(at: Place):
 
 def document_response(body: str, content_type: str) -> Response:
     """A generated text document, cacheable like the page."""
-    from chalicelib.homepage import PageResponse
-
     return page_response(
         PageResponse(200, body, content_type=content_type, cache_control=DOCUMENT_CACHE_CONTROL)
     )
@@ -295,9 +305,11 @@ def sitemap_document(member: str | None = None) -> Response:
     from chalicelib.site.seo import sitemap_xml
 
     at = place(member)
-    if at is not None and at.site.is_default and (lab := runtime.lab()) is not None:
+    if isinstance(at, PageResponse):
+        return page_response(at)
+    if at.site.is_default and (lab := runtime.lab()) is not None:
         return document_response(lab_document(at, lab, "sitemap"), "application/xml; charset=utf-8")
-    root, sites = site_root_and_sites(at) if at is not None else ("", [])
+    root, sites = site_root_and_sites(at)
     if not sites:
         return page_response(runtime.homepage().not_found(base_path()))
     return document_response(sitemap_xml(sites, root), "application/xml; charset=utf-8")
@@ -321,8 +333,8 @@ def robots():
     from chalicelib.site.seo import robots_txt
 
     at = place()
-    if at is None:
-        return page_response(runtime.homepage().not_found(base_path()))
+    if isinstance(at, PageResponse):
+        return page_response(at)
     root, _ = site_root_and_sites(at)
     return document_response(robots_txt(root), "text/plain; charset=utf-8")
 
@@ -342,10 +354,12 @@ def feed_document(member: str | None = None) -> Response:
     from chalicelib.site.seo import atom_feed
 
     at = place(member)
-    if at is not None and at.site.is_default and (lab := runtime.lab()) is not None:
+    if isinstance(at, PageResponse):
+        return page_response(at)
+    if at.site.is_default and (lab := runtime.lab()) is not None:
         body = lab_document(at, lab, "feed")
         return document_response(body, "application/atom+xml; charset=utf-8")
-    root, sites = site_root_and_sites(at) if at is not None else ("", [])
+    root, sites = site_root_and_sites(at)
     if not sites:
         return page_response(runtime.homepage().not_found(base_path()))
     body = atom_feed(sites[0], root, datetime.now(UTC))
@@ -357,8 +371,10 @@ def favicon():
     from chalicelib.site.seo import favicon_location
 
     at = place()
-    sites = runtime.homepage(at.site).sites() if at is not None else []
-    location = favicon_location(sites[0] if sites else None, at.base_path if at else base_path())
+    if isinstance(at, PageResponse):
+        return page_response(at)
+    sites = runtime.homepage(at.site).sites()
+    location = favicon_location(sites[0] if sites else None, at.base_path)
     if not location:
         return page_response(runtime.homepage().not_found(base_path()))
     headers = {"Location": location, "Cache-Control": DOCUMENT_CACHE_CONTROL, **SECURITY_HEADERS}

@@ -4,6 +4,8 @@ remembered for a TTL, so a request for a warm site reads nothing but what its TT
 
 from __future__ import annotations
 
+import json
+import logging
 import threading
 import time
 from collections import OrderedDict
@@ -70,8 +72,14 @@ class SizedCache(Generic[Key, Value]):
         self._total -= self._sizes.pop(key)
 
 
+class SiteUnavailable(Exception):
+    """The registry could not be read and no earlier answer is known: the request waits for it
+    (a 503), rather than being shown another site."""
+
+
 class Remembered(Generic[Key, Value]):
-    """Answers of a lookup kept for `ttl_s` (absent ones too), at most `max_entries` of them."""
+    """Answers of a lookup kept for `ttl_s` (absent ones too), at most `max_entries` of them; a
+    failed lookup keeps the last answer, and with none raises SiteUnavailable."""
 
     def __init__(
         self,
@@ -93,7 +101,14 @@ class Remembered(Generic[Key, Value]):
             kept = self._answers.get(key)
         if kept is not None and now - kept[0] < self.ttl_s:
             return kept[1]
-        answer = self.lookup(key)
+        try:
+            answer = self.lookup(key)
+        except Exception as error:  # the registry is down: the last answer, else no answer
+            logging.getLogger("acadpage").error(json.dumps(
+                {"event": "site_lookup_failed", "key": str(key), "error": str(error)}))  # fmt: skip
+            if kept is None:
+                raise SiteUnavailable(str(error)) from error
+            return kept[1]
         with self._lock:
             self._answers[key] = (now, answer)
             self._answers.move_to_end(key)

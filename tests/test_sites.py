@@ -177,3 +177,30 @@ def test_members_numbers_are_their_own(lab):
 
 def test_a_members_address_with_a_final_slash_is_their_page(lab):
     assert "Research by Alice." in get("/people/alice/").body.decode()
+
+
+def test_a_registry_that_cannot_be_read_answers_503_not_another_site(lab, monkeypatch):
+    from botocore.exceptions import ClientError
+
+    def fails(**_):
+        raise ClientError({"Error": {"Code": "InternalServerError"}}, "GetItem")
+
+    monkeypatch.setattr(runtime.dynamodb_client(), "get_item", fails)
+    for path, headers in (("/people/alice", {}), ("/", edge("alice.example.com"))):
+        answer = get(path, headers)
+        assert answer.status_code == 503 and b"cannot be looked up" in answer.body
+
+
+def test_a_registry_answer_already_known_outlives_a_failed_lookup(lab, monkeypatch):
+    from botocore.exceptions import ClientError
+
+    assert get("/people/alice").status_code == 200
+    directory = runtime.site_directory()
+    start = directory.record.clock()
+    directory.record.clock = lambda: start + 3600
+
+    def fails(**_):
+        raise ClientError({"Error": {"Code": "InternalServerError"}}, "GetItem")
+
+    monkeypatch.setattr(runtime.dynamodb_client(), "get_item", fails)
+    assert get("/people/alice").status_code == 200

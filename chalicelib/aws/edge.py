@@ -17,12 +17,28 @@ CITATION_PATHS = ("/badge/*", "/gs_data.json", "/gs_data_shieldsio.json", "/goog
 def citation_paths(site: SiteId = DEFAULT_SITE) -> tuple[str, ...]:
     """The citation paths a refresh of `site` makes stale: at its own host names (a path
     invalidates every host of the distribution) and under /people/<id>/ for a member."""
+    return tuple(site_paths(site, CITATION_PATHS))
+
+
+def site_root_path(site: SiteId) -> str:
+    """Where a site's pages are on the lab's own host: "" for the default, /people/<id>."""
+    return "" if site.is_default else MEMBER_PATH.format(site=site.name)
+
+
+def site_address(address: str, site: SiteId) -> str:
+    """A site's page on the lab's own address: the address itself, or `<address>/people/<id>/`."""
+    return address if site.is_default else f"{address.rstrip('/')}{site_root_path(site)}/"
+
+
+def site_paths(site: SiteId, paths: Sequence[str]) -> list[str]:
+    """The edge paths of a site's change: at its own host names (the same paths: one
+    invalidation covers every host of the distribution) and, for a member, under /people/<id>."""
     if site.is_default:
-        return CITATION_PATHS
-    root = MEMBER_PATH.format(site=site.name)
-    return (*CITATION_PATHS, *(root + path for path in CITATION_PATHS))
+        return list(paths)
+    return [*paths, *(site_root_path(site) + path for path in paths)]
 
 
+LAB_PAGES = ("/year/*", "/member/*")  # what a change of lab.yaml stales beside the root
 DISTRIBUTION_ID = re.compile(r"^[A-Z0-9]{1,32}$")
 # What `push` stores with each image, for the packaged stack's /media/* behaviour that serves
 # them straight from the bucket: browsers keep an image a day, the edge a year (push invalidates

@@ -19,6 +19,7 @@ COMMAND_MODULES = (
     "imports",
     "lab",
     "import_site",
+    "sites",
 )
 
 

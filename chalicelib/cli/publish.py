@@ -12,6 +12,7 @@ import time
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from chalicelib.aws import edge
 from chalicelib.aws.content_store import media_type
 from chalicelib.aws.edge import MEDIA_CACHE_CONTROL, content_paths, invalidate
 from chalicelib.aws.errors import aws_operation, aws_session, error_code, session_region
@@ -30,6 +31,8 @@ from chalicelib.cli.content import read_content_file
 from chalicelib.cli.files import read_bytes
 from chalicelib.cli.site_media import local_media, media_problems
 from chalicelib.errors import UserError
+from chalicelib.lab.model import LAB_FILE, load_lab
+from chalicelib.lab.siteid import DEFAULT_SITE, SiteId
 from chalicelib.settings import Settings, SettingsError, load_settings
 from chalicelib.site.content import LANGUAGE, ContentError, Site, load_site
 
@@ -46,7 +49,13 @@ def register(subparsers) -> None:
         "it references from the media/ folder next to it and FILE itself, each only when missing "
         "or changed, and print the live address.",
     )
-    push.add_argument("file", type=Path, help="site.yaml or site.<lang>.yaml")
+    push.add_argument(
+        "file", type=Path,
+        help="site.yaml or site.<lang>.yaml, a folder of them (a lab member's), or lab.yaml",
+    )  # fmt: skip
+    push.add_argument(
+        "--site", help="the member site it is for (default: the deployment's own site)"
+    )
     add_stage_arguments(push)
     push.set_defaults(handler=push_command)
 
@@ -186,26 +195,31 @@ def scholar_warning(site: Site, file_name: str, settings: Settings, stage: str) 
 
 def push_command(args) -> int:
     """Validate, upload what changed (media first, content last), clear it at the edge, print
-    the address."""
-    name = content_file_name(args.file.name)
-    site = read_content_file(args.file)
+    the address; `--site` names a member's site, and a folder stands for its site.yaml."""
+    site_id = SiteId.member(args.site, "--site") if args.site else DEFAULT_SITE
+    first = args.file / "site.yaml" if args.file.is_dir() else args.file
+    is_lab = first.name == LAB_FILE and site_id.is_default  # the lab's own page
+    name = LAB_FILE if is_lab else content_file_name(first.name)
+    site = load_lab(read_bytes(first)) if is_lab else read_content_file(first)
     # the default file brings its translations: /zh would stay 404 without site.zh.yaml
-    files = [*translation_files(site, args.file), args.file]
-    sites = {args.file: site} | {path: read_content_file(path) for path in files[:-1]}
+    files = [first] if is_lab else [*translation_files(site, first), first]
+    sites = {} if is_lab else {first: site} | {path: read_content_file(path) for path in files[:-1]}
     if problems := [line for path, each in sites.items() for line in media_problems(each, path)]:
         raise UserError("nothing uploaded:\n" + "\n".join(problems))
     found = (item for path, each in sites.items() for item in local_media(each, path))
     media = sorted(dict(found).items())
     target = stage_target(args)
     bucket, settings = target.record.bucket, target.settings
-    if not settings.citation_sources:
+    own_page = site_id.is_default and not is_lab  # a member's profiles are in the registry
+    if own_page and not settings.citation_sources:
         raise StageError(no_profile_message(target.record.stage) + "; nothing was uploaded")
-    warning = scholar_warning(site, args.file.name, settings, target.record.stage)
+    keys = settings.keys(site_id)
+    warning = scholar_warning(site, first.name, settings, target.record.stage) if own_page else ""
     if warning:
         print(warning, file=sys.stderr)
-    content_keys = {settings.content_prefix + path.name for path in files}
-    uploads = [(settings.media_prefix + key, path, media_type(key) or "") for key, path in media]
-    uploads += [(settings.content_prefix + path.name, path, CONTENT_TYPE) for path in files]
+    content_keys = {keys.content_prefix + path.name for path in files}
+    uploads = [(keys.media_prefix + key, path, media_type(key) or "") for key, path in media]
+    uploads += [(keys.content_prefix + path.name, path, CONTENT_TYPE) for path in files]
     s3 = target.session.client("s3")
     uploaded = []
     for number, (key, path, content_type) in enumerate(uploads, 1):
@@ -219,19 +233,21 @@ def push_command(args) -> int:
             uploaded.append(key)
     content_changed = bool(content_keys.intersection(uploaded))
     changed_media = [
-        key.removeprefix(settings.media_prefix) for key in uploaded if key not in content_keys
+        key.removeprefix(keys.media_prefix) for key in uploaded if key not in content_keys
     ]
-    paths = content_paths(
-        name, site.settings.translations, changed_media, content_changed=content_changed
-    )
+    translations = () if is_lab else site.settings.translations
+    paths = edge.site_paths(site_id, content_paths(
+        name, translations, changed_media, content_changed=content_changed))  # fmt: skip
+    paths += edge.LAB_PAGES if is_lab and content_changed else ()
     invalidate_edge(target, paths, content_changed)
     record = current_record(args.project_dir, target.record)
     if not record.address:
         print(f"not deployed yet: run `chalice deploy --stage {record.stage}`")
         return 0
-    for path in (args.file, *files[:-1]):
-        print(f"live: {page_address(record.address, path.name)}")
-    if warning := base_url_warning(site.settings.base_url, record.address, args.file.name):
+    for path in (first, *files[:-1]):
+        print(f"live: {page_address(edge.site_address(record.address, site_id), path.name)}")
+    base_url = site.base_url if is_lab else site.settings.base_url
+    if warning := base_url_warning(base_url, record.address, first.name):
         print(warning)
     return 0
 
