@@ -118,7 +118,7 @@ def site_settings(site: SiteId, *, fresh: bool = True) -> Settings:
     if record is None:
         raise SettingsError(f"site {site}: not registered (`acadpage site add {site}` first)")
     return replace(config, scholar_id=record.scholar_id, openalex_id=record.openalex_id,
-                   semanticscholar_id="")  # fmt: skip
+                   orcid_id=record.orcid, semanticscholar_id="", profile_key="")  # fmt: skip
 
 
 def run_refresh(site: SiteId = DEFAULT_SITE, *, now: datetime | None = None, metrics_stream=None):

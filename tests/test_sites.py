@@ -204,3 +204,18 @@ def test_a_registry_answer_already_known_outlives_a_failed_lookup(lab, monkeypat
 
     monkeypatch.setattr(runtime.dynamodb_client(), "get_item", fails)
     assert get("/people/alice").status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("profiles", "key"),
+    [({"scholar_id": "AAAAAAAAAAAA", "openalex_id": "A5023888391"}, "AAAAAAAAAAAA"),
+     ({"openalex_id": "A5023888391", "orcid": "0000-0002-1825-0097"}, "A5023888391"),
+     ({"orcid": "0000-0002-1825-0097"}, "0000-0002-1825-0097"), ({}, "default")],
+)  # fmt: skip
+def test_a_members_numbers_have_one_key_for_the_page_and_the_refresh(lab, profiles, key):
+    SiteRegistrar(runtime.dynamodb_client(), lab.table).register(
+        SiteRecord(SiteId("ben"), **profiles)
+    )
+    runtime.reset()
+    ben = SiteId("ben")
+    assert runtime.site_settings(ben).profile_id == key == runtime.site_profile(ben)

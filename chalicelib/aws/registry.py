@@ -34,8 +34,8 @@ class SiteRecord:
 
     @property
     def profile_id(self) -> str:
-        """The profile its numbers are kept under (as Settings.profile_id for the default)."""
-        return self.scholar_id or self.openalex_id or "default"
+        """The profile its numbers are kept under: Settings.profile_id of runtime.site_settings."""
+        return self.scholar_id or self.openalex_id or self.orcid or "default"
 
 
 def _text(value: str) -> dict:
