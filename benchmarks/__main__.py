@@ -1,10 +1,10 @@
 """Print every figure as `name: value unit`."""
 
-from benchmarks import citations, cold_start, fanout, importers, page, validate
+from benchmarks import citations, cold_start, fanout, importers, page, sites, validate
 
 
 def main() -> None:
-    for module in (page, validate, cold_start, citations, importers, fanout):
+    for module in (page, validate, cold_start, citations, importers, fanout, sites):
         for name, value, unit in module.figures():
             print(
                 f"{name}: {value:.3f} {unit}"

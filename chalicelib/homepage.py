@@ -17,7 +17,7 @@ from typing import Any
 
 from chalicelib.aws.content_store import ContentStore, ContentStoreError
 from chalicelib.citations.model import CitationDisplay
-from chalicelib.citations.state import CitationState, choose_display
+from chalicelib.citations.state import CitationState, choose_display, scholar_rows
 from chalicelib.settings import Settings
 from chalicelib.site import seo
 from chalicelib.site.citation_links import resolve_site
@@ -31,9 +31,9 @@ HTML = "text/html; charset=utf-8"
 DEFAULT_FILE = "site.yaml"
 _RENDERED_PAGES_KEPT = 32
 # what a site weighs in memory, measured with tracemalloc by `make bench` (benchmarks/sites.py)
-SITE_OVERHEAD_BYTES = 8_000
-PARSED_BYTES_PER_CONTENT_BYTE = 12
-BYTES_PER_CITATION_ROW = 600
+SITE_OVERHEAD_BYTES = 9_000
+PARSED_BYTES_PER_CONTENT_BYTE = 14
+BYTES_PER_CITATION_ROW = 700
 
 # one DynamoDB read of the profile's citations (None without a table)
 CitationLoader = Callable[[], CitationState | None]
@@ -125,6 +125,7 @@ class Homepage:
     clock: Callable[[], float] = time.monotonic
     utc_now: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
     logger: logging.Logger = field(default_factory=lambda: logging.getLogger("acadpage"))
+    member_path: str = ""  # a member's media come from /people/<id>/media/ at every address
     _content: dict[str, _ContentEntry] = field(default_factory=dict)
     _citations: Expiring | None = None
     _pages: dict[tuple, tuple[str, str]] = field(default_factory=dict)
@@ -301,9 +302,11 @@ class Homepage:
 
     def _render(self, default_site: Site, site: Site, display, base_path: str, root: str) -> str:
         alternates = _alternates(default_site.settings, root or base_path)
-        return render_home_page(
-            site, display, base_path=base_path, alternates=alternates, request_root=root
-        )
+        media = None  # our /media route, or a member's at /people/<id>/media at every address
+        if self.member_path:
+            media = base_path.removesuffix(self.member_path) + self.member_path + "/media"
+        return render_home_page(site, display, base_path=base_path, alternates=alternates,
+                                request_root=root, media_root=media)  # fmt: skip
 
     def _remember_page(self, key: tuple, html: str) -> tuple[str, str]:
         etag = '"' + hashlib.sha256(html.encode()).hexdigest()[:32] + '"'
@@ -320,13 +323,6 @@ def _keep(cache: dict, key: tuple, value: Any) -> Any:
         cache.pop(next(iter(cache)), None)
     cache[key] = value
     return value
-
-
-def scholar_rows(state: CitationState | None) -> tuple:
-    """The publication rows of the stored Scholar snapshot (or of an imported gs_data.json)."""
-    snapshots = state.snapshots if state is not None else {}
-    snapshot = snapshots.get("scholar") or snapshots.get("import")
-    return snapshot.publications if snapshot is not None else ()
 
 
 def _alternates(settings, request_root: str) -> tuple[Alternate, ...]:

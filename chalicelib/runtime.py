@@ -9,7 +9,7 @@ import sys
 from datetime import UTC, datetime
 from functools import cache
 
-from chalicelib.lab.siteid import DEFAULT_SITE, SiteId
+from chalicelib.lab.siteid import DEFAULT_SITE, MEMBER_PATH, SiteId
 from chalicelib.settings import NO_SOURCE, Settings, SettingsError, load_settings
 
 logger = logging.getLogger("acadpage")
@@ -93,13 +93,13 @@ def current_citations(site: SiteId = DEFAULT_SITE):
 
 @cache
 def site_directory():
-    """Which site a request is for: the registry's answers, remembered for the citation TTL."""
+    """Which site a request is for: the registry's answers, remembered for the content TTL."""
     from chalicelib.sites import SiteDirectory
 
     config, sites = settings(), registry()
     if sites is None:
         return SiteDirectory(lambda site: None, lambda host: None, config.site_domain)
-    return SiteDirectory(sites.get, sites.site_for_host, config.site_domain, config.citation_ttl_s)
+    return SiteDirectory(sites.get, sites.site_for_host, config.site_domain, config.content_ttl_s)
 
 
 def site_settings(site: SiteId, *, fresh: bool = True) -> Settings:
@@ -331,6 +331,7 @@ def _site_homepage(site: SiteId):
         citation_ttl_s=config.citation_ttl_s,
         stale_after_days=config.stale_after_days,
         logger=logger,
+        member_path="" if site.is_default else MEMBER_PATH.format(site=site.name),
     )
 
 

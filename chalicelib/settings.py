@@ -75,7 +75,7 @@ class Settings:
     # the secret the distribution's requests carry (X-Acadpage-Edge-Key): never in a repr or log
     edge_key: str = field(default="", repr=False)
     local_origin: str = ""  # `acadpage serve`'s own address
-    # members' sites answer at <id>.<site_domain> too (a wildcard name on the distribution)
+    # members' sites answer at <id>.<site_domain> too: the `*.` name of ACADPAGE_MEMBER_HOSTS
     site_domain: str = ""
 
     @property
@@ -133,7 +133,6 @@ _TEXT = {
     "ACADPAGE_STAGE": "stage",
     "ACADPAGE_DISTRIBUTION_ID": "distribution_id",
     "ACADPAGE_EDGE_KEY": "edge_key",
-    "ACADPAGE_SITE_DOMAIN": "site_domain",
     **_URLS,
     **_ORIGINS,
 }
@@ -198,13 +197,14 @@ def load_settings(environ: Mapping[str, str]) -> Settings:
             problems.append(f"{variable}: expected {problem}, got {origin!r}")
         elif origin:
             values[name] = normal_origin(origin)
-    domain = str(values.get("site_domain", "")).lower().removeprefix("*.").rstrip(".")
-    if domain and not HOSTNAME.fullmatch(domain):
-        problems.append(
-            f"ACADPAGE_SITE_DOMAIN: expected a domain such as lab.example.org, got {domain!r}"
-        )
-    elif domain:
-        values["site_domain"] = domain
+    # the stack's MemberHostNames: `*.lab.example.org` and members' own names, comma-separated
+    for name in filter(None, environ.get("ACADPAGE_MEMBER_HOSTS", "").replace(" ", "").split(",")):
+        domain = name.lower().removeprefix("*.").rstrip(".")
+        if not HOSTNAME.fullmatch(domain) or "." not in domain:
+            problems.append(f"ACADPAGE_MEMBER_HOSTS: expected host names such as "
+                            f"*.lab.example.org or alice.example.org, got {name!r}")  # fmt: skip
+        elif name.startswith("*.") and "site_domain" not in values:
+            values["site_domain"] = domain
     for name in ("content_prefix", "media_prefix", "stats_prefix"):
         prefix = str(values.get(name, ""))
         if prefix and not prefix.endswith("/"):

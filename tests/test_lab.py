@@ -181,6 +181,10 @@ def test_a_bad_lab_file_keeps_the_last_good_lab_page(lab_stack):
 def test_validate_checks_the_whole_lab_folder(capsys):
     from chalicelib.cli import main
 
+    doc = (ROOT / "docs" / "lab.md").read_text()
+    assert (
+        "acadpage validate examples/lab " in doc and "acadpage serve --content examples/lab " in doc
+    )
     assert main(["validate", str(LAB)]) == 0
     assert capsys.readouterr().out.splitlines() == [
         "lab.yaml: valid: 'Vision and Language Lab', 3 members",

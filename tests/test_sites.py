@@ -94,7 +94,7 @@ def test_a_value_that_grows_is_weighed_again(monkeypatch):
 def lab(seeded, monkeypatch):
     """The example site as the default one, and member alice with her own page and numbers."""
     monkeypatch.setenv("ACADPAGE_EDGE_KEY", KEY)
-    monkeypatch.setenv("ACADPAGE_SITE_DOMAIN", "lab.example.org")
+    monkeypatch.setenv("ACADPAGE_MEMBER_HOSTS", "*.lab.example.org,alice.example.com")
     runtime.reset()
     s3 = runtime.s3_client()
     s3.put_object(Bucket=LOCAL_BUCKET, Key="sites/alice/content/site.yaml",
@@ -144,6 +144,8 @@ def test_a_members_host_through_the_distribution_serves_their_page(lab, host):
     page = get("/", edge(host)).body.decode()
     assert "Research by Alice." in page
     assert f'<link rel="canonical" href="https://{host}/">' in page
+    # behind the distribution /media/* is the lab's own bucket prefix: a member's come from theirs
+    assert 'src="/people/alice/media/face.png"' in page
     assert get("/media/face.png", {**edge(host), "accept": "image/png"}).body == b"\x89PNG alice"
 
 
@@ -219,3 +221,41 @@ def test_a_members_numbers_have_one_key_for_the_page_and_the_refresh(lab, profil
     runtime.reset()
     ben = SiteId("ben")
     assert runtime.site_settings(ben).profile_id == key == runtime.site_profile(ben)
+
+
+@pytest.mark.parametrize(
+    ("hosts", "domain"),
+    [("*.lab.example.org,alice.example.com", "lab.example.org"),
+     ("alice.example.com", ""), ("", ""), ("*.Lab.Example.org.", "lab.example.org")],
+)  # fmt: skip
+def test_the_site_domain_is_the_wildcard_of_the_member_host_names(hosts, domain):
+    from chalicelib.settings import load_settings
+
+    assert load_settings({"ACADPAGE_MEMBER_HOSTS": hosts}).site_domain == domain
+
+
+def test_a_member_host_name_that_is_none_is_named():
+    from chalicelib.settings import SettingsError, load_settings
+
+    with pytest.raises(SettingsError) as raised:
+        load_settings({"ACADPAGE_MEMBER_HOSTS": "*.lab.example.org,https://x"})
+    assert str(raised.value) == (
+        "ACADPAGE_MEMBER_HOSTS: expected host names such as *.lab.example.org or "
+        "alice.example.org, got 'https://x'"
+    )
+
+
+def test_a_member_asked_for_before_they_existed_is_live_one_content_ttl_after_push(lab):
+    # the worst case of "a new member is live within 60 s": a container that answered 404 for
+    # them, and read their missing page, just before `site add` and `push`
+    assert get("/people/zoe").status_code == 404
+    SiteRegistrar(runtime.dynamodb_client(), lab.table).register(SiteRecord(SiteId("zoe")))
+    runtime.s3_client().put_object(Bucket=LOCAL_BUCKET, Key="sites/zoe/content/site.yaml",
+                                   Body=MEMBER_PAGE.format(name="Zoe").encode())  # fmt: skip
+    directory = runtime.site_directory()
+    start = directory.record.clock()
+    directory.record.clock = lambda: start + lab.content_ttl_s - 0.5
+    assert get("/people/zoe").status_code == 404  # still the remembered answer
+    directory.record.clock = lambda: start + lab.content_ttl_s
+    assert "Research by Zoe." in get("/people/zoe").body.decode()
+    assert lab.content_ttl_s <= 10

@@ -45,7 +45,7 @@ def test_the_distribution_serves_the_apis_stage_over_https_http2_and_http3_compr
     assert template["Resources"]["RestAPI"]["Properties"]["EndpointConfiguration"] == "REGIONAL"
 
 
-def test_the_cache_follows_the_origins_cache_control_with_nothing_else_in_the_key(template):
+def test_the_cache_follows_the_origins_cache_control_keyed_by_path_and_site_address(template):
     behavior = distribution_config(template)["DefaultCacheBehavior"]
     policy = template["Resources"][behavior["CachePolicyId"]["Ref"]]["Properties"]
     config = policy["CachePolicyConfig"]
@@ -55,7 +55,8 @@ def test_the_cache_follows_the_origins_cache_control_with_nothing_else_in_the_ke
     key = config["ParametersInCacheKeyAndForwardedToOrigin"]
     assert key["EnableAcceptEncodingGzip"] is True
     assert key["EnableAcceptEncodingBrotli"] is True
-    assert key["HeadersConfig"] == {"HeaderBehavior": "none"}
+    # one copy per site: the address the CloudFront Function sets, never a viewer's header
+    assert key["HeadersConfig"] == {"HeaderBehavior": "whitelist", "Headers": [SITE_ORIGIN_HEADER]}
     assert key["CookiesConfig"] == {"CookieBehavior": "none"}
     assert key["QueryStringsConfig"] == {"QueryStringBehavior": "none"}
 
@@ -64,10 +65,8 @@ def test_the_origin_gets_the_site_origin_header_but_never_the_viewers_host(templ
     behavior = distribution_config(template)["DefaultCacheBehavior"]
     policy = template["Resources"][behavior["OriginRequestPolicyId"]["Ref"]]["Properties"]
     headers = policy["OriginRequestPolicyConfig"]["HeadersConfig"]
-    assert headers == {
-        "HeaderBehavior": "whitelist",
-        "Headers": [SITE_ORIGIN_HEADER, EDGE_KEY_HEADER],
-    }
+    # the site's address reaches the origin with the cache key; the key alone is added here
+    assert headers == {"HeaderBehavior": "whitelist", "Headers": [EDGE_KEY_HEADER]}
     (association,) = behavior["FunctionAssociations"]
     assert association["EventType"] == "viewer-request"
     assert association["FunctionARN"] == {"Fn::GetAtt": ["SiteOriginFunction", "FunctionARN"]}
@@ -111,6 +110,10 @@ def site_origin_function(template: dict, custom_domain: str, edge_key: str = "k"
         ("", "d111111abcdef8.cloudfront.net.", "https://d111111abcdef8.cloudfront.net"),
         ("www.example.org", "d111111abcdef8.cloudfront.net", "https://www.example.org"),
         ("www.example.org", "www.example.org", "https://www.example.org"),
+        # a member's name on the distribution (MemberHostNames): their site, in the keyed header
+        ("www.example.org", "Alice.Lab.Example.org.", "https://alice.lab.example.org"),
+        ("www.example.org", "alice.example.com:443", "https://alice.example.com"),
+        ("www.example.org", "bad_host<x>", "https://www.example.org"),
     ],
 )
 def test_the_site_origin_function_overwrites_what_a_viewer_sent(
@@ -164,9 +167,28 @@ def test_a_custom_domain_needs_its_certificate_and_gets_tls_1_2(template):
     assert custom["AcmCertificateArn"] == {"Ref": "CertificateArn"}
     assert custom["MinimumProtocolVersion"] == "TLSv1.2_2021"
     assert default == {"CloudFrontDefaultCertificate": True}
-    assert config["Aliases"]["Fn::If"][1] == [{"Ref": "CustomDomainName"}]
+    assert config["Aliases"]["Fn::If"][1]["Fn::If"][2] == [{"Ref": "CustomDomainName"}]
     assert template["Parameters"]["PriceClass"]["Default"] == "PriceClass_100"
     assert config["PriceClass"] == {"Ref": "PriceClass"}
+
+
+def test_member_host_names_join_the_lab_domain_on_the_distribution_and_reach_the_page(template):
+    pattern = template["Parameters"]["MemberHostNames"]["AllowedPattern"]
+    for good in ("", "*.lab.example.org", "*.lab.example.org,alice.example.com"):
+        assert re.fullmatch(pattern, good), good
+    for bad in ("*", "https://a.example.org", "a.example.org,", "A.example.org", "a..b"):
+        assert not re.fullmatch(pattern, bad), bad
+    rule = template["Rules"]["MemberHostNamesNeedACustomDomain"]
+    assert rule["Assertions"][0]["Assert"] == {
+        "Fn::Not": [{"Fn::Equals": [{"Ref": "CustomDomainName"}, ""]}]
+    }
+    aliases = distribution_config(template)["Aliases"]["Fn::If"][1]["Fn::If"]
+    assert aliases[:2] == [
+        "HasMemberHostNames",
+        {"Fn::Split": [",", {"Fn::Sub": "${CustomDomainName},${MemberHostNames}"}]},
+    ]
+    page = template["Resources"]["APIHandler"]["Properties"]["Environment"]["Variables"]
+    assert page["ACADPAGE_MEMBER_HOSTS"] == {"Ref": "MemberHostNames"}
 
 
 def test_the_outputs_name_the_distribution_and_the_sites_address(template):

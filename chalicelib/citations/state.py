@@ -165,3 +165,10 @@ def display_freshness(display: CitationDisplay) -> str:
     """How old the shown numbers are; a saved page's are as old as the save ("saved today")."""
     verb = "saved" if display.snapshot.origin == "saved-page" else "updated"
     return freshness_text(display.age_days, verb)
+
+
+def scholar_rows(state: CitationState | None) -> tuple:
+    """The publication rows of the stored Scholar snapshot (or of an imported gs_data.json)."""
+    snapshots = state.snapshots if state is not None else {}
+    snapshot = snapshots.get("scholar") or snapshots.get("import")
+    return snapshot.publications if snapshot is not None else ()

@@ -70,8 +70,8 @@ def validate_command(args) -> int:
 
 def _stored_scholar_rows(args) -> tuple:
     """The publication rows of the stage's stored Scholar snapshot (none stored: empty)."""
+    from chalicelib.citations.state import scholar_rows
     from chalicelib.cli.citations import _citation_store, stage_settings
-    from chalicelib.homepage import scholar_rows
 
     settings, region = stage_settings(args, os.environ)
     state = _citation_store(settings, region, args.stage).load_current(settings.profile_id)
