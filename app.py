@@ -290,39 +290,55 @@ def document_response(body: str, content_type: str) -> Response:
     )
 
 
+SITEMAP_TYPE = "application/xml; charset=utf-8"
+FEED_TYPE = "application/atom+xml; charset=utf-8"
+
+
 @app.route("/sitemap.xml", methods=["GET", "HEAD"])
 def sitemap():
-    return sitemap_document()
+    return site_document(SITEMAP_TYPE)
 
 
 @app.route("/people/{member}/sitemap.xml", methods=["GET", "HEAD"])
 def member_sitemap(member):
-    return sitemap_document(member)
+    return site_document(SITEMAP_TYPE, member)
 
 
-def sitemap_document(member: str | None = None) -> Response:
-    """The sitemap of the request's site."""
-    from chalicelib.site.seo import sitemap_xml
+@app.route("/feed.xml", methods=["GET", "HEAD"])
+def feed():
+    return site_document(FEED_TYPE)
+
+
+@app.route("/people/{member}/feed.xml", methods=["GET", "HEAD"])
+def member_feed(member):
+    return site_document(FEED_TYPE, member)
+
+
+def site_document(content_type: str, member: str | None = None) -> Response:
+    """The sitemap or the Atom feed of the request's site: a person's, or the lab's."""
+    from chalicelib.site.seo import atom_feed, sitemap_xml
 
     at = place(member)
     if isinstance(at, PageResponse):
         return page_response(at)
     if at.site.is_default and (lab := runtime.lab()) is not None:
-        return document_response(lab_document(at, lab, "sitemap"), "application/xml; charset=utf-8")
+        return document_response(lab_document(at, lab, content_type), content_type)
     root, sites = site_root_and_sites(at)
     if not sites:
         return page_response(runtime.homepage().not_found(base_path()))
-    return document_response(sitemap_xml(sites, root), "application/xml; charset=utf-8")
+    if content_type == FEED_TYPE:
+        return document_response(atom_feed(sites[0], root, datetime.now(UTC)), content_type)
+    return document_response(sitemap_xml(sites, root), content_type)
 
 
-def lab_document(at: Place, lab, kind: str) -> str:
+def lab_document(at: Place, lab, content_type: str) -> str:
     """The lab's sitemap (its pages and every member's) or its feed of papers."""
     from chalicelib.lab.page import lab_feed, lab_sitemap
 
     root = lab.base_url or at.root
     views, version = runtime.lab_service().members(lab, at.base_path, root)
     publications = runtime.lab_service().publications(version)
-    if kind == "feed":
+    if content_type == FEED_TYPE:
         return lab_feed(lab, publications, root, datetime.now(UTC))
     people = [root + MEMBER_PATH.format(site=member.site.name) for member in lab.members]
     return lab_sitemap(views, publications, root, people)
@@ -337,33 +353,6 @@ def robots():
         return page_response(at)
     root, _ = site_root_and_sites(at)
     return document_response(robots_txt(root), "text/plain; charset=utf-8")
-
-
-@app.route("/feed.xml", methods=["GET", "HEAD"])
-def feed():
-    return feed_document()
-
-
-@app.route("/people/{member}/feed.xml", methods=["GET", "HEAD"])
-def member_feed(member):
-    return feed_document(member)
-
-
-def feed_document(member: str | None = None) -> Response:
-    """The Atom feed of the request's site."""
-    from chalicelib.site.seo import atom_feed
-
-    at = place(member)
-    if isinstance(at, PageResponse):
-        return page_response(at)
-    if at.site.is_default and (lab := runtime.lab()) is not None:
-        body = lab_document(at, lab, "feed")
-        return document_response(body, "application/atom+xml; charset=utf-8")
-    root, sites = site_root_and_sites(at)
-    if not sites:
-        return page_response(runtime.homepage().not_found(base_path()))
-    body = atom_feed(sites[0], root, datetime.now(UTC))
-    return document_response(body, "application/atom+xml; charset=utf-8")
 
 
 @app.route("/favicon.ico", methods=["GET", "HEAD"])

@@ -6,17 +6,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from chalicelib.lab.siteid import SITE_ID, SiteId, expected
-from chalicelib.site.content import ContentError, _shortened
-from chalicelib.site.fields import Fields, Problems
+from chalicelib.site.content import load_document
+from chalicelib.site.fields import Fields
 from chalicelib.site.origins import normal_origin, origin_problem
-from chalicelib.site.yamlnodes import (
-    Problem,
-    YamlProblems,
-    check_safe,
-    collector_paused,
-    compose_yaml,
-    decode_content,
-)
+from chalicelib.site.yamlnodes import collector_paused
 
 LAB_FILE = "lab.yaml"
 # the lab page's groups, in the order it shows them, and each one's heading
@@ -57,21 +50,7 @@ class Lab:
 def load_lab(raw: bytes, filename: str = LAB_FILE) -> Lab:
     """The validated lab of lab.yaml's bytes; raises ContentError listing every problem."""
     with collector_paused():
-        try:
-            text = decode_content(raw)
-            root = compose_yaml(text)
-        except YamlProblems as error:
-            raise ContentError(filename, error.problems) from None
-        if root is None:
-            raise ContentError(filename, [Problem(None, "", "the file is empty")])
-        problems = check_safe(root, anchored="&" in text)
-        if not problems:
-            found = Problems()
-            lab = _read_lab(Fields(root, "", found))
-            problems = found.items
-        if problems:
-            raise ContentError(filename, _shortened(problems))
-        return lab
+        return load_document(raw, filename, _read_lab)
 
 
 def _read_lab(top: Fields) -> Lab:

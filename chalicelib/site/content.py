@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, replace
+from typing import TypeVar
 
 import yaml
 
@@ -26,6 +28,7 @@ from chalicelib.site.yamlnodes import (
     decode_content,
 )
 
+Model = TypeVar("Model")
 LANGUAGE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$")
 ANCHOR = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*$")
 MAX_SECTIONS = 100  # a page with 100 sections is already unreadable; each costs a render
@@ -126,10 +129,12 @@ def media_url(value: str, media_root: str) -> str:
 def load_site(raw: bytes, filename: str = "site.yaml") -> Site:
     """The validated site of a content file's bytes; raises ContentError listing every problem."""
     with collector_paused():
-        return _load_site(raw, filename)
+        return load_document(raw, filename, _read_site)
 
 
-def _load_site(raw: bytes, filename: str) -> Site:
+def load_document(raw: bytes, filename: str, read: Callable[[Fields], Model]) -> Model:
+    """What `read` makes of a YAML file's top mapping once the file parses and is safe; raises
+    ContentError listing every problem (a site.yaml, a lab.yaml)."""
     try:
         text = decode_content(raw)
         root = compose_yaml(text)
@@ -140,11 +145,11 @@ def _load_site(raw: bytes, filename: str) -> Site:
     problems = check_safe(root, anchored="&" in text)
     if not problems:
         found = Problems()
-        site = _read_site(Fields(root, "", found))
+        document = read(Fields(root, "", found))
         problems = found.items
     if problems:
         raise ContentError(filename, _shortened(problems))
-    return site
+    return document
 
 
 def _shortened(problems: list[Problem]) -> list[Problem]:
