@@ -282,7 +282,7 @@ class CitationStore:
     def numbers_fetched_at(self, profile_id: str, sources: Sequence[str]) -> datetime | None:
         """When the newest stored numbers of `sources` were fetched (one BatchGetItem), or None."""
         keys = [
-            {"pk": text_value(profile_key(profile_id)), "sk": text_value(header_key(s))}
+            {"pk": text_value(self.partition(profile_id)), "sk": text_value(header_key(s))}
             for s in sources
         ]
         items = self._batch_get(
@@ -293,13 +293,11 @@ class CitationStore:
     def successes_at(self, profile_ids: Sequence[str], source: str) -> dict[str, datetime]:
         """When `source` last published for each profile (status records, 100 per request)."""
         attribute = f"success_{source}"
-        keys = [
-            {"pk": text_value(profile_key(p)), "sk": text_value(STATUS_KEY)}
-            for p in dict.fromkeys(profile_ids)
-        ]
+        profiles = {self.partition(p): p for p in profile_ids}
+        keys = [{"pk": text_value(pk), "sk": text_value(STATUS_KEY)} for pk in profiles]
         items = self._batch_get(f"reading the {source} successes", keys, f"pk, {attribute}")
         return {
-            item["pk"]["S"].split("#", 1)[1]: parse_time(item[attribute]["S"])
+            profiles[item["pk"]["S"]]: parse_time(item[attribute]["S"])
             for item in items
             if attribute in item
         }
