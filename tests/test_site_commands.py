@@ -10,7 +10,7 @@ import pytest
 
 from chalicelib import runtime
 from tests.conftest import ROOT
-from tests.test_cli_deploy import BUCKET, in_project, run
+from tests.test_cli_deploy import BUCKET, TABLE, in_project, run
 
 LAB = ROOT / "examples" / "lab"
 
@@ -88,3 +88,32 @@ def test_a_member_pushes_their_folder_into_their_own_keys_and_the_page_answers_a
         lab = client.http.get("/")
     assert page.status_code == 200 and "I lead the Vision and Language Lab." in page.body.decode()
     assert lab.status_code == 200 and 'href="/people/ada/"' in lab.body.decode()
+
+
+def test_a_members_numbers_are_imported_under_their_site_and_shown_on_their_page(
+    stage, capsys, monkeypatch
+):
+    import json
+
+    from tests.conftest import FIXTURES
+
+    monkeypatch.chdir(stage)
+    document = json.loads((FIXTURES / "gs_data.json").read_text())
+    scholar = document["scholar_id"]
+    assert site(capsys, stage, "add", "ada", "--scholar", scholar)[0] == 0
+    code, _, err = run(capsys, "import-gs-data", FIXTURES / "gs_data.json", "--site", "ada",
+                       "--stage", "dev", "--scholar-id", scholar)  # fmt: skip
+    assert (code, err) == (0, "")
+    keys = {item["pk"]["S"] for item in boto3.client("dynamodb").scan(TableName=TABLE)["Items"]}
+    assert any(key.startswith("SITE#ada#PROFILE#") for key in keys)
+    assert not any(key.startswith("PROFILE#") for key in keys)  # the stage's own: untouched
+    assert run(capsys, "push", stage / "lab" / "people" / "ada", "--site", "ada", "--stage", "dev",
+               *in_project(stage))[0] == 0  # fmt: skip
+    runtime.reset()
+    from chalice.test import Client
+
+    from app import app
+
+    with Client(app, stage_name="dev", project_dir=str(stage)) as client:
+        shown = json.loads(client.http.get("/people/ada/gs_data.json").body)
+    assert shown["citedby"] == document["citedby"]

@@ -14,15 +14,10 @@ from typing import TextIO
 
 from chalicelib.citations.refresh import SOURCE_IDS
 from chalicelib.cli.files import read_json
+from chalicelib.cli.labfolder import site_of
 from chalicelib.cli.machine_schedule import EVERY, SCHEDULERS
 from chalicelib.errors import UserError
-from chalicelib.settings import (
-    SCHOLAR_ID,
-    SOURCE_VARIABLES,
-    Settings,
-    SettingsError,
-    load_settings,
-)
+from chalicelib.settings import SCHOLAR_ID, SOURCE_VARIABLES, Settings, SettingsError, load_settings
 
 
 def register(subparsers) -> None:
@@ -103,6 +98,7 @@ def _stage_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--region", help="AWS region (default: the stage's, then your AWS config)")
     parser.add_argument("--table", help="the DynamoDB table (overrides stage and environment)")
     parser.add_argument("--scholar-id", help="the Google Scholar user id (overrides environment)")
+    parser.add_argument("--site", help="a lab member's site id: their numbers, not the stage's")
 
 
 def stage_settings(args, environ: Mapping[str, str]) -> tuple[Settings, str | None]:
@@ -125,6 +121,8 @@ def stage_settings(args, environ: Mapping[str, str]) -> tuple[Settings, str | No
         page_key = load_settings(deployed).profile_id if in_project else ""
     except SettingsError as error:
         raise UserError(str(error)) from None
+    if args.site:  # a member's numbers: their own profiles (--scholar-id), none of the stage's
+        settings, page_key = replace(settings, scholar_id="", openalex_id="", orcid_id=""), ""
     record = read_record(project, args.stage)
     overrides = {"bucket": record.bucket, "table": record.table} if record else {}
     if args.table:
@@ -151,15 +149,16 @@ def _aws_client(service: str, region: str | None):
         return session.client(service)
 
 
-def _citation_store(settings: Settings, region: str | None, stage: str):
+def _citation_store(settings: Settings, region: str | None, args):
     from chalicelib.citations.store import CitationStore
 
     if not settings.table:
         raise UserError(
             "no DynamoDB table configured: set ACADPAGE_TABLE, pass --table, "
-            f"or run `acadpage bootstrap --stage {stage}`"
+            f"or run `acadpage bootstrap --stage {args.stage}`"
         )
-    return CitationStore(_aws_client("dynamodb", region), settings.table)
+    partition = settings.keys(site_of(args)).citation_partition
+    return CitationStore(_aws_client("dynamodb", region), settings.table, partition=partition)
 
 
 class ProgressLine:
@@ -218,12 +217,9 @@ def refresh_command(args) -> int:
         from chalicelib.cli.machine_schedule import every_command
 
         return every_command(args, settings, os.environ, Path.cwd())
-    store = _citation_store(settings, region, args.stage)
-    stats = (
-        StatsWriter(_aws_client("s3", region), settings.bucket, settings.stats_prefix)
-        if settings.bucket
-        else None
-    )
+    store, keys = _citation_store(settings, region, args), settings.keys(site_of(args))
+    s3 = _aws_client("s3", region) if settings.bucket else None
+    stats = StatsWriter(s3, settings.bucket, keys.stats_prefix) if settings.bucket else None
     progress = ProgressLine(sys.stderr)
     now = datetime.now(UTC)
     if args.accept_drop:
@@ -318,7 +314,7 @@ def status_command(args) -> int:
     from chalicelib.citations.status import status_document
 
     settings, region = stage_settings(args, os.environ)
-    state = _citation_store(settings, region, args.stage).load_current(settings.profile_id)
+    state = _citation_store(settings, region, args).load_current(settings.profile_id)
     document = status_document(
         state, datetime.now(UTC), settings.stale_after_days, configured=settings.citation_sources
     )
@@ -392,7 +388,7 @@ def import_gs_data_command(args) -> int:
         snapshot_from_gs_data(document, settings.profile_id, filename=str(args.file)),
         origin="gs-data-file",
     )
-    store = _citation_store(settings, region, args.stage)
+    store = _citation_store(settings, region, args)
     if not store.save_snapshot(snapshot):
         raise UserError(
             f"{args.file}: not imported: the stored import is newer than its 'updated' time"

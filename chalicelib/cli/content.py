@@ -74,7 +74,7 @@ def _stored_scholar_rows(args) -> tuple:
     from chalicelib.cli.citations import _citation_store, stage_settings
 
     settings, region = stage_settings(args, os.environ)
-    state = _citation_store(settings, region, args.stage).load_current(settings.profile_id)
+    state = _citation_store(settings, region, args).load_current(settings.profile_id)
     return scholar_rows(state)
 
 

@@ -10,7 +10,7 @@ from chalicelib.cli.files import read_bytes
 from chalicelib.cli.site_media import media_problems
 from chalicelib.errors import UserError
 from chalicelib.lab.model import LAB_FILE, Lab, load_lab
-from chalicelib.lab.siteid import SITE_ID, SiteId
+from chalicelib.lab.siteid import DEFAULT_SITE, SITE_ID, SiteId
 from chalicelib.site.content import ContentError, Site, load_site
 
 PEOPLE = "people"
@@ -27,6 +27,11 @@ class LabFolder:
     root: Path
     lab: Lab
     members: dict[SiteId, tuple[Path, Site]]
+
+
+def site_of(args) -> SiteId:
+    """The site a command's `--site` names (a lab member's), else the stage's own."""
+    return SiteId.member(args.site, "--site") if args.site else DEFAULT_SITE
 
 
 def is_lab_folder(path: Path) -> bool:
