@@ -207,8 +207,8 @@ def test_validate_lists_every_problem_of_every_file_of_a_lab(tmp_path, capsys):
     assert main(["validate", str(folder)]) == 1
     err = capsys.readouterr().err
     assert f"{folder}/people/ben/site.yaml: site.yaml:1 profile: required field is missing" in err
-    assert f"lab.yaml member chen: {folder}/people/chen/media/face.svg: named in site.yaml but " \
-        "missing" in err  # fmt: skip
+    assert f"lab.yaml member chen: {folder}/people/chen/site.yaml profile.avatar: media file " \
+        "'face.svg' not found in media/ next to site.yaml" in err  # fmt: skip
     assert f"{folder}/people/dora: a member folder that is not listed in lab.yaml" in err
 
 

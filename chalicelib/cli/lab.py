@@ -35,7 +35,7 @@ def lab_status_command(args) -> int:
     from chalicelib.citations.pacing import PacerState
 
     settings, region = stage_settings(args, os.environ)
-    store = _citation_store(settings, region, args.stage)
+    store = _citation_store(settings, region, args)
     pacer_store = PacerStore(store.client, store.table_name)
     now = datetime.now(UTC)
     pacer = pacer_store.read_state() or PacerState()

@@ -71,7 +71,7 @@ def _member_site(folder: Path) -> Site:
     """A member's site.yaml, checked, with every image it names in its media/ folder."""
     site = load_site(read_bytes(folder / "site.yaml"), "site.yaml")
     if problems := media_problems(site, folder / "site.yaml"):
-        raise UserError("; ".join(problems))
+        raise UserError("; ".join(f"{folder}/{line}" for line in problems))
     return site
 
 
