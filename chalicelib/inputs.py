@@ -23,13 +23,17 @@ EXCERPT_CHARS = 60
 # A count or a year as a page or a file writes it: ASCII digits only (`isdigit()` also takes
 # superscripts and circled digits, which int() refuses), and few enough for any real number.
 _WHOLE_NUMBER = re.compile(r"[0-9]{1,18}")
-# An HTML tag, opening or closing; elements that never hold others do not nest.
-_HTML_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)[^<>]*?(/?)>")
-_VOID_ELEMENTS = frozenset(
-    {"area", "base", "br", "col", "embed", "hr", "img", "input", "keygen", "link", "meta",
-     "param", "source", "track", "wbr"}
-)  # fmt: skip
-_JSON_TOKENS = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]', re.S)
+_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)")
+# Elements that never hold others, or that the next sibling closes: they add no depth.
+_FLAT_ELEMENTS = {
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track",
+    "wbr", "p", "li", "dt", "dd", "tr", "td", "th", "option", "optgroup", "rt", "rp",
+}  # fmt: skip
+
+
+# A string's closing quote is optional: a string never closed ends the scan instead of being
+# tried again from each of its escaped quotes.
+_JSON_TOKENS = re.compile(r'"(?:[^"\\]|\\.)*"?|[\[\]{}]', re.S)
 
 
 def excerpt(text: str, limit: int = EXCERPT_CHARS) -> str:
@@ -78,15 +82,14 @@ def json_depth_problem(text: str) -> str:
     return ""
 
 
-def html_nesting(html: str) -> int:
-    """How deep the HTML's elements nest, counted from its tags in one pass (an overcount where
-    closing tags are left out): a saved Scholar page nests 17 deep, and HTML parsers' selectors
-    slow down with the square of the depth."""
+def html_depth(html: str) -> int:
+    """How deep elements nest in `html`, counted from its tags without parsing it: HTML parsers
+    (the sanitizer's, lexbor's selectors) slow down with the square of the depth."""
     depth = deepest = 0
-    for tag in _HTML_TAG.finditer(html):
-        if tag.group(3) or tag.group(2).lower() in _VOID_ELEMENTS:
+    for closing, name in _TAG.findall(html):
+        if name.lower() in _FLAT_ELEMENTS:
             continue
-        depth = depth - 1 if tag.group(1) else depth + 1
+        depth = max(depth - 1, 0) if closing else depth + 1
         deepest = max(deepest, depth)
     return deepest
 

@@ -28,7 +28,10 @@ ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures"
 # A case taking more CPU than this is a finding too (CPU time: the machine may be shared).
 SLOW_S = 10.0
-MAX_MESSAGE_LINE = 600  # an error line echoing its input is a finding
+MAX_MESSAGE_LINE = 600
+# Inserted runs stop here: long enough to show a quadratic pattern (100,000 spaces took 9 s),
+# short enough for 5,000 cases; the size budgets themselves have tests of their own.
+MAX_INSERTED = 120_000  # an error line echoing its input is a finding
 
 # Values hostile or careless input puts where text, numbers or lists belong.
 ODD_TEXT = [
@@ -140,7 +143,8 @@ def damage(text: str, rng: random.Random) -> str:
         return text[:at] + rng.choice(ODD_TEXT + TEMPLATES) + text[at:]
     if pick == 3:
         return text[:at] + chr(rng.randrange(0, 0x2FFF)) + text[at + 1 :]
-    return text[:at] + rng.choice(ODD_TEXT) * rng.choice([1, 1_000, 100_000]) + text[at:]
+    inserted = rng.choice(ODD_TEXT) * rng.choice([1, 1_000, 100_000])
+    return text[:at] + inserted[:MAX_INSERTED] + text[at:]
 
 
 def _huge_numbers(text: str) -> str:

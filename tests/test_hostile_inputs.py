@@ -385,3 +385,14 @@ def test_a_scholar_count_or_year_in_odd_digits_is_no_crash(digits):
     odd = odd.replace('class="gsc_rsb_std">', f'class="gsc_rsb_std">{digits}', 1)  # a count
     assert odd.count(digits) > 3
     assert parse_profile_page(odd).status in ("ok", "layout_changed")
+
+
+@pytest.mark.parametrize(
+    "text", ['["' + '\\"' * 100_000, '["' + "a" * 200_000, "[" * 200_000, '{"a": "' + "[" * 200_000]
+)
+def test_json_nesting_is_counted_in_one_pass_whatever_the_strings(text):
+    from chalicelib.inputs import json_depth_problem
+
+    started = time.perf_counter()
+    json_depth_problem(text)
+    assert time.perf_counter() - started < 4  # an unclosed string of escaped quotes took minutes

@@ -11,7 +11,7 @@ from urllib.parse import parse_qs, urljoin, urlsplit
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from chalicelib.citations.model import CitationSnapshot, PaperCitations
-from chalicelib.inputs import html_nesting, whole_number
+from chalicelib.inputs import html_depth, whole_number
 from chalicelib.settings import SCHOLAR_ID
 
 SCHOLAR_ORIGIN = "https://scholar.google.com/"
@@ -60,7 +60,7 @@ class _LayoutChanged(Exception):
 
 def parse_profile_page(html: str) -> ScholarPage:
     """The profile, numbers and publication rows of one Scholar page, or why there are none."""
-    if len(html) > MAX_PAGE_CHARS or html_nesting(html) > MAX_PAGE_DEPTH:
+    if len(html) > MAX_PAGE_CHARS or html_depth(html) > MAX_PAGE_DEPTH:
         return ScholarPage(status="layout_changed")  # no Scholar page is as large or as deep
     tree = LexborHTMLParser(html)
     if tree.css_first("#gsc_prf_in") is None or tree.css_first("#gsc_rsb_st") is None:

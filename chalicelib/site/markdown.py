@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import re
 from functools import lru_cache
 
-from chalicelib.inputs import FORBIDDEN_CHARACTER
+from chalicelib.inputs import FORBIDDEN_CHARACTER, html_depth
 
 # What content may use: the seed's paper-box divs, citation spans, images, and ordinary markup.
 ALLOWED_TAGS = {
@@ -34,12 +33,6 @@ URL_SCHEMES = {"http", "https", "mailto"}
 # The sanitizer's HTML parser slows down with the square of the nesting depth (200,000 unclosed
 # <div>s took minutes); real content nests a few levels, tables and lists inside divs a dozen.
 MAX_HTML_DEPTH = 100
-_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)")
-# Elements that never hold others, or that the next sibling closes: they add no depth.
-_FLAT_ELEMENTS = {
-    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track",
-    "wbr", "p", "li", "dt", "dd", "tr", "td", "th", "option", "optgroup", "rt", "rp",
-}  # fmt: skip
 
 
 class HtmlTooDeep(ValueError):
@@ -75,17 +68,6 @@ def sanitize_html(html: str, inline: bool = False) -> str:
     block element, its text kept); no control character the sanitizer decoded from an entity
     (`&#1;`), which no page shows and XML refuses."""
     return FORBIDDEN_CHARACTER.sub("\ufffd", _cleaner(inline).clean(html))
-
-
-def html_depth(html: str) -> int:
-    """How deep elements nest in `html`, counted from its tags without parsing it."""
-    depth = deepest = 0
-    for closing, name in _TAG.findall(html):
-        if name.lower() in _FLAT_ELEMENTS:
-            continue
-        depth = max(depth - 1, 0) if closing else depth + 1
-        deepest = max(deepest, depth)
-    return deepest
 
 
 def _bounded(html: str, inline: bool = False) -> str:
