@@ -1,10 +1,16 @@
-"""Print every figure as `name: value unit`."""
+"""Print every figure as `name: value unit` (`python -m benchmarks sites`: one module's)."""
+
+import sys
 
 from benchmarks import citations, cold_start, fanout, importers, page, sites, validate
 
 
 def main() -> None:
-    for module in (page, validate, cold_start, citations, importers, fanout, sites):
+    modules = (page, validate, cold_start, citations, importers, fanout, sites)
+    wanted = set(sys.argv[1:])
+    for module in modules:
+        if wanted and module.__name__.rsplit(".", 1)[-1] not in wanted:
+            continue
         for name, value, unit in module.figures():
             print(
                 f"{name}: {value:.3f} {unit}"
