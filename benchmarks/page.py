@@ -142,7 +142,8 @@ def page_bytes() -> tuple[int, int]:
     """(whole page, its inlined CSS) of the rendered example, in bytes: all a visitor downloads
     besides the images."""
     from chalicelib.site.content import load_site
-    from chalicelib.site.render import TEMPLATES_DIR, render_home_page
+    from chalicelib.site.render import render_home_page
+    from chalicelib.site.templates import TEMPLATES_DIR
 
     html = render_home_page(load_site(EXAMPLE.read_bytes()), None)
     return len(html.encode()), len((TEMPLATES_DIR / "site.css").read_bytes())

@@ -1,7 +1,7 @@
 """Compile the page's Jinja templates into templates/compiled/ for `make package`: a cold start
 then loads them instead of compiling them."""
 
-from chalicelib.site.render import COMPILED_DIR, compile_templates
+from chalicelib.site.templates import COMPILED_DIR, compile_templates
 
 
 def main() -> None:

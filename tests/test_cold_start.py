@@ -4,6 +4,7 @@ back to compiling when they are missing or stale, and `make bench` measures it."
 from __future__ import annotations
 
 from chalicelib.site import render
+from chalicelib.site import templates as tpl
 from chalicelib.site.content import load_site
 from tests.conftest import EXAMPLES
 
@@ -28,18 +29,18 @@ def load_every_template(env) -> None:
 
 
 def test_packaged_templates_load_without_compiling(tmp_path):
-    names = render.compile_templates(tmp_path / "compiled")
+    names = tpl.compile_templates(tmp_path / "compiled")
     assert {"home.html", "base.html", "site.css", "error.html"} <= set(names)
     assert len(list((tmp_path / "compiled").glob("__jinja2_*.cache"))) == len(names)
 
-    env = render._environment(render._PackagedBytecode(str(tmp_path / "compiled")))
+    env = tpl._environment(tpl._PackagedBytecode(str(tmp_path / "compiled")))
     compiled = counting_compiles(env)
     load_every_template(env)
     assert compiled == []
 
 
 def test_without_packaged_templates_they_are_compiled(tmp_path):
-    env = render._environment(render._PackagedBytecode(str(tmp_path / "nothing-here")))
+    env = tpl._environment(tpl._PackagedBytecode(str(tmp_path / "nothing-here")))
     compiled = counting_compiles(env)
     load_every_template(env)
     assert "home.html" in compiled
@@ -50,10 +51,10 @@ def test_a_changed_template_is_compiled_again_not_served_stale(tmp_path):
     templates = tmp_path / "templates"
     templates.mkdir()
     (templates / "page.html").write_text("old {{ 1 + 1 }}")
-    render.compile_templates(tmp_path / "compiled", templates)
+    tpl.compile_templates(tmp_path / "compiled", templates)
     (templates / "page.html").write_text("new {{ 2 + 2 }}")
 
-    env = render._environment(render._PackagedBytecode(str(tmp_path / "compiled")), templates)
+    env = tpl._environment(tpl._PackagedBytecode(str(tmp_path / "compiled")), templates)
     compiled = counting_compiles(env)
     assert env.get_template("page.html").render() == "new 4"
     assert compiled == ["page.html"]
@@ -62,9 +63,9 @@ def test_a_changed_template_is_compiled_again_not_served_stale(tmp_path):
 def test_the_page_is_the_same_from_packaged_templates(tmp_path):
     site = load_site((EXAMPLES / "site.yaml").read_bytes())
     expected = render.render_home_page(site, None)
-    render.compile_templates(tmp_path / "compiled")
-    env = render._environment(render._PackagedBytecode(str(tmp_path / "compiled")))
-    fresh = render._environment(render._PackagedBytecode(str(tmp_path / "none")))
+    tpl.compile_templates(tmp_path / "compiled")
+    env = tpl._environment(tpl._PackagedBytecode(str(tmp_path / "compiled")))
+    fresh = tpl._environment(tpl._PackagedBytecode(str(tmp_path / "none")))
     home = {"site": site, "settings": site.settings, "profile": site.profile, "sections": [],
             "citations": None, "paper_counts": {}, "chart_svg": "", "freshness": "",
             "base_path": "", "alternates": (), "media": lambda value: value,
@@ -76,9 +77,9 @@ def test_the_page_is_the_same_from_packaged_templates(tmp_path):
 
 
 def test_compiled_code_names_templates_not_this_machines_paths(tmp_path):
-    render.compile_templates(tmp_path / "compiled")
+    tpl.compile_templates(tmp_path / "compiled")
     for entry in (tmp_path / "compiled").glob("__jinja2_*.cache"):
-        assert str(render.TEMPLATES_DIR).encode() not in entry.read_bytes()
+        assert str(tpl.TEMPLATES_DIR).encode() not in entry.read_bytes()
 
 
 def test_the_cold_start_benchmark_measures_both_processes():

@@ -148,11 +148,23 @@ def test_an_item_that_fails_its_check_is_kept_as_written_in_its_place_and_report
         ({"title": OWLS, "authors": ["*Ann Lee"]}, "author"),
         ({"title": OWLS, "authors": ["Ann Lee"], "year": 2019}, "year"),
         ({"title": OWLS, "authors": ["Ann Lee"], "venue": "CVPR []"}, "venue"),
+        ({"title": f'"{OWLS}"', "authors": ["Ann Lee"]}, "quotes"),
         ({"title": OWLS}, "words the page shows are lost"),
         ({"title": OWLS, "authors": ["Ann Lee", "Bo Chen", "Cy Dee"]}, "added"),
         ({"title": OWLS, "authors": ["Ann Lee", "Bo Chen"], "link": "https://x.org/b"}, "links"),
     ],
-    ids=["markup", "venue", "year", "star", "absent-year", "brackets", "lost", "added", "links"],
+    ids=[
+        "markup",
+        "venue",
+        "year",
+        "star",
+        "absent-year",
+        "brackets",
+        "quotes",
+        "lost",
+        "added",
+        "links",
+    ],
 )
 def test_the_self_check_names_what_fails(paper, check):
     fragment = f'<div><p><a href="https://x.org/o">{OWLS}</a>, <b>Ann Lee</b>, Bo Chen</p></div>'
@@ -227,6 +239,17 @@ def test_without_the_owners_name_in_the_config_the_most_marked_name_is_the_owner
 )
 def test_a_section_arrives_as_kramdown_showed_it(about, shown):
     assert yaml.safe_load(imported(about).text)["about"] == shown
+
+
+def test_news_folded_in_details_keep_their_order_and_the_fold_is_no_entry_text():
+    about = (
+        "# 🔥 News\n- *2024.05*: New.\n<details><summary>More</summary>\n\n"
+        "- *2023.01*: Old.\n\n</details>\n"
+    )
+    assert yaml.safe_load(imported(about).text)["news"] == [
+        {"date": "2024.05", "text": "New."},
+        {"date": "2023.01", "text": "Old."},
+    ]
 
 
 def test_a_static_total_keeps_its_text_on_the_page_until_numbers_exist():

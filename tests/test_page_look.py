@@ -9,7 +9,8 @@ from itertools import pairwise
 import pytest
 
 from chalicelib.site.content import load_site
-from chalicelib.site.render import TEMPLATES_DIR, render_error_page, render_home_page
+from chalicelib.site.render import render_error_page, render_home_page
+from chalicelib.site.templates import TEMPLATES_DIR
 from tests.conftest import EXAMPLES, ROOT
 
 CSS = (TEMPLATES_DIR / "site.css").read_text(encoding="utf-8")

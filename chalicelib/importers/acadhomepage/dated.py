@@ -37,6 +37,8 @@ BULLET = re.compile(r"^(?P<indent>\s*)(?:[-*+]|\d{1,3}[.)])\s+(?P<text>.*)$")
 SUB_HEADING = re.compile(r"^\s*#{1,6}\s+(?P<text>.+?)\s*#*\s*$")
 BOLD_LINE = re.compile(r"^\s*(?P<mark>\*{2,3}|__)(?P<text>.+)(?P=mark)\s*$")
 HTML_ONLY = re.compile(r"^\s*(</?[a-zA-Z][^>]*>\s*)+$")
+# `<details><summary>More</summary>` around older entries: a fold of the list, not an entry's text
+FOLD = re.compile(r"(?:\s*(?:</?details\b[^>]*>|<summary\b[^>]*>[^<]{0,80}</summary>))+\s*", re.I)
 LIST_ITEM = re.compile(r"<li\b[^>]*>(?P<inner>.*?)</li>", re.S | re.I)
 
 
@@ -74,7 +76,7 @@ def _markdown_entries(lines: list[Line]) -> tuple[list[dict], list[Line]]:
             last = None
             keep_raw(raw, line)
             continue
-        if HTML_ONLY.match(stripped):
+        if HTML_ONLY.match(stripped) or FOLD.fullmatch(stripped):
             continue
         bullet = BULLET.match(text)
         heading = SUB_HEADING.match(text)

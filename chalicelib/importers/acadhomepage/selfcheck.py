@@ -19,7 +19,7 @@ from chalicelib.importers.acadhomepage.page import PageReading
 from chalicelib.importers.acadhomepage.source import Line
 from chalicelib.importers.acadhomepage.tree import paper_from_fragment
 from chalicelib.site.content import ContentError, load_site
-from chalicelib.site.render import environment
+from chalicelib.site.templates import environment
 
 WORD = re.compile(r"[\u3400-\u9fff]|[^\W_]+")
 TITLE_MARKUP = re.compile(r"\]\(|[\[\]`<>]|\*\*|__|https?://|\{\{|\{%")
@@ -41,6 +41,8 @@ def paper_problem(paper: dict, fragment: str) -> str:
     title = paper.get("title", "")
     if not title.strip() or TITLE_MARKUP.search(title):
         return f"title {title[:60]!r} holds markup or a link"
+    if re.fullmatch(r"\s*[\"“].*[\"”]\s*", title):
+        return f"title {title[:60]!r} keeps the quotes around it"
     for field in ("venue", "badge"):
         if TITLE_MARKUP.search(paper.get(field, "")):
             return f"{field} {paper[field][:60]!r} holds markup or a link"
