@@ -202,16 +202,23 @@ def _refresh_now(config: Settings, moment: datetime, site: SiteId):
 
 
 def stack_sites() -> list:
-    """The stack's sites: this deployment's one site until a site registry lists more."""
+    """The stack's sites: the deployment's own and every member the registry lists, each with
+    its settings and its citation store (its partition)."""
     from chalicelib.citations.fanout import Site
 
-    return [Site("default", settings())]
+    members = registry().sites() if registry() is not None else []
+    return [
+        Site(site.name, site_settings(site), citation_store(site))
+        for site in [DEFAULT_SITE, *(record.site for record in members)]
+    ]
 
 
 def _stats_writer_for(site):
     from chalicelib.citations.stats_files import StatsWriter
 
-    return StatsWriter(s3_client(), site.settings.bucket, site.settings.stats_prefix)
+    config = settings()
+    prefix = config.keys(SiteId(site.site_id)).stats_prefix
+    return StatsWriter(s3_client(), config.bucket, prefix)
 
 
 def run_scholar_tick(*, now: datetime | None = None, sleep=None):

@@ -59,7 +59,10 @@ def test_a_stack_of_two_sites_asks_scholar_once_a_tick(stack, monkeypatch):
     assert second.action.kind == "wait"  # the next request is 120 s away, past this tick
     assert len(scholar.times) == 1
     stats = runtime.s3_client().list_objects_v2(Bucket="fanout-site")["Contents"]
-    assert {item["Key"] for item in stats} == {"stats/gs_data.json", "stats/gs_data_shieldsio.json"}
+    assert {item["Key"] for item in stats} == {
+        "sites/ann/stats/gs_data.json",
+        "sites/ann/stats/gs_data_shieldsio.json",
+    }  # the member's own stats files
 
 
 def test_open_batches_fail_the_invocation_only_when_every_batch_failed(stack, monkeypatch):

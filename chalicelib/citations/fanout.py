@@ -52,6 +52,12 @@ class Site:
 
     site_id: str
     settings: Settings
+    store: object = None  # the site's own citation store (its partition); None: the shared one
+
+
+def _store_of(site: Site, shared):
+    """The citation store `site`'s numbers live in."""
+    return site.store if site.store is not None else shared
 
 
 @dataclass(frozen=True)
@@ -108,7 +114,7 @@ def scholar_tick(
             clocks[action.site_id],
             pacer,
             pacer_store,
-            citation_store,
+            _store_of(by_id[action.site_id], citation_store),
             session,
             at=at,
             rules=rules,
@@ -144,7 +150,7 @@ def _choose(pacer, clocks, by_id, citation_store, pacer_store, now, rules, wait_
         if action.kind != "fetch" or action.page > 1:
             return action
         clock = clocks[action.site_id]
-        sent = citation_store.numbers_fetched_at(
+        sent = _store_of(by_id[action.site_id], citation_store).numbers_fetched_at(
             by_id[action.site_id].settings.profile_id, SCHOLAR_SOURCES
         )
         if sent is None or (clock.fresh_at is not None and sent <= clock.fresh_at):
@@ -264,13 +270,9 @@ def refresh_open_sources(
     for source, (id_field, size, fetch) in OPEN_SOURCES.items():
         with_id = {site.site_id: site for site in sites if getattr(site.settings, id_field)}
         # Due by the last publish: a failed or held-back profile is asked for again next run.
-        done = citation_store.successes_at(
-            [site.settings.profile_id for site in with_id.values()], source
-        )
+        done = _successes_at(with_id.values(), citation_store, source)
         profiles = [
-            OpenProfile(
-                site_id, getattr(site.settings, id_field), done.get(site.settings.profile_id)
-            )
+            OpenProfile(site_id, getattr(site.settings, id_field), done.get(site_id))
             for site_id, site in with_id.items()
         ]
         for name in ("requests", "failed_batches", "held_back"):
@@ -284,12 +286,9 @@ def refresh_open_sources(
             report.requests[source] += 1
             report.failed_batches[source] += not any(o.kind == "ok" for o in outcomes.values())
             for profile in batch:
+                site = with_id[profile.site_id]
                 result, restat = _publish_open(
-                    with_id[profile.site_id],
-                    source,
-                    outcomes[profile.source_id],
-                    citation_store,
-                    now,
+                    site, source, outcomes[profile.source_id], _store_of(site, citation_store), now
                 )
                 report.held_back[source] += bool(result.held_back)
                 if result.published:
@@ -298,8 +297,23 @@ def refresh_open_sources(
                         changed[profile.site_id] = with_id[profile.site_id]
     if stats_writer_for is not None:
         for site in changed.values():
-            write_stats_files(site.settings, citation_store, stats_writer_for(site), now=now)
+            store = _store_of(site, citation_store)
+            write_stats_files(site.settings, store, stats_writer_for(site), now=now)
     return report
+
+
+def _successes_at(sites, shared, source: str) -> dict[str, datetime]:
+    """When `source` last published for each site, one batched read per citation store."""
+    by_store: dict[int, tuple[object, list[Site]]] = {}
+    for site in sites:
+        store = _store_of(site, shared)
+        by_store.setdefault(id(store), (store, []))[1].append(site)
+    done: dict[str, datetime] = {}
+    for store, group in by_store.values():
+        found = store.successes_at([site.settings.profile_id for site in group], source)
+        done.update({site.site_id: found[site.settings.profile_id]
+                     for site in group if site.settings.profile_id in found})  # fmt: skip
+    return done
 
 
 def _fetch_batch(fetch, session, ids, now, settings: Settings, source: str) -> dict:
