@@ -87,3 +87,18 @@ def test_status_json_adds_the_schedule_only_on_a_stack_whose_tick_ran(client):
     until = schedule["scholar"]["paused_until"]
     assert schedule["sources"]["scholar"]["next_due_at"] == until
     assert schedule["shown"] == document["displayed"]["source"]  # the seeded numbers
+
+
+def test_lab_status_lists_every_registered_member(workspace, capsys):  # noqa: F811
+    from chalicelib.aws.registry import SiteRecord, record_item
+    from chalicelib.lab.siteid import SiteId
+
+    client = boto3.client("dynamodb", region_name="us-east-1")
+    record = SiteRecord(SiteId("ann"), scholar_id="AAAAAAAAAAAA")
+    client.put_item(TableName=TABLE, Item=record_item(record))
+
+    code, out, err = run(capsys, "lab", "status")
+
+    assert (code, err) == (0, [])
+    assert out[1] == "2 site(s)"
+    assert "ann: shows nothing yet" in out

@@ -40,21 +40,20 @@ def lab_status_command(args) -> int:
     now = datetime.now(UTC)
     pacer = pacer_store.read_state() or PacerState()
     clocks = pacer_store.profile_clocks()
-    # The stack's members: this stage's site until the site registry lists more.
-    members = [("default", settings)]
+    members = [("default", settings, store), *_registered(settings, store)]
     document = {
         "scholar": scholar_pause(pacer, now),
         "sites": [
             site_status(
                 site_id,
                 site.citation_sources,
-                store.load_current(site.profile_id),
+                site_store.load_current(site.profile_id),
                 clocks.get(site_id),
                 pacer,
                 now,
                 stale_after_days=site.stale_after_days,
             )
-            for site_id, site in members
+            for site_id, site, site_store in members
         ],
     }
     if args.json:
@@ -62,3 +61,20 @@ def lab_status_command(args) -> int:
     else:
         print("\n".join(lab_lines(document)))
     return 0
+
+
+def _registered(settings, store) -> list:
+    """(site id, settings, citation store) of every member the stage's registry lists."""
+    from dataclasses import replace
+
+    from chalicelib.aws.registry import SiteRegistry
+    from chalicelib.citations.store import CitationStore
+
+    members = []
+    for record in SiteRegistry(store.client, store.table_name).sites():
+        site = replace(settings, scholar_id=record.scholar_id, openalex_id=record.openalex_id,
+                       orcid_id=record.orcid, semanticscholar_id="", profile_key="")  # fmt: skip
+        partition = settings.keys(record.site).citation_partition
+        member_store = CitationStore(store.client, store.table_name, partition=partition)
+        members.append((record.site.name, site, member_store))
+    return members
