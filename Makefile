@@ -78,10 +78,10 @@ fuzz: $(INSTALLED)
 bench checkov: export ACADPAGE_SCHOLAR_ID ?= DhtAFkwAAAAJ
 
 # The browser tests and the audit drive Debian's Chromium (Playwright's own download does not
-# work here), with an emoji font for the section icons in the screenshots, and node for the
-# stack's CloudFront Function in the edge tests. As root on Debian or
-# Ubuntu this installs what is missing; elsewhere it says what to install and the browser tests
-# skip (`.ci/run` fails on a skipped one: CI never skips them).
+# work here), with an emoji font for the section icons in the screenshots; node runs the stack's
+# CloudFront Function, npm the IAM simulator, strace watches checkov. As root on Debian or
+# Ubuntu this installs what is missing; elsewhere it says what to install and those tests skip
+# (`.ci/run` fails on any skipped test: CI skips nothing).
 APT_INSTALL := DEBIAN_FRONTEND=noninteractive apt-get install -y -qq
 CAN_APT := command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]
 BROWSER_HINT := install Chromium and an emoji font (Debian/Ubuntu, as root: apt-get install \
@@ -96,6 +96,12 @@ browser:
 	@command -v node >/dev/null 2>&1 || \
 		if $(CAN_APT); then apt-get update -qq && $(APT_INSTALL) nodejs >/dev/null; \
 		else echo "no node, the CloudFront Function tests will skip: install nodejs"; fi
+	@command -v npm >/dev/null 2>&1 || \
+		if $(CAN_APT); then apt-get update -qq && $(APT_INSTALL) npm >/dev/null; \
+		else echo "no npm, the IAM simulator tests will skip: install npm"; fi
+	@command -v strace >/dev/null 2>&1 || \
+		if $(CAN_APT); then apt-get update -qq && $(APT_INSTALL) strace >/dev/null; \
+		else echo "no strace, checkov's offline check will skip: install strace"; fi
 
 node_modules/.installed: package.json package-lock.json
 	npm ci --silent --no-audit --no-fund

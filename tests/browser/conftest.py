@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from scripts.local_site import SiteDidNotStart, served_site
-from tests.browser_gate import INSTALL, chromium_path
+from tests.skip_gate import INSTALL, chromium_path
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "artifacts" / "screenshots"

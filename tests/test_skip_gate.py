@@ -1,5 +1,5 @@
 """Where Chromium is missing the browser tests skip with one line naming what to install; under
-`.ci/run` (ACADPAGE_REQUIRE_BROWSER=1) a skipped browser test fails the run."""
+`.ci/run` (ACADPAGE_NO_SKIPS=1) any skipped test fails the run."""
 
 from __future__ import annotations
 
@@ -24,15 +24,24 @@ def test_elsewhere():
     pass
 """
 
+SKIPPING_ELSEWHERE = """
+import pytest
 
-def run_pytest(tmp_path, required: str | None) -> subprocess.CompletedProcess:
-    (tmp_path / "test_skipping.py").write_text(SKIPPING)
+def test_needing_node():
+    pytest.skip("needs node")
+"""
+
+
+def run_pytest(
+    tmp_path, required: str | None, tests: str = SKIPPING
+) -> subprocess.CompletedProcess:
+    (tmp_path / "test_skipping.py").write_text(tests)
     environ = {**os.environ, "PYTHONPATH": str(ROOT), "ACADPAGE_CHROMIUM": str(tmp_path / "none")}
-    environ.pop("ACADPAGE_REQUIRE_BROWSER", None)
+    environ.pop("ACADPAGE_NO_SKIPS", None)
     if required is not None:
-        environ["ACADPAGE_REQUIRE_BROWSER"] = required
+        environ["ACADPAGE_NO_SKIPS"] = required
     return subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "tests.browser_gate", "-p", "no:cacheprovider",
+        [sys.executable, "-m", "pytest", "-q", "-p", "tests.skip_gate", "-p", "no:cacheprovider",
          "-o", "markers=browser: a browser test", str(tmp_path)],
         capture_output=True, text=True, cwd=tmp_path, env=environ, check=False,
     )  # fmt: skip
@@ -54,8 +63,16 @@ def test_a_skipped_browser_test_fails_the_ci_run(tmp_path):
     done = run_pytest(tmp_path, "1")
 
     assert done.returncode == 1, done.stdout
-    assert "browser tests skipped, and ACADPAGE_REQUIRE_BROWSER=1 (CI) forbids it" in done.stdout
+    assert "FAILED: 2 tests skipped (2 in a browser), and ACADPAGE_NO_SKIPS=1 (CI)" in done.stdout
 
 
-def test_ci_requires_the_browser_tests():
-    assert "ACADPAGE_REQUIRE_BROWSER=1 make test" in (ROOT / ".ci" / "run").read_text()
+def test_any_skipped_test_fails_the_ci_run_and_passes_elsewhere(tmp_path):
+    assert run_pytest(tmp_path, None, SKIPPING_ELSEWHERE).returncode == 0
+
+    done = run_pytest(tmp_path, "1", SKIPPING_ELSEWHERE)
+    assert done.returncode == 1, done.stdout
+    assert "FAILED: 1 tests skipped (0 in a browser), and ACADPAGE_NO_SKIPS=1 (CI)" in done.stdout
+
+
+def test_ci_skips_nothing():
+    assert "ACADPAGE_NO_SKIPS=1 make test" in (ROOT / ".ci" / "run").read_text()
