@@ -1,5 +1,7 @@
 """Hostile input of each class, at its worst: nesting, expansion, paths out of the site, odd
-values. Each is refused or reported with a located message, never a traceback, and quickly."""
+values. Each is refused or reported with a located message, never a traceback, and quickly.
+Budgets are in CPU time, generous (ten times and more what a linear pass takes): the machine
+may be shared, and a quadratic pattern takes minutes, not seconds."""
 
 from __future__ import annotations
 
@@ -124,9 +126,9 @@ def test_a_device_is_read_only_up_to_the_budget():
 @pytest.mark.parametrize("copies", [2, 8, 64])
 def test_a_page_that_includes_itself_is_included_once_and_reported(copies):
     page = "# About\nowls\n" + "{% include_relative about.md %}" * copies + "\n"
-    started = time.perf_counter()
+    started = time.process_time()
     imported = import_acadhomepage(page, "", read_relative=lambda name: page)
-    assert time.perf_counter() - started < 5  # 8 copies nested 5 deep were 32,768 expansions
+    assert time.process_time() - started < 5  # 8 copies nested 5 deep were 32,768 expansions
     assert "about.md:3: the included file 'about.md' (it includes itself; included once)" in (
         imported.unread
     )
@@ -244,21 +246,21 @@ def test_a_string_macro_that_doubles_itself_stops_at_the_expansion_budget():
     text = '@string{a0 = "xxxxxxxx"}\n' + "".join(
         f"@string{{a{i + 1} = a{i} # a{i}}}\n" for i in range(30)
     )
-    started = time.perf_counter()
+    started = time.process_time()
     with pytest.raises(ImportProblem) as raised:
         import_bibtex(text + "@article{k, title = a30}\n")
-    assert time.perf_counter() - started < 10  # was 14 s and 472 MB at 22 doublings
+    assert time.process_time() - started < 10  # was 14 s and 472 MB at 22 doublings
     assert "@string macros expand to more than 1,000,000 characters" in str(raised.value)
 
 
 def test_many_repeated_keys_cost_linear_time_and_a_short_report():
     def seconds(copies: int) -> float:
         text = "".join(f"@article{{k, title={{T{n}}}}}\n" for n in range(copies))
-        started = time.perf_counter()
+        started = time.process_time()
         with pytest.raises(ImportProblem) as raised:
             import_bibtex(text)
         assert len(str(raised.value).splitlines()) == 101  # 100 problems and a count
-        return time.perf_counter() - started
+        return time.process_time() - started
 
     small, large = min(seconds(500) for _ in range(3)), min(seconds(4_000) for _ in range(3))
     assert large < 8 * small * 3  # linear: 8 times the entries, not 64 times the time
@@ -278,10 +280,10 @@ def test_a_stray_backslash_in_a_title_keeps_the_words(title, expected):
 
 
 def test_a_field_over_the_text_limit_is_refused_before_it_is_decoded():
-    started = time.perf_counter()
+    started = time.process_time()
     with pytest.raises(ImportProblem) as raised:
         import_bibtex("@article{k, title={" + "\\'e" * 400_000 + "}}\n")
-    assert time.perf_counter() - started < 10  # decoding 1 MB of LaTeX took 6 s and more
+    assert time.process_time() - started < 10  # decoding 1 MB of LaTeX took 6 s and more
     assert str(raised.value) == (
         "refs.bib:1 entry 'k': title has 1,200,000 characters; the limit is 100,000"
     )
@@ -316,9 +318,9 @@ def test_aliases_in_a_jekyll_config_expand_as_jekyll_does_but_a_bomb_is_refused(
         for p, k in zip("abcdefgh", "bcdefghi", strict=True)
     )
     assert len(bomb) < 600  # 449 bytes of these took 2-3 GB
-    started = time.perf_counter()
+    started = time.process_time()
     imported = import_acadhomepage("owls\n", bomb)
-    assert time.perf_counter() - started < 5
+    assert time.process_time() - started < 5
     assert imported.unread[0].startswith("_config.yml:")
     assert "aliases (*name) expand this to more than 150,000 values" in imported.unread[0]
 
@@ -343,10 +345,10 @@ ABOUT_PLACES = {
 
 
 def _seconds(work) -> float:
-    started = time.perf_counter()
+    started = time.process_time()
     with contextlib.suppress(UserError):  # refusing is fine; minutes or a traceback are not
         work()
-    return time.perf_counter() - started
+    return time.process_time() - started
 
 
 @pytest.mark.parametrize("place", ABOUT_PLACES)
@@ -369,9 +371,9 @@ def test_a_scholar_page_inside_100_000_divs_is_refused_before_parsing():
     page = ROOT / "tests" / "fixtures" / "scholar" / "profile_P1RwlvoAAAAJ_complete.html"
     html = page.read_text()
     assert parse_profile_page(html).status == "ok"
-    started = time.perf_counter()
+    started = time.process_time()
     assert parse_profile_page("<div>" * 100_000 + html).status == "layout_changed"
-    assert time.perf_counter() - started < 5  # parsing it took 58 s
+    assert time.process_time() - started < 5  # parsing it took 58 s
 
 
 @pytest.mark.parametrize("digits", ["²⁰¹⁶", "①②", "9" * 5_000])
@@ -393,6 +395,6 @@ def test_a_scholar_count_or_year_in_odd_digits_is_no_crash(digits):
 def test_json_nesting_is_counted_in_one_pass_whatever_the_strings(text):
     from chalicelib.inputs import json_depth_problem
 
-    started = time.perf_counter()
+    started = time.process_time()
     json_depth_problem(text)
-    assert time.perf_counter() - started < 4  # an unclosed string of escaped quotes took minutes
+    assert time.process_time() - started < 4  # an unclosed string of escaped quotes took minutes
