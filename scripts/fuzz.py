@@ -326,10 +326,8 @@ def fuzz(kind: str, cases: int, seed: int, first: int = 0) -> list[str]:
         if spent > SLOW_S:
             findings.append(f"{kind} case {number} (seed {seed}): {spent:.1f} s of CPU")
             print(findings[-1], flush=True)
-    print(
-        f"{kind}: {cases:,} cases, {len(findings)} findings, slowest {slowest:.2f} s CPU",
-        flush=True,
-    )
+    done = f"cases {first:,} to {cases - 1:,}" if first else f"{cases:,} cases"
+    print(f"{kind}: {done}, {len(findings)} findings, slowest {slowest:.2f} s CPU", flush=True)
     return findings
 
 
