@@ -341,6 +341,10 @@ ABOUT_PLACES = {
         "# About\nx\n# Publications\n<div class='paper-box'><div class='paper-box-text' "
         f'markdown="1">\n[{run}](http://a.b)\n</div></div>\n'
     ),
+    "box authors": lambda run: (
+        "# About\nx\n# Publications\n<div class='paper-box'><div class='paper-box-text' "
+        f'markdown="1">\n\n[T](http://a.b)\n\n**A B**, C D{run}E F, G H\n</div></div>\n'
+    ),
 }
 
 

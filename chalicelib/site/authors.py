@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from functools import lru_cache
 
 from chalicelib.citations.matching import normalize_title
 
 # Trailing marks: `*` equal contribution, `†` `‡` corresponding author, `#` co-first.
-MARKS = re.compile(r"[*†‡#⁎]+$")
+# Marks after a name (equal contribution, corresponding); stripped with rstrip, not a `[...]+$`
+# pattern, which retries from every character of a long run.
+MARKS = "*†‡#⁎"
 
 
 @dataclass(frozen=True)
@@ -26,9 +27,9 @@ def read_authors(names: tuple[str, ...], owner_names: tuple[str, ...]) -> tuple[
     of the ways a name is written (`same_person`)."""
     authors = []
     for written in names:
-        found = MARKS.search(written)
-        name = written[: found.start()].rstrip() if found and found.start() else written
-        mark = found.group() if found and found.start() else ""
+        bare = written.rstrip(MARKS)
+        mark = written[len(bare) :] if bare else ""
+        name = bare.rstrip() if mark else written
         is_owner = any(same_person(name, owner) for owner in owner_names)
         authors.append(Author(name, is_owner, mark))
     return tuple(authors)

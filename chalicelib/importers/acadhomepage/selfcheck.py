@@ -18,6 +18,7 @@ from chalicelib.importers.acadhomepage.fragment import fragment_html
 from chalicelib.importers.acadhomepage.page import PageReading
 from chalicelib.importers.acadhomepage.source import Line
 from chalicelib.importers.acadhomepage.tree import paper_from_fragment
+from chalicelib.site.authors import MARKS
 from chalicelib.site.content import ContentError, load_site
 from chalicelib.site.templates import environment
 
@@ -47,7 +48,7 @@ def paper_problem(paper: dict, fragment: str) -> str:
         if TITLE_MARKUP.search(paper.get(field, "")):
             return f"{field} {paper[field][:60]!r} holds markup or a link"
     for name in paper.get("authors", []):
-        bare = re.sub(r"[*†‡#⁎]+$", "", name).strip()
+        bare = name.rstrip(MARKS).strip()
         if bare != "et al." and not _is_name(bare):
             return f"author {name[:40]!r} is not a person's name"
     long_labels = [label for label in paper.get("links", {}) if len(label.split()) >= 3]

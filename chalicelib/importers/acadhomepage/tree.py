@@ -252,7 +252,12 @@ def _after_last_name(names: list[Piece]) -> bool:
     if "," not in text:
         return False
     last = text.rsplit(",", 1)[1]
-    return bool(re.search(r"\w\s*[*†‡]*\s+$", last)) and not re.search(r"\band\s*$", last)
+    # string ends, not a `\s+$` pattern, which retries from every character of a long run
+    ended = last.rstrip()
+    name = ended.rstrip("*†‡").rstrip()
+    if ended == last or not name or not (name[-1].isalnum() or name[-1] == "_"):
+        return False
+    return not re.search(r"\band$", ended)
 
 
 def _add_link(links: dict, piece: Piece) -> None:
