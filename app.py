@@ -269,6 +269,20 @@ def refresh_citations(event):
     return {"published": report.published, "stats": list(report.stats_keys)}
 
 
+# The fan-out over a lab's sites (docs/fanout.md): both do nothing on a stack of one site, and
+# the packaged stack enables their rules only with FanOut=on (docs/deploy.md).
+@app.schedule("rate(1 minute)", name="scholar_tick")
+def scholar_tick(event):
+    report = runtime.run_scholar_tick()
+    return None if report is None else {"kind": report.kind, "published": report.published}
+
+
+@app.schedule("rate(2 hours)", name="open_batches")
+def open_batches(event):
+    report = runtime.run_open_batches()
+    return None if report is None else {"published": report.published}
+
+
 # For search engines and feed readers: /sitemap.xml, /robots.txt, /feed.xml, /favicon.ico.
 # chalicelib.site.seo writes the documents; these handlers find the address and wrap the answer.
 DOCUMENT_CACHE_CONTROL = "public, max-age=300, s-maxage=3600"

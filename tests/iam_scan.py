@@ -17,7 +17,7 @@ from functools import cache
 from botocore import xform_name
 from botocore.session import get_session
 
-from chalicelib.aws.stages import PAGE_FUNCTION, REFRESH_FUNCTION
+from chalicelib.aws.stages import PAGE_FUNCTION
 from tests.conftest import ROOT
 
 SERVICES = ("s3", "dynamodb", "cloudfront")
@@ -29,8 +29,6 @@ IAM_ACTION_OF = {
     "s3:ListObjectsV2": "s3:ListBucket",
     "s3:ListObjects": "s3:ListBucket",
 }
-# The Chalice decorator of each function's handlers in app.py.
-HANDLERS_OF = {PAGE_FUNCTION: "route", REFRESH_FUNCTION: "schedule"}
 
 
 @dataclass
@@ -184,9 +182,12 @@ def reached_from(handlers: list[Definition]) -> list[Definition]:
 
 
 def handlers(function: str) -> list[Definition]:
-    """The handlers in app.py that `function` (a Chalice function name) runs."""
-    decorator = f"app.{HANDLERS_OF[function]}"
-    return [d for d in lambda_definitions() if d.module == "app.py" and decorator in d.decorators]
+    """The handlers in app.py that `function` (a Chalice function name) runs: every route for
+    the page, the one `@app.schedule` handler of that name for a scheduled function."""
+    in_app = [d for d in lambda_definitions() if d.module == "app.py"]
+    if function == PAGE_FUNCTION:
+        return [d for d in in_app if "app.route" in d.decorators]
+    return [d for d in in_app if "app.schedule" in d.decorators and d.name == function]
 
 
 def calls_of(function: str) -> dict[str, set[str]]:

@@ -142,6 +142,8 @@ def test_bootstrap_records_the_stage_and_points_chalice_at_it(bootstrapped):
     assert {name: f["iam_policy_file"] for name, f in functions.items()} == {
         "api_handler": "policy-dev-page.json",
         "refresh_citations": "policy-dev-refresh.json",
+        "scholar_tick": "policy-dev-scholar-tick.json",
+        "open_batches": "policy-dev-open-batches.json",
     }
 
     def resources(name):
@@ -158,12 +160,13 @@ def test_bootstrap_records_the_stage_and_points_chalice_at_it(bootstrapped):
         table_arn,
         "arn:aws:logs:*:*:*",
     }
-    assert resources("policy-dev-refresh.json") == {
-        f"arn:aws:s3:::{BUCKET}/stats/*",
-        f"arn:aws:s3:::{BUCKET}/sites/*/stats/*",
-        table_arn,
-        "arn:aws:logs:*:*:*",
-    }
+    for name in ("refresh", "scholar-tick", "open-batches"):
+        assert resources(f"policy-dev-{name}.json") == {
+            f"arn:aws:s3:::{BUCKET}/stats/*",
+            f"arn:aws:s3:::{BUCKET}/sites/*/stats/*",
+            table_arn,
+            "arn:aws:logs:*:*:*",
+        }, name
 
 
 def test_bootstrap_grants_the_refresh_the_invalidation_of_the_stages_own_distribution(
@@ -180,8 +183,8 @@ def test_bootstrap_grants_the_refresh_the_invalidation_of_the_stages_own_distrib
     policy = json.loads((project / ".chalice" / "policy-dev-refresh.json").read_text())
     [statement] = [s for s in policy["Statement"] if "cloudfront:CreateInvalidation" in s["Action"]]
     assert statement["Resource"] == [f"arn:aws:cloudfront::{ACCOUNT}:distribution/E2QWRUHAPOMQZL"]
-    page = (project / ".chalice" / "policy-dev-page.json").read_text()
-    assert "cloudfront" not in page
+    for name in ("page", "scholar-tick", "open-batches"):  # the fan-out leaves the edge alone
+        assert "cloudfront" not in (project / ".chalice" / f"policy-dev-{name}.json").read_text()
 
 
 def test_bootstrap_refuses_a_distribution_id_that_is_not_one(aws, project, capsys):

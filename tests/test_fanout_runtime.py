@@ -95,3 +95,38 @@ def test_a_multi_page_fetch_of_a_site_that_left_the_stack_starts_over(stack, mon
         report = runtime.run_scholar_tick(now=later, sleep=clock.sleep)
     assert (report.action.site_id, report.action.page) == ("ann", 1)
     assert pacer.read_state().job is None
+
+
+def test_the_fan_out_makes_only_calls_its_stack_role_grants_and_reads_no_content(
+    stack, monkeypatch
+):
+    """What tests/test_iam.py's NAMED_NOT_RUN says, measured: with sites from the registry
+    itself, the tick and the batches call only what their roles grant, and no s3:GetObject."""
+    from chalicelib.aws.registry import SiteRecord, SiteRegistrar
+    from chalicelib.lab.siteid import SiteId
+    from tests.test_iam import granted, stack_policy
+
+    registrar = SiteRegistrar(runtime.dynamodb_client(), CITATION_TABLE)
+    for name, scholar_id in (("ann", "AAAAAAAAAAAA"), ("bob", "BBBBBBBBBBBB")):
+        registrar.register(SiteRecord(SiteId(name), scholar_id=scholar_id, openalex_id="A1"))
+    called = []
+    for client in (runtime.s3_client(), runtime.dynamodb_client()):
+
+        def note(model, prefix=client.meta.service_model.signing_name, **_):
+            called.append(f"{prefix}:{model.name}")
+
+        client.meta.events.register("before-call", note)
+    clock = VirtualClock(NOW)
+    scholar, answers = StandInScholar(clock, long_profiles=set()), StandInOpenSources()
+    routes = {"/citations": scholar, "/authors": answers.openalex}
+    with LocalHTTPServer(routes) as server:
+        for source in ("SCHOLAR", "OPENALEX", "SEMANTICSCHOLAR"):
+            monkeypatch.setenv(f"ACADPAGE_{source}_URL", server.url)
+        runtime.settings.cache_clear()
+        tick = runtime.run_scholar_tick(now=NOW, sleep=clock.sleep)
+        tick_calls, called[:] = set(called), []
+        batches = runtime.run_open_batches(now=NOW)
+    assert tick.published and batches.published["openalex"]
+    for function, calls in (("scholar_tick", tick_calls), ("open_batches", set(called))):
+        assert calls <= granted(stack_policy(function)), function
+        assert "s3:GetObject" not in calls, function

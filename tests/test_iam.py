@@ -13,33 +13,43 @@ import json
 import pytest
 
 from chalicelib.aws.stages import (
+    FANOUT_FUNCTIONS,
+    OPEN_BATCHES_FUNCTION,
     PAGE_FUNCTION,
     POLICY_FILE_OF,
     REFRESH_FUNCTION,
+    SCHOLAR_TICK_FUNCTION,
     default_bucket,
     default_table,
     lambda_policies,
     stage_environment,
 )
 from tests.conftest import ROOT
-from tests.iam_scan import aws_call, calls_of
+from tests.iam_scan import aws_call, calls_of, handlers
 
 CHALICE = ROOT / ".chalice"
 CONFIG = json.loads((CHALICE / "config.json").read_text())
 DEPLOYED_STAGES = ("dev", "prod")
-FUNCTIONS = (PAGE_FUNCTION, REFRESH_FUNCTION)
+FUNCTIONS = (PAGE_FUNCTION, REFRESH_FUNCTION, *FANOUT_FUNCTIONS)
 RESOURCES_TEMPLATE = json.loads((ROOT / "deploy" / "resources.json").read_text())
-STACK_ROLE_OF = {PAGE_FUNCTION: "ApiHandlerRole", REFRESH_FUNCTION: "RefreshCitationsRole"}
+STACK_ROLE_OF = {
+    PAGE_FUNCTION: "ApiHandlerRole",
+    REFRESH_FUNCTION: "RefreshCitationsRole",
+    SCHOLAR_TICK_FUNCTION: "ScholarTickRole",
+    OPEN_BATCHES_FUNCTION: "OpenBatchesRole",
+}
 DISTRIBUTION_ARN = "arn:aws:cloudfront::123456789012:distribution/E1ABCDEFGHIJKL"
 # Granted beyond the code's calls, and why.
 BEYOND_THE_CALLS = {
     # lets S3 answer 404 (not 403) for a missing key the page asks for
     PAGE_FUNCTION: {"s3:ListBucket"},
-    REFRESH_FUNCTION: {
-        # Lambda sends a failed scheduled run to the RefreshFailures queue with the function's role
-        "sqs:SendMessage",
-    },
+    # Lambda sends a failed scheduled run to the RefreshFailures queue with the function's role
+    **{function: {"sqs:SendMessage"} for function in (REFRESH_FUNCTION, *FANOUT_FUNCTIONS)},
 }
+# Reached only by the scan's following of names, never run, so not granted: the fan-out takes
+# its sites from the registry and reads no content, but `action.page` and `registry().sites()`
+# name the page's LabService.page and Homepage.sites, which read content and media.
+NAMED_NOT_RUN = {function: {"s3:GetObject"} for function in FANOUT_FUNCTIONS}
 # Called only when the stage has a CloudFront distribution, so granted only on its ARN: a stage
 # without one (as `chalice deploy` makes it) is granted none (see the distribution tests below).
 ONLY_WITH_A_DISTRIBUTION = {"cloudfront:CreateInvalidation"}
@@ -143,6 +153,13 @@ def test_the_scan_follows_each_function_to_its_own_calls():
     # the store module serves both, but the page reaches only its read
     assert not {"dynamodb:PutItem", "dynamodb:BatchWriteItem", "s3:PutObject"} & set(page)
     assert "s3:GetObject" not in refresh
+    for function in (REFRESH_FUNCTION, *FANOUT_FUNCTIONS):
+        (handler,) = handlers(function)  # the handler Chalice deploys under that name
+        assert (handler.module, handler.name) == ("app.py", function)
+    # the tick: the pacer's items and the citation items, one table
+    tick_updates = calls_of(SCHOLAR_TICK_FUNCTION)["dynamodb:UpdateItem"]
+    assert "chalicelib/citations/pacer_store.py:PacerStore.take_lease" in tick_updates
+    assert "chalicelib/citations/store.py:CitationStore.record_attempt" in tick_updates
 
 
 @pytest.mark.parametrize(
@@ -164,7 +181,7 @@ def test_the_scan_sees_a_call_on_any_client(code, action):
 def test_each_function_is_granted_the_calls_its_code_makes_and_nothing_else(key):
     _, function = key
     policy = POLICIES[key]
-    called = set(calls_of(function))
+    called = set(calls_of(function)) - NAMED_NOT_RUN.get(function, set())
     if not ONLY_WITH_A_DISTRIBUTION & granted(policy):
         called -= ONLY_WITH_A_DISTRIBUTION
     assert called <= granted(policy), f"{key} lacks {sorted(called - granted(policy))}"
@@ -207,9 +224,9 @@ def test_the_page_reads_content_and_media_of_one_bucket_and_queries_one_table(ke
 
 
 @pytest.mark.parametrize(
-    "key", [k for k in NAMED_POLICIES if k[1] == REFRESH_FUNCTION], ids=" / ".join
+    "key", [k for k in NAMED_POLICIES if k[1] != PAGE_FUNCTION], ids=" / ".join
 )
-def test_the_refresh_writes_stats_of_one_bucket_and_the_one_table(key):
+def test_the_refresh_and_the_fan_out_write_stats_of_one_bucket_and_the_one_table(key):
     policy = POLICIES[key]
     env = stage_environment(ROOT, "dev")
     written, members = resources_of(policy, "s3:PutObject")
@@ -257,6 +274,11 @@ def test_the_stack_roles_name_the_stacks_bucket_table_distribution_and_queue():
     )
     assert resources_of(refresh, "cloudfront:CreateInvalidation") == [{"Fn::Sub": distribution}]
     assert resources_of(refresh, "sqs:SendMessage") == [{"Fn::GetAtt": ["RefreshFailures", "Arn"]}]
+    for function in FANOUT_FUNCTIONS:  # the refresh's writes and queue, not its invalidation
+        fanout = stack_policy(function)
+        assert resources_of(fanout, "s3:PutObject") == resources_of(refresh, "s3:PutObject")
+        assert resources_of(fanout, "sqs:SendMessage") == resources_of(refresh, "sqs:SendMessage")
+        assert "cloudfront:CreateInvalidation" not in granted(fanout)
 
 
 def test_the_stack_has_one_role_per_function():

@@ -11,8 +11,6 @@ import re
 import subprocess
 import zipfile
 
-import pytest
-
 from chalicelib.aws.stages import stage_environment
 from chalicelib.cli.bootstrap import LIFECYCLE
 from tests.conftest import ROOT
@@ -142,16 +140,25 @@ def test_every_functions_role_is_granted_the_stacks_resources_not_the_policy_fil
         assert "acadpage-dev-" not in document
 
 
-def test_schedule_is_the_stages_refresh_schedule(template):
-    schedules = [
-        event["Properties"]["Schedule"]
-        for function in functions(template).values()
-        for event in function["Properties"].get("Events", {}).values()
-        if event["Type"] == "Schedule"
-    ]
-    if not schedules:
-        pytest.skip("app.py has no @app.schedule yet")
-    assert schedules == [stage_environment(ROOT, STAGE)["ACADPAGE_REFRESH_SCHEDULE"]]
+def test_schedules_are_the_stages_refresh_and_the_fan_outs_opt_in_ticks(template):
+    schedules = {
+        name: [
+            (event["Properties"]["Schedule"], event["Properties"].get("State"))
+            for event in function["Properties"].get("Events", {}).values()
+            if event["Type"] == "Schedule"
+        ]
+        for name, function in functions(template).items()
+    }
+    fan_out_only = {"Fn::If": ["FanOutOn", "ENABLED", "DISABLED"]}
+    assert schedules == {
+        "APIHandler": [],
+        "RefreshCitations": [(stage_environment(ROOT, STAGE)["ACADPAGE_REFRESH_SCHEDULE"], None)],
+        # docs/fanout.md: a one-minute tick paces Scholar; the open sources every 2 hours
+        "ScholarTick": [("rate(1 minute)", fan_out_only)],
+        "OpenBatches": [("rate(2 hours)", fan_out_only)],
+    }
+    parameter = template["Parameters"]["FanOut"]
+    assert (parameter["Default"], parameter["AllowedValues"]) == ("off", ["off", "on"])
 
 
 def test_unknown_deep_paths_answer_404_not_403(template):

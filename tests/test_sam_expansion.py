@@ -79,28 +79,40 @@ def test_the_stage_is_the_configured_one_throttled_and_access_logged(expanded):
     assert api["Properties"]["EndpointConfiguration"] == {"Types": ["REGIONAL"]}
 
 
-def test_the_schedule_rule_runs_the_refresh_on_the_stages_cron(expanded):
-    (rule,) = of_type(expanded, "AWS::Events::Rule").values()
+# docs/fanout.md: a one-minute tick paces Scholar, the open sources go every 2 hours
+FAN_OUT_SCHEDULES = {"ScholarTick": "rate(1 minute)", "OpenBatches": "rate(2 hours)"}
+SCHEDULED = ("RefreshCitations", *FAN_OUT_SCHEDULES)
+
+
+def test_each_schedule_rule_runs_its_function_and_only_the_fan_outs_wait_for_fan_out_on(expanded):
+    rules = {
+        rule["Properties"]["Targets"][0]["Arn"]["Fn::GetAtt"][0]: rule["Properties"]
+        for rule in of_type(expanded, "AWS::Events::Rule").values()
+    }
     expected = stage_environment(ROOT, STAGE)["ACADPAGE_REFRESH_SCHEDULE"]
-    assert rule["Properties"]["ScheduleExpression"] == expected
     assert re.fullmatch(r"cron\(.+\)|rate\(.+\)", expected)
-    (target,) = rule["Properties"]["Targets"]
-    assert target["Arn"] == {"Fn::GetAtt": ["RefreshCitations", "Arn"]}
+    schedules = {name: rule["ScheduleExpression"] for name, rule in rules.items()}
+    assert schedules == {"RefreshCitations": expected, **FAN_OUT_SCHEDULES}
+    assert rules["RefreshCitations"].get("State", "ENABLED") == "ENABLED"
+    for name in FAN_OUT_SCHEDULES:  # a stack of one site pays no per-minute Lambda
+        assert rules[name]["State"] == {"Fn::If": ["FanOutOn", "ENABLED", "DISABLED"]}, name
+    assert all(len(rule["Targets"]) == 1 for rule in rules.values())
     permissions = of_type(expanded, "AWS::Lambda::Permission").values()
-    assert any(
-        p["Properties"]["FunctionName"] == {"Ref": "RefreshCitations"}
-        and p["Properties"]["Principal"] == "events.amazonaws.com"
-        for p in permissions
-    )
+    for name in SCHEDULED:
+        assert any(
+            p["Properties"]["FunctionName"] == {"Ref": name}
+            and p["Properties"]["Principal"] == "events.amazonaws.com"
+            for p in permissions
+        ), name
 
 
 def test_each_function_runs_with_its_own_role_and_the_stacks_names(expanded):
     found = functions(expanded)
-    assert set(found) == {"APIHandler", "RefreshCitations"}
+    assert set(found) == {"APIHandler", *SCHEDULED}
     roles = {name: f["Properties"]["Role"] for name, f in found.items()}
     assert roles == {
         "APIHandler": {"Fn::GetAtt": ["ApiHandlerRole", "Arn"]},
-        "RefreshCitations": {"Fn::GetAtt": ["RefreshCitationsRole", "Arn"]},
+        **{name: {"Fn::GetAtt": [name + "Role", "Arn"]} for name in SCHEDULED},
     }
     stage_env = stage_environment(ROOT, STAGE)
     for name, function in found.items():
@@ -109,19 +121,29 @@ def test_each_function_runs_with_its_own_role_and_the_stacks_names(expanded):
         assert variables["ACADPAGE_TABLE"] == {"Ref": "CitationTable"}, name
         assert variables["ACADPAGE_STAGE"] == {"Ref": "AWS::StackName"}, name
         assert variables["ACADPAGE_CONTENT_PREFIX"] == stage_env["ACADPAGE_CONTENT_PREFIX"]
+    for name in SCHEDULED:  # the default site's profiles, as the daily refresh reads them
+        variables = found[name]["Properties"]["Environment"]["Variables"]
+        assert variables["ACADPAGE_SCHOLAR_ID"] == {"Ref": "ScholarId"}, name
     refresh = found["RefreshCitations"]["Properties"]["Environment"]["Variables"]
     assert refresh["ACADPAGE_DISTRIBUTION_ID"] == {"Ref": "Distribution"}
     timeouts = {name: f["Properties"]["Timeout"] for name, f in found.items()}
-    assert timeouts == {"APIHandler": 30, "RefreshCitations": 300}
+    # the tick waits up to 60 s and asks for 20 s; the batches start none after 720 s
+    assert timeouts == {"APIHandler": 30, "RefreshCitations": 300, "ScholarTick": 120,
+                        "OpenBatches": 900}  # fmt: skip
 
 
-def test_a_failed_refresh_goes_to_the_failure_queue(expanded):
-    (config,) = of_type(expanded, "AWS::Lambda::EventInvokeConfig").values()
-    properties = config["Properties"]
-    assert properties["FunctionName"] == {"Ref": "RefreshCitations"}
-    assert properties["DestinationConfig"]["OnFailure"]["Destination"] == {
-        "Fn::GetAtt": ["RefreshFailures", "Arn"]
+def test_a_failed_scheduled_run_goes_to_the_failure_queue(expanded):
+    configs = {
+        c["Properties"]["FunctionName"]["Ref"]: c["Properties"]
+        for c in of_type(expanded, "AWS::Lambda::EventInvokeConfig").values()
     }
+    assert set(configs) == set(SCHEDULED)
+    for properties in configs.values():
+        assert properties["DestinationConfig"]["OnFailure"]["Destination"] == {
+            "Fn::GetAtt": ["RefreshFailures", "Arn"]
+        }
+    # a failed tick is not retried: the next tick, a minute later, is the pacer's own retry
+    assert configs["ScholarTick"]["MaximumRetryAttempts"] == 0
 
 
 def test_the_distributions_origin_is_that_api_and_its_stage(expanded):

@@ -284,11 +284,15 @@ def test_the_alarms_read_the_metrics_the_refresh_emits_for_its_own_stage(templat
     emitted = metrics["failed"]["MetricStat"]["Metric"]
     assert (emitted["Namespace"], emitted["MetricName"]) == ("acadpage", "RefreshFailed")
     assert emitted["Dimensions"] == [stage]
-    crashed = metrics["errors"]["MetricStat"]["Metric"]  # a timeout emits no metric of ours
-    assert (crashed["Namespace"], crashed["MetricName"]) == ("AWS/Lambda", "Errors")
-    assert crashed["Dimensions"] == [{"Name": "FunctionName", "Value": {"Ref": "RefreshCitations"}}]
+    # a timeout emits no metric of ours: each scheduled function's own Lambda errors count
+    crashes = {"errors": "RefreshCitations", "tick_errors": "ScholarTick",
+               "batch_errors": "OpenBatches"}  # fmt: skip
+    for metric_id, function in crashes.items():
+        crashed = metrics[metric_id]["MetricStat"]["Metric"]
+        assert (crashed["Namespace"], crashed["MetricName"]) == ("AWS/Lambda", "Errors")
+        assert crashed["Dimensions"] == [{"Name": "FunctionName", "Value": {"Ref": function}}]
     (returned,) = [m for m in failed["Metrics"] if m["ReturnData"]]
-    assert set(re.findall(r"\b(failed|errors)\b", returned["Expression"])) == {"failed", "errors"}
+    assert set(re.findall(r"\b(\w+)\b(?=, 0\))", returned["Expression"])) == {"failed", *crashes}
     assert (failed["ComparisonOperator"], failed["Threshold"]) == (
         "GreaterThanOrEqualToThreshold",
         1,
@@ -312,7 +316,8 @@ def test_the_owner_is_mailed_only_when_an_address_is_given(template):
 
 def test_every_log_group_is_kept_for_the_retention_and_names_a_real_function(template):
     groups = resources_of_type(template, "AWS::Logs::LogGroup")
-    assert {"ApiAccessLogs", "ApiHandlerLogGroup", "RefreshCitationsLogGroup"} <= set(groups)
+    functions = ("ApiHandler", "RefreshCitations", "ScholarTick", "OpenBatches")
+    assert {"ApiAccessLogs", *(f + "LogGroup" for f in functions)} <= set(groups)
     for name, group in groups.items():
         assert group["Properties"]["RetentionInDays"] == {"Ref": "LogRetentionDays"}, name
         log_name = group["Properties"].get("LogGroupName")

@@ -27,12 +27,21 @@ DEFAULT_SCHEDULE = "cron(0 8 * * ? *)"
 # What each Lambda function does, and nothing more (tests/test_iam.py checks it against the code).
 PAGE_FUNCTION = "api_handler"  # the page: reads only
 REFRESH_FUNCTION = "refresh_citations"  # the scheduled refresh: writes the citations
-POLICY_FILE_OF = {PAGE_FUNCTION: "page", REFRESH_FUNCTION: "refresh"}  # policy-<stage>-<this>.json
+SCHOLAR_TICK_FUNCTION = "scholar_tick"  # the fan-out's paced Scholar tick (docs/fanout.md)
+OPEN_BATCHES_FUNCTION = "open_batches"  # the fan-out's batched open sources
+FANOUT_FUNCTIONS = (SCHOLAR_TICK_FUNCTION, OPEN_BATCHES_FUNCTION)
+POLICY_FILE_OF = {  # policy-<stage>-<this>.json
+    PAGE_FUNCTION: "page",
+    REFRESH_FUNCTION: "refresh",
+    SCHOLAR_TICK_FUNCTION: "scholar-tick",
+    OPEN_BATCHES_FUNCTION: "open-batches",
+}
 CONTENT_READ_ACTIONS = ("s3:GetObject",)
 # Without ListBucket, S3 answers a missing key with 403 instead of 404, and the page could not
 # tell "no such language or image" from "no permission".
 BUCKET_LIST_ACTIONS = ("s3:ListBucket",)
 STATS_WRITE_ACTIONS = ("s3:PutObject",)
+FANOUT_READ_ACTIONS = ("dynamodb:BatchGetItem",)  # every site's last fetch in one read
 TABLE_READ_ACTIONS = ("dynamodb:GetItem", "dynamodb:Query")  # GetItem: the site registry
 TABLE_WRITE_ACTIONS = (
     "dynamodb:BatchWriteItem",
@@ -262,16 +271,24 @@ def lambda_policies(
         _statement("ReadCitations", TABLE_READ_ACTIONS, [table_arn]),
         logs,
     ]
-    refresh = [
+    writes = [
         _statement("WriteCitationStats", STATS_WRITE_ACTIONS, stats),
         _statement("CitationTable", TABLE_WRITE_ACTIONS, [table_arn]),
     ]
+    refresh = list(writes)
     if distribution_arn:
         invalidate = _statement("InvalidateCitationPaths", INVALIDATE_ACTIONS, [distribution_arn])
         refresh.append(invalidate)
+    # the fan-out writes what the refresh writes but leaves the edge alone: its numbers reach
+    # the page when the citation paths' cache expires (docs/fanout.md)
+    fanout = [
+        *writes,
+        _statement("ReadCitationItems", FANOUT_READ_ACTIONS, [table_arn]),
+    ]
     return {
         PAGE_FUNCTION: {"Version": "2012-10-17", "Statement": page},
         REFRESH_FUNCTION: {"Version": "2012-10-17", "Statement": [*refresh, logs]},
+        **{f: {"Version": "2012-10-17", "Statement": [*fanout, logs]} for f in FANOUT_FUNCTIONS},
     }
 
 

@@ -52,7 +52,8 @@ def register(subparsers) -> None:
         description="Create the stage's bucket (versioned, private, encrypted) and table "
         "(on-demand, point-in-time recovery) if they do not exist, record them in "
         ".acadpage/<stage>.json, and point .chalice/config.json and the functions' policies "
-        "(.chalice/policy-<stage>-page.json and -refresh.json) at them, ready for "
+        "(.chalice/policy-<stage>-page.json, -refresh.json, -scholar-tick.json and "
+        "-open-batches.json) at them, ready for "
         "`chalice deploy --stage <stage>`. With --from-stack, record the "
         "bucket and table of a CloudFormation stack deployed from `make package` instead.",
     )
