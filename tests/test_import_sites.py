@@ -177,9 +177,13 @@ def test_a_symlink_out_of_the_site_folder_is_not_followed(tmp_path, capsys):
     secret.mkdir()
     (secret / "2020-01-01-leak.md").write_text("---\ntitle: Leaked Secret Paper\n---\n")
     (site / "_publications" / "leak").symlink_to(secret)
-    code, _, _, converted = run_import(tmp_path, capsys, site)
+    code, out, _, converted = run_import(tmp_path, capsys, site)
     assert code == 0
     assert "Leaked Secret Paper" not in str(converted)
+    assert out[-2:] == [
+        "left out, as they lead outside the site's folder (not read):",
+        "  _publications/leak",
+    ]
 
 
 def test_jekyll_accepts_an_anchor_defined_twice_and_the_later_one_wins():

@@ -6,8 +6,13 @@ from __future__ import annotations
 from pathlib import Path
 
 from chalicelib.cli.citations import _stage_options, import_gs_data_command
-from chalicelib.cli.files import read_text, refuse_overwrite
-from chalicelib.cli.imports import import_acadhomepage_command, import_bibtex_command, write_site
+from chalicelib.cli.files import inside, read_text, refuse_overwrite
+from chalicelib.cli.imports import (
+    import_acadhomepage_command,
+    import_bibtex_command,
+    print_group,
+    write_site,
+)
 from chalicelib.errors import UserError
 
 # What a folder holds -> which template made it; the first whose marks are all there wins.
@@ -98,33 +103,41 @@ def _import_folder(kind: str, args) -> int:
         "Hugo Blox": import_hugoblox,
     }[kind]
     refuse_overwrite(args.output, args.force)
-    return write_site(importer(site_folder(args.path)), args.output, args.path)
+    left_out: list[str] = []
+    code = write_site(importer(site_folder(args.path, left_out)), args.output, args.path)
+    print_group("left out, as they lead outside the site's folder (not read)", tuple(left_out))
+    return code
 
 
-def site_folder(root: Path):
-    """The folder as the importers read it: files inside it only (no path, no symlink leads out)."""
+def site_folder(root: Path, left_out: list[str]):
+    """The folder as the importers read it: files inside it only (no path, no symlink leads out);
+    what leads out is named in `left_out`, never read."""
     from chalicelib.importers.folder import SiteFolder
 
     base = root.resolve()
 
-    def inside(name: str) -> Path | None:
-        path = (base / name).resolve()
-        return path if path.is_relative_to(base) else None
+    def within(name: str) -> Path | None:
+        path = inside(base, base / name)
+        if path is None and name not in left_out:
+            left_out.append(name)
+        return path
 
     def read(name: str) -> str | None:
-        path = inside(name)
+        path = within(name)
         return read_text(path) if path is not None and path.is_file() else None
 
     def files(folder: str) -> list[str]:
-        top = inside(folder)
+        top = within(folder)
         if top is None or not top.is_dir():
             return []
         found = []
         for path in sorted(top.rglob("*")):
             if len(found) >= MAX_FILES:
                 raise UserError(f"{top}: more than {MAX_FILES} files; is it a site folder?")
-            if path.is_file() and path.resolve().is_relative_to(base):
-                found.append(path.relative_to(base).as_posix())
+            name = f"{folder}/{path.relative_to(top).as_posix()}"
+            # a link is looked at even to a folder (the walk does not enter it): one out is named
+            if (path.is_file() or path.is_symlink()) and within(name) and path.is_file():
+                found.append(name)
         return found
 
     return SiteFolder(read=read, files=files)

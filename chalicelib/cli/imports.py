@@ -78,11 +78,11 @@ def write_site(imported, output: Path, root: Path) -> int:
     _write(output, imported.text)
     papers = sum(len(section.publications) for section in site.sections)
     print(f"wrote {output}: {len(site.sections)} sections, {papers} publications")
-    _print_group("structured", imported.structured)
-    _print_group("kept as written", imported.kept_raw)
-    _print_group("could not read", imported.unread)
-    _print_group("images", _copy_images(imported.media, root, output.parent / "media"))
-    _print_group(
+    print_group("structured", imported.structured)
+    print_group("kept as written", imported.kept_raw)
+    print_group("could not read", imported.unread)
+    print_group("images", _copy_images(imported.media, root, output.parent / "media"))
+    print_group(
         "pictures on other hosts, shown as their label linking to them (the page loads nothing "
         "from other hosts)",
         tuple(f"image {url}" for url in imported.remote_images),
@@ -145,7 +145,7 @@ def _copy_images(media: tuple[tuple[str, str], ...], root: Path, target: Path) -
     return tuple(lines)
 
 
-def _print_group(title: str, lines: tuple[str, ...]) -> None:
+def print_group(title: str, lines: tuple[str, ...]) -> None:
     if lines:
         print(f"{title}:")
         for line in lines:
