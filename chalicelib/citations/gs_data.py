@@ -13,6 +13,7 @@ from chalicelib.citations.badges import (
     badge_cache_seconds,
     shown_value,
 )
+from chalicelib.citations.guard import h_index_of
 from chalicelib.citations.model import CitationDisplay, CitationSnapshot, PaperCitations
 from chalicelib.citations.state import SCHOLAR_SOURCES, display_label, iso_time, utc
 from chalicelib.errors import UserError
@@ -164,7 +165,7 @@ def _gs_snapshot(document: dict, profile_id: str, fetched_at: datetime | None) -
     counts = [paper.citations for paper in publications]
     # Other crawlers leave out what they did not read; what the rows determine is counted again.
     citations = _gs_count(document, "citedby", counted=sum(counts) if counts else None)
-    h_index = _gs_count(document, "hindex", counted=_h_index(counts) if counts else None)
+    h_index = _gs_count(document, "hindex", counted=h_index_of(counts) if counts else None)
     i10_index = _gs_count(
         document, "i10index", counted=sum(1 for c in counts if c >= 10) if counts else None
     )
@@ -196,11 +197,6 @@ def recounted_fields(document: object) -> tuple[str, ...]:
     if not isinstance(document, dict) or not document.get("publications"):
         return ()
     return tuple(name for name in ("citedby", "hindex", "i10index") if name not in document)
-
-
-def _h_index(counts: list[int]) -> int:
-    ranked = sorted(counts, reverse=True)
-    return sum(1 for rank, count in enumerate(ranked, start=1) if count >= rank)
 
 
 _GS_SINCE = ("citedby5y", "hindex5y", "i10index5y")
