@@ -179,11 +179,6 @@ def after_scholar_request(
     return PacerState(last_request_at=at, job=job)
 
 
-def scholar_capacity(period_s: float, rules: PacingRules = RULES) -> int:
-    """How many Scholar requests the rule allows in `period_s` (a week: 5,040 at 120 s)."""
-    return int(period_s // rules.gap_s)
-
-
 @dataclass(frozen=True)
 class OpenProfile:
     """One site's id at an open source and when that source last gave its numbers."""
