@@ -105,11 +105,11 @@ def site_directory():
 def site_settings(site: SiteId, *, fresh: bool = True) -> Settings:
     """The settings `site` is refreshed and shown with: the deployment's, with a member's
     profiles (read from the registry, or through the page path's cache when not `fresh`)."""
-    from dataclasses import replace
-
     config = settings()
     if site.is_default:
         return config
+    from chalicelib.aws.registry import member_settings
+
     sites = registry()
     if not fresh:
         record = site_directory().record(site)
@@ -117,8 +117,7 @@ def site_settings(site: SiteId, *, fresh: bool = True) -> Settings:
         record = sites.get(site) if sites is not None else None
     if record is None:
         raise SettingsError(f"site {site}: not registered (`acadpage site add {site}` first)")
-    return replace(config, scholar_id=record.scholar_id, openalex_id=record.openalex_id,
-                   orcid_id=record.orcid, semanticscholar_id="", profile_key="")  # fmt: skip
+    return member_settings(config, record)
 
 
 def run_refresh(site: SiteId = DEFAULT_SITE, *, now: datetime | None = None, metrics_stream=None):

@@ -3,7 +3,7 @@ the citation table beside the numbers (no new AWS resource per site), given its 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
 from botocore.exceptions import ClientError
@@ -11,6 +11,7 @@ from botocore.exceptions import ClientError
 from chalicelib.aws.errors import AwsError, aws_operation, error_code
 from chalicelib.lab.hosts import HostError, host_name
 from chalicelib.lab.siteid import SiteId, SiteIdError
+from chalicelib.settings import Settings
 
 # Two partitions no member's key can name (theirs all start with SITE#<id>#, see lab.siteid):
 SITES_PARTITION = "REGISTRY#SITES"  # one item per member site, sorted by id
@@ -36,6 +37,13 @@ class SiteRecord:
     def profile_id(self) -> str:
         """The profile its numbers are kept under: Settings.profile_id of runtime.site_settings."""
         return self.scholar_id or self.openalex_id or self.orcid or "default"
+
+
+def member_settings(deployment: Settings, record: SiteRecord) -> Settings:
+    """The settings a member is refreshed and shown with: the deployment's, with the member's
+    own profiles in place of the deployment's (and its own profile key)."""
+    return replace(deployment, scholar_id=record.scholar_id, openalex_id=record.openalex_id,
+                   orcid_id=record.orcid, semanticscholar_id="", profile_key="")  # fmt: skip
 
 
 def _text(value: str) -> dict:

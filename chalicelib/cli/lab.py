@@ -65,15 +65,12 @@ def lab_status_command(args) -> int:
 
 def _registered(settings, store) -> list:
     """(site id, settings, citation store) of every member the stage's registry lists."""
-    from dataclasses import replace
-
-    from chalicelib.aws.registry import SiteRegistry
+    from chalicelib.aws.registry import SiteRegistry, member_settings
     from chalicelib.citations.store import CitationStore
 
     members = []
     for record in SiteRegistry(store.client, store.table_name).sites():
-        site = replace(settings, scholar_id=record.scholar_id, openalex_id=record.openalex_id,
-                       orcid_id=record.orcid, semanticscholar_id="", profile_key="")  # fmt: skip
+        site = member_settings(settings, record)
         partition = settings.keys(record.site).citation_partition
         member_store = CitationStore(store.client, store.table_name, partition=partition)
         members.append((record.site.name, site, member_store))
