@@ -51,7 +51,6 @@ HEADING_KINDS = (
     ("internships", ("intern", "experience", "employment", "实习", "经历", "工作", "経歴", "경력")),
     ("service", ("service", "reviewer", "服务", "服務", "审稿", "학술")),
 )
-HIGHLIGHTS = ("highlight", "selected", "featured", "代表")
 
 
 @dataclass
@@ -142,11 +141,6 @@ def section_kind(title: str, taken: set[str]) -> str:
         if any(word in lowered for word in words):
             return kind if kind not in taken else "markdown"
     return "markdown"
-
-
-def is_highlights(title: str) -> bool:
-    """A heading over featured papers shown outside the publications section."""
-    return any(word in title.casefold() for word in HIGHLIGHTS)
 
 
 def page_language(titles: list[str]) -> str:
