@@ -170,10 +170,21 @@ def add_links(links: dict, line: str) -> None:
         if not label:
             alt = image.group("alt").strip() if image else ""
             label = alt or ("GitHub" if "github.com" in url else "Link")
-        key = label.casefold() if label.casefold() in PAPER_LINK_LABELS else label
-        while key in links:
-            key = f"{key} +"
-        links[key] = url
+        add_link(links, label, url)
+
+
+def link_key(label: str) -> str:
+    """The content's key for a link label: a known button (`PDF`) as its key, another as written."""
+    folded = label.casefold()
+    return folded if folded in PAPER_LINK_LABELS else label
+
+
+def add_link(links: dict, label: str, url: str) -> None:
+    """The link under its label's key; a label used already gets ` +` until the key is free."""
+    key = link_key(label)
+    while key in links:
+        key = f"{key} +"
+    links[key] = url
 
 
 def without_links(line: str, keep_bold: bool = False) -> str:

@@ -14,8 +14,7 @@ import html
 import re
 from dataclasses import dataclass
 
-from chalicelib.importers.acadhomepage.inline import BUTTON_WORDS, YEAR
-from chalicelib.site.content import PAPER_LINK_LABELS
+from chalicelib.importers.acadhomepage.inline import BUTTON_WORDS, YEAR, add_link, link_key
 from chalicelib.site.fields import is_url
 
 BREAKS = {"p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote"}
@@ -263,15 +262,8 @@ def _after_last_name(names: list[Piece]) -> bool:
 def _add_link(links: dict, piece: Piece) -> None:
     """A button under the paper; one address under two labels (`Code`, a stars badge) stays so."""
     label = " ".join(piece.text.split()) or "Link"
-    if (
-        links.get(label.casefold() if label.casefold() in PAPER_LINK_LABELS else label)
-        == piece.href
-    ):
-        return
-    key = label.casefold() if label.casefold() in PAPER_LINK_LABELS else label
-    while key in links:
-        key += " +"
-    links[key] = piece.href
+    if links.get(link_key(label)) != piece.href:
+        add_link(links, label, piece.href)
 
 
 def _plain(text: str) -> str:
