@@ -93,8 +93,11 @@ def _read_block(block: Block, page: PageReading) -> None:
     if kind == "markdown" and _papers_belong(title, block.lines):
         kind = "publications"
     if kind == "publications":
-        papers, raw = read_papers(block.lines, page)
-        if not papers:
+        elsewhere = section_kind(title, set()) != "publications"  # projects, highlights
+        reported = len(page.kept_raw)
+        papers, raw = read_papers(block.lines, page, need_authors=elsewhere)
+        if not papers or elsewhere and all("markdown" in paper for paper in papers):
+            del page.kept_raw[reported:]  # not one paper among projects: the section as it was
             _add_markdown(page, title, icon, block.anchor, block.lines, block.place)
             return
         if "publications" in _taken(page):

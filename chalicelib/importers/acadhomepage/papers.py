@@ -80,8 +80,11 @@ def box_end(lines: list[Line], start: int) -> int:
     return len(lines)
 
 
-def read_papers(lines: list[Line], page: PageReading) -> tuple[list[dict], list[Line]]:
-    """(publications, lines that are not papers) of a publications section."""
+def read_papers(
+    lines: list[Line], page: PageReading, *, need_authors: bool = False
+) -> tuple[list[dict], list[Line]]:
+    """(publications, lines that are not papers) of a publications section (`need_authors`:
+    under another heading, where only an item that names its authors is a paper)."""
     papers: list[dict] = []
     raw: list[Line] = []
     group = ""
@@ -102,7 +105,9 @@ def read_papers(lines: list[Line], page: PageReading) -> tuple[list[dict], list[
         is_box = is_paper_start(lines[start].text.strip())
         paper = read
         if read or is_box or BULLET.match(lines[start].text):  # an item stays where it stands
-            paper = checked_paper(read, lines[start:index], page, box=is_box)
+            paper = checked_paper(
+                read, lines[start:index], page, box=is_box, need_authors=need_authors
+            )
         if paper is not read:  # the names the discarded reading marked mark no owner
             marked = paper.pop("_marked", []) if paper else []
             page.owner_names[marked_before:] = marked

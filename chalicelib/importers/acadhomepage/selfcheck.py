@@ -126,19 +126,33 @@ def render_paper(paper: dict) -> str | None:
     return re.sub(r"<h2\b.*?</h2>", "", shown, count=1, flags=re.S)  # the check's own heading
 
 
-def checked_paper(paper: dict | None, lines: list[Line], page: PageReading, box: bool) -> dict:
+def checked_paper(
+    paper: dict | None, lines: list[Line], page: PageReading, box: bool, *, need_authors: bool
+) -> dict:
     """The paper read from the item's lines, else from its document tree, when it shows what
-    the lines show; else the item as written, in its place (a `box` among the boxes), and why."""
+    the lines show; else the item as written, in its place (a `box` among the boxes), and why.
+
+    `need_authors`: under a heading that does not say publications (projects, highlights), an
+    item is a paper only when it names people as its authors; a product or a team's project is
+    kept as written."""
     bullet = BULLET.match(lines[0].text)
     if bullet:  # a list item: its text, the list around it is acadpage's
         lines = [Line(lines[0].place, bullet.group("text")), *lines[1:]]
     fragment = fragment_html(lines, page)
-    problem = paper_problem(paper, fragment) if paper else "no title stands out"
+
+    def problem_of(reading: dict) -> str:
+        if need_authors and not reading.get("authors"):
+            return "it names no authors, and its heading does not say publications"
+        return paper_problem(reading, fragment)
+
+    problem = problem_of(paper) if paper else "no title stands out"
     if not problem or not fragment:
         return paper or {}
     from_tree = paper_from_fragment(fragment)
     marked = from_tree.pop("_marked", []) if from_tree else []
-    if from_tree and not paper_problem(from_tree, fragment):
-        return {**from_tree, "_marked": marked}
+    if from_tree:  # the closer reading: its problem is the one to report
+        problem = problem_of(from_tree)
+        if not problem:
+            return {**from_tree, "_marked": marked}
     page.kept_raw.append(f"{lines[0].place}: item kept as written: {problem}")
     return {"markdown": fragment, "featured": True} if box else {"markdown": fragment}
