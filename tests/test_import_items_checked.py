@@ -20,18 +20,24 @@ def imported(about: str, config: str = OWNER):
 
 def _project_box(title: str, url: str, who: str) -> str:
     return (
-        "<div class=\"paper-box-text\">\n  <p>\n    <strong> [Owl Lab] &nbsp; </strong>"
+        '<div class="paper-box-text">\n  <p>\n    <strong> [Owl Lab] &nbsp; </strong>'
         f'<a href="{url}">{title}</a>\n  </p>\n  <p>\n    {who}\n  </p>\n</div>\n\n'
     )
 
 
 def test_a_project_that_names_no_authors_is_kept_as_written_and_a_paper_among_them_structured():
-    about = "# Industry Projects\n" + _project_box(
-        "Owlcast 2.0: Advancing Night Vision for Every Forest", "https://x.org/r", "Owl Lab Team"
-    ) + _project_box(
-        "Owl Rewards: Scaling Feedback for Night Vision",
-        "https://x.org/p",
-        "Bo Chen, <strong>Ann Lee</strong>, Cy Dee",
+    about = (
+        "# Industry Projects\n"
+        + _project_box(
+            "Owlcast 2.0: Advancing Night Vision for Every Forest",
+            "https://x.org/r",
+            "Owl Lab Team",
+        )
+        + _project_box(
+            "Owl Rewards: Scaling Feedback for Night Vision",
+            "https://x.org/p",
+            "Bo Chen, <strong>Ann Lee</strong>, Cy Dee",
+        )
     )
     result = imported(about)
     first, second = yaml.safe_load(result.text)["publications"]

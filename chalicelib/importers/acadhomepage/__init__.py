@@ -96,7 +96,7 @@ def _read_block(block: Block, page: PageReading) -> None:
         elsewhere = section_kind(title, set()) != "publications"  # projects, highlights
         reported = len(page.kept_raw)
         papers, raw = read_papers(block.lines, page, need_authors=elsewhere)
-        if not papers or elsewhere and all("markdown" in paper for paper in papers):
+        if not papers or (elsewhere and all("markdown" in paper for paper in papers)):
             del page.kept_raw[reported:]  # not one paper among projects: the section as it was
             _add_markdown(page, title, icon, block.anchor, block.lines, block.place)
             return
