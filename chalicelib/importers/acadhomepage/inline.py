@@ -37,11 +37,12 @@ AUTHOR_REMARK = re.compile(
 STATUS_WORDS = re.compile(
     r"^(?:accepted|published|to appear|in press|oral|spotlight|poster|under review|submitted)", re.I
 )
-VENUE_WORDS = re.compile(
-    r"arxiv|preprint|journal|conference|proceedings|transactions|workshop|symposium|letters|"
-    r"under review|accepted|submitted|in press",
-    re.I,
+# Words that name where a paper appeared or stands, never a person
+VENUE_TERMS = (
+    r"arxiv|preprint|journal|conference|proceedings|transactions|workshop|symposium|accepted|"
+    r"submitted|in press"
 )
+VENUE_WORDS = re.compile(rf"{VENUE_TERMS}|letters|under review", re.I)
 
 
 def has_links_only(text: str) -> bool:

@@ -15,6 +15,7 @@ import yaml
 
 from chalicelib.importers.acadhomepage.dated import BULLET
 from chalicelib.importers.acadhomepage.fragment import fragment_html
+from chalicelib.importers.acadhomepage.inline import VENUE_TERMS
 from chalicelib.importers.acadhomepage.page import PageReading
 from chalicelib.importers.acadhomepage.source import Line
 from chalicelib.importers.acadhomepage.tree import paper_from_fragment
@@ -25,11 +26,7 @@ from chalicelib.site.templates import environment
 WORD = re.compile(r"[\u3400-\u9fff]|[^\W_]+")
 TITLE_MARKUP = re.compile(r"\]\(|[\[\]`<>]|\*\*|__|https?://|\{\{|\{%")
 NAME_MARKUP = re.compile(r"[\[\]()`<>{}|:!?@=/\\*]|https?://|\d")
-NOT_A_NAME = re.compile(
-    r"\b(?:proceedings|conference|journal|transactions|workshop|symposium|arxiv|preprint|ieee|"
-    r"acm|accepted|submitted|review|paper|code|project|vol|pp|in press)\b",
-    re.I,
-)
+NOT_A_NAME = re.compile(rf"\b(?:{VENUE_TERMS}|ieee|acm|review|paper|code|project|vol|pp)\b", re.I)
 # Words acadpage's template adds to every paper (the count label of a linked citation span), and
 # the words that join an author list, which the template joins with commas.
 TEMPLATE_WORDS = {"citations"}
