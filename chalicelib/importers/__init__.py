@@ -60,3 +60,12 @@ def dump_content(document: dict, header: str = "") -> str:
     )
     comment = "".join(f"# {line}\n" if line else "#\n" for line in header.splitlines())
     return comment + body
+
+
+def converted_content(document: dict, source: str) -> str:
+    """Content YAML of an imported site, headed by where it came from and how to check it."""
+    header = (
+        f"acadpage content converted from {source}.\n"
+        "Check it with `acadpage validate`; the format is described in docs/content.md."
+    )
+    return dump_content(document, header)

@@ -15,7 +15,7 @@ from datetime import date, datetime
 
 import yaml
 
-from chalicelib.importers import Imported, dump_content
+from chalicelib.importers import Imported, converted_content
 from chalicelib.importers.acadhomepage import import_acadhomepage
 from chalicelib.importers.acadhomepage.fragment import inline_fragment
 from chalicelib.importers.acadhomepage.page import PageReading
@@ -77,13 +77,9 @@ def merged(document: dict, imported: Imported, more: Gathered, source: str) -> I
             document[kind] = [*document[kind], *entries]
         else:
             document[kind] = entries
-    header = (
-        f"acadpage content converted from the {source} site.\n"
-        "Check it with `acadpage validate`; the format is described in docs/content.md."
-    )
     return replace(
         imported,
-        text=dump_content(_ordered(document), header),
+        text=converted_content(_ordered(document), f"the {source} site"),
         notes=(*imported.notes, *more.notes),
         structured=(*imported.structured, *more.structured),
         media=(*imported.media, *more.media),

@@ -13,7 +13,7 @@ import re
 
 import yaml
 
-from chalicelib.importers import Imported, ImportProblem, dump_content
+from chalicelib.importers import Imported, ImportProblem, converted_content
 from chalicelib.importers.acadhomepage.fragment import fragment_html
 from chalicelib.importers.acadhomepage.page import PageReading, plain
 from chalicelib.importers.acadhomepage.source import Line
@@ -73,12 +73,8 @@ def import_hugoblox(folder: SiteFolder) -> Imported:
         for key in ("site", "profile", "sections", "about", "publications")
         if key in document
     }
-    header = (
-        "acadpage content converted from the Hugo Blox site.\n"
-        "Check it with `acadpage validate`; the format is described in docs/content.md."
-    )
     return Imported(
-        dump_content(document, header),
+        converted_content(document, "the Hugo Blox site"),
         tuple(notes),
         structured=tuple(structured),
         media=((avatar, avatar.rpartition("/")[2]),) if avatar else (),

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from chalicelib.importers import Imported, ImportProblem, dump_content
+from chalicelib.importers import Imported, ImportProblem, converted_content
 from chalicelib.importers.acadhomepage.config import (
     extra_links,
     read_config,
@@ -60,12 +60,8 @@ def import_acadhomepage(
         site["language"] = language
         page.notes.append(f"site.language: {language!r}, the language of the page's headings")
     document = {"site": site, "profile": profile, "sections": page.sections, **page.content}
-    header = (
-        f"acadpage content converted from AcadHomepage's {about_name} and {config_name}.\n"
-        "Check it with `acadpage validate`; the format is described in docs/content.md."
-    )
     return Imported(
-        dump_content(document, header),
+        converted_content(document, f"AcadHomepage's {about_name} and {config_name}"),
         tuple(page.notes),
         structured=tuple(page.structured),
         kept_raw=tuple(page.kept_raw),
