@@ -56,23 +56,13 @@ def import_hugoblox(folder: SiteFolder) -> Imported:
     structured: list[str] = []
     profile, about, avatar = _owner(folder, notes, structured)
     papers = _papers(folder, profile["name"], notes)
-    sections: list = []
-    document: dict = {"site": {"title": _site_title(folder) or profile["name"]}, "profile": profile}
-    if about:
-        sections.append("about")
-        document["about"] = about
+    site = {"title": _site_title(folder) or profile["name"]}
     if papers:
-        sections.append("publications")
-        document["publications"] = papers
         structured.append(f"content/publication: publications ({len(papers)})")
-    if not sections:
+    parts = {kind: value for kind, value in (("about", about), ("publications", papers)) if value}
+    if not parts:
         raise ImportProblem("the site shows nothing to import: no author page or publications")
-    document["sections"] = sections
-    document = {
-        key: document[key]
-        for key in ("site", "profile", "sections", "about", "publications")
-        if key in document
-    }
+    document = {"site": site, "profile": profile, "sections": list(parts), **parts}
     return Imported(
         converted_content(document, "the Hugo Blox site"),
         tuple(notes),
@@ -143,7 +133,8 @@ def _profile(front: dict, notes: list[str], path: str) -> dict:
 
 def _site_title(folder: SiteFolder) -> str:
     for path in ("config/_default/hugo.yaml", "config/_default/config.yaml", "hugo.yaml"):
-        data = jekyll_yaml(folder.read(path) or "", path) if folder.read(path) else None
+        text = folder.read(path)
+        data = jekyll_yaml(text, path) if text else None
         if isinstance(data, dict) and isinstance(data.get("title"), str):
             return data["title"].strip()
     for path in ("config/_default/config.toml", "config.toml", "hugo.toml"):
