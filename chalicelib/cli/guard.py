@@ -3,13 +3,12 @@ connection may send the local server without ending a thread in a traceback."""
 
 from __future__ import annotations
 
-import re
+from chalicelib.inputs import whole_number
 
 LISTEN_BACKLOG = 256  # a browser opening many tabs at once, or a burst of 200 connections
 # An idle or slow connection is closed after this; a reload poll waits 20 s, on the server.
 CONNECTION_TIMEOUT_S = 60
 MAX_BODY_BYTES = 1024 * 1024  # the app takes no uploads: a body is never larger
-_LENGTH = re.compile(r"[0-9]{1,18}")
 
 
 def guarded_handler_class(base: type) -> type:
@@ -25,16 +24,17 @@ def guarded_handler_class(base: type) -> type:
             except (BrokenPipeError, ConnectionResetError):
                 self.close_connection = True  # the tab went away; nothing to answer
 
-        def _generic_handle(self) -> None:
+        def parse_request(self) -> bool:
+            # refused here, before any method handler (chalice's or the live page's) reads a body
+            if not super().parse_request():
+                return False
             problem = body_length_problem(self.headers.get("Content-Length"))
-            if problem:
-                self.close_connection = True  # the body's end is unknown: no next request
-                headers = {"Content-Type": "text/plain; charset=utf-8", "Connection": "close"}
-                self._send_http_response(problem[0], headers, problem[1])
-                return
-            super()._generic_handle()
-
-        do_GET = do_PUT = do_POST = do_HEAD = do_DELETE = do_PATCH = do_OPTIONS = _generic_handle
+            if problem is None:
+                return True
+            self.close_connection = True  # the body's end is unknown: no next request
+            headers = {"Content-Type": "text/plain; charset=utf-8", "Connection": "close"}
+            self._send_http_response(problem[0], headers, problem[1])
+            return False
 
     return GuardedHandler
 
@@ -43,8 +43,9 @@ def body_length_problem(header: str | None) -> tuple[int, str] | None:
     """(status, message) for a Content-Length chalice's handler cannot take, or None."""
     if header is None:
         return None
-    if not _LENGTH.fullmatch(header.strip()):
+    length = whole_number(header)
+    if length is None:
         return 400, f"Content-Length must be a number of bytes, got {header[:40]!r}\n"
-    if int(header) > MAX_BODY_BYTES:
+    if length > MAX_BODY_BYTES:
         return 413, f"a request body may have {MAX_BODY_BYTES:,} bytes at most\n"
     return None

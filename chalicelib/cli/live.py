@@ -8,7 +8,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-import re
 import threading
 import time
 from collections.abc import Callable
@@ -20,6 +19,7 @@ from markupsafe import escape
 
 from chalicelib.aws.embedded import folder_files
 from chalicelib.cli.site_media import media_problems
+from chalicelib.inputs import whole_number
 from chalicelib.site.content import ContentError, load_site
 
 LIVE_PATH = "/__acadpage/live"
@@ -212,11 +212,6 @@ def _stamp(path: Path) -> tuple[int, int] | None:
     return status.st_mtime_ns, status.st_size
 
 
-def _version(text: str) -> int | None:
-    """The version a page asks about (`since=12`), or None for anything else (`--1`, `²`)."""
-    return int(text) if re.fullmatch(r"-?[0-9]{1,18}", text) else None
-
-
 def site_problems(body: bytes, path: Path) -> list[str]:
     """A saved site file's problems: its own, then the images it names that are missing."""
     return media_problems(load_site(body, path.name), path)
@@ -231,7 +226,8 @@ def live_handler_class(base: type, state: LiveState) -> type:
             parts = urlsplit(self.path)
             if parts.path != LIVE_PATH:
                 return super()._generic_handle()
-            since = _version(parse_qs(parts.query).get("since", [""])[0])
+            # the version the page has (`since=12`); None for anything else (`--1`, `²`)
+            since = whole_number(parse_qs(parts.query).get("since", [""])[0])
             wait = LONG_POLL_S if since is not None else 0
             version = state.wait_for_change(-1 if since is None else since, wait)
             body = json.dumps({"version": version}).encode()
