@@ -139,10 +139,9 @@ def site_watcher(folder: Path, state, site, *, lab: bool = False):
     from chalicelib import runtime
     from chalicelib.aws import embedded
     from chalicelib.cli.live import FolderWatcher
-    from chalicelib.lab.model import LAB_FILE, load_lab
+    from chalicelib.lab.model import LAB_FILE
 
     settings, s3 = runtime.settings(), runtime.s3_client()
-    lab_problems = lambda body, path: load_lab(body, path.name) and []  # noqa: E731
     extra = {"pattern": LAB_FILE, "problems_of": lab_problems} if lab else {}
     return FolderWatcher(
         folder,
@@ -152,6 +151,14 @@ def site_watcher(folder: Path, state, site, *, lab: bool = False):
         delete_media=lambda name: embedded.delete_media(settings, s3, name, site),
         **extra,
     )
+
+
+def lab_problems(body: bytes, path: Path) -> list[str]:
+    """A saved lab.yaml's problems: none, or the ContentError `load_lab` raises lists them."""
+    from chalicelib.lab.model import load_lab
+
+    load_lab(body, path.name)
+    return []
 
 
 def local_origin(host: str, port: int) -> str:
