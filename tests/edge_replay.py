@@ -17,6 +17,8 @@ import re
 import subprocess
 from dataclasses import dataclass, field
 
+from tests.packaging import distribution_config, resources_of_type
+
 ACCOUNT = "123456789012"
 REGION = "us-east-1"
 DISTRIBUTION_ID = "EDFDVBD6EXAMPLE"
@@ -62,16 +64,25 @@ def resolve(node, names: dict[str, object], conditions: dict[str, bool] | None =
     return {key: resolve(value, names, conditions) for key, value in node.items()}
 
 
-def stack_names(template: dict, bucket: str) -> dict[str, object]:
-    """The values a deployed stack gives its references (a stack without a custom domain)."""
-    names: dict[str, object] = {
+def stack_parameters(template: dict, stack: str, stack_id: str) -> dict[str, object]:
+    """The pseudo parameters CloudFormation gives a stack named `stack` in this account and
+    region, and the template's parameters at their defaults."""
+    return {
         "AWS::Region": REGION,
         "AWS::AccountId": ACCOUNT,
         "AWS::Partition": "aws",
         "AWS::URLSuffix": "amazonaws.com",
-        "AWS::StackName": "acadpage-prod",
-        "AWS::StackId": STACK_ID,
+        "AWS::StackName": stack,
+        "AWS::StackId": stack_id,
         "AWS::NoValue": None,
+        **{name: p.get("Default", "") for name, p in template.get("Parameters", {}).items()},
+    }
+
+
+def stack_names(template: dict, bucket: str) -> dict[str, object]:
+    """The values a deployed stack gives its references (a stack without a custom domain)."""
+    names: dict[str, object] = {
+        **stack_parameters(template, "acadpage-prod", STACK_ID),
         "ContentBucket": bucket,
         "ContentBucket.Arn": f"arn:aws:s3:::{bucket}",
         "ContentBucket.RegionalDomainName": f"{bucket}.s3.{REGION}.amazonaws.com",
@@ -80,8 +91,6 @@ def stack_names(template: dict, bucket: str) -> dict[str, object]:
         "RestAPI": API_ID,
         "RestAPI.Stage": "api",
     }
-    for name, parameter in template["Parameters"].items():
-        names[name] = parameter.get("Default", "")
     for name, resource in template["Resources"].items():
         names.setdefault(name, f"{name}-id")  # policies, functions: their ids as opaque values
         if resource["Type"] == "AWS::CloudFront::OriginAccessControl":
@@ -139,15 +148,9 @@ class Distribution:
         self.names = stack_names(template, bucket)
         self.conditions = {"HasCustomDomain": False}
         self.template, self.bucket, self.s3, self.page_handler = template, bucket, s3, page_handler
-        (distribution,) = self._of_type("AWS::CloudFront::Distribution").values()
-        self.config = distribution["Properties"]["DistributionConfig"]
-        (api,) = [
-            r for r in expanded["Resources"].values() if r["Type"] == "AWS::ApiGateway::RestApi"
-        ]
+        self.config = distribution_config(template)
+        (api,) = resources_of_type(expanded, "AWS::ApiGateway::RestApi").values()
         self.api = api["Properties"]["Body"]
-
-    def _of_type(self, kind: str) -> dict[str, dict]:
-        return {n: r for n, r in self.template["Resources"].items() if r["Type"] == kind}
 
     def _resource(self, reference: dict) -> dict:
         return self.template["Resources"][reference["Ref"]]["Properties"]
@@ -288,7 +291,7 @@ class Distribution:
         """Whether the bucket policy lets CloudFront (signing for `source`, by default this
         distribution) do `action` on `key` over HTTPS: an allow and no deny."""
         source = source or f"arn:aws:cloudfront::{ACCOUNT}:distribution/{DISTRIBUTION_ID}"
-        (policy,) = self._of_type("AWS::S3::BucketPolicy").values()
+        (policy,) = resources_of_type(self.template, "AWS::S3::BucketPolicy").values()
         document = resolve(policy["Properties"]["PolicyDocument"], self.names, self.conditions)
         facts = {"aws:sourcearn": source, "aws:securetransport": "true"}
         resource = f"arn:aws:s3:::{self.bucket}/{key}"

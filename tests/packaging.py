@@ -78,14 +78,20 @@ def build_package(tmp: Path, stage: str = STAGE) -> subprocess.CompletedProcess:
     return run
 
 
+def resources_of_type(template: dict, *kinds: str) -> dict[str, dict]:
+    """The template's resources of one of `kinds`, by logical name."""
+    return {name: r for name, r in template["Resources"].items() if r["Type"] in kinds}
+
+
 def functions(template: dict) -> dict[str, dict]:
     """The template's Lambda functions (SAM or plain CloudFormation) by logical name."""
-    kinds = ("AWS::Serverless::Function", "AWS::Lambda::Function")
-    return {
-        name: resource
-        for name, resource in template["Resources"].items()
-        if resource["Type"] in kinds
-    }
+    return resources_of_type(template, "AWS::Serverless::Function", "AWS::Lambda::Function")
+
+
+def distribution_config(template: dict) -> dict:
+    """The DistributionConfig of the template's one CloudFront distribution."""
+    (distribution,) = resources_of_type(template, "AWS::CloudFront::Distribution").values()
+    return distribution["Properties"]["DistributionConfig"]
 
 
 def expand_sam(template: dict, parameters: dict | None = None) -> dict:

@@ -14,7 +14,7 @@ import subprocess
 from app import app
 from chalicelib.aws.stages import stage_environment
 from tests.conftest import ROOT
-from tests.packaging import BIN, STAGE, functions
+from tests.packaging import BIN, STAGE, functions, resources_of_type
 
 CONFIG = json.loads((ROOT / ".chalice" / "config.json").read_text())
 API_STAGE = CONFIG["stages"][STAGE]["api_gateway_stage"]
@@ -24,12 +24,8 @@ PAGE_INVOCATION = {
 }
 
 
-def of_type(expanded: dict, kind: str) -> dict[str, dict]:
-    return {n: r for n, r in expanded["Resources"].items() if r["Type"] == kind}
-
-
 def rest_api(expanded: dict) -> dict:
-    (api,) = of_type(expanded, "AWS::ApiGateway::RestApi").values()
+    (api,) = resources_of_type(expanded, "AWS::ApiGateway::RestApi").values()
     return api["Properties"]["Body"]
 
 
@@ -66,7 +62,7 @@ def test_unknown_paths_answer_404_not_api_gateways_403(expanded):
 
 
 def test_the_stage_is_the_configured_one_throttled_and_access_logged(expanded):
-    (stage,) = of_type(expanded, "AWS::ApiGateway::Stage").values()
+    (stage,) = resources_of_type(expanded, "AWS::ApiGateway::Stage").values()
     properties = stage["Properties"]
     assert properties["StageName"] == API_STAGE
     (throttle,) = properties["MethodSettings"]
@@ -75,7 +71,7 @@ def test_the_stage_is_the_configured_one_throttled_and_access_logged(expanded):
     condition, access, _ = properties["AccessLogSetting"]["Fn::If"]
     assert condition == "LogsApiAccess"
     assert access["DestinationArn"] == {"Fn::GetAtt": ["ApiAccessLogs", "Arn"]}
-    (api,) = of_type(expanded, "AWS::ApiGateway::RestApi").values()
+    (api,) = resources_of_type(expanded, "AWS::ApiGateway::RestApi").values()
     assert api["Properties"]["EndpointConfiguration"] == {"Types": ["REGIONAL"]}
 
 
@@ -87,7 +83,7 @@ SCHEDULED = ("RefreshCitations", *FAN_OUT_SCHEDULES)
 def test_each_schedule_rule_runs_its_function_and_only_the_fan_outs_wait_for_fan_out_on(expanded):
     rules = {
         rule["Properties"]["Targets"][0]["Arn"]["Fn::GetAtt"][0]: rule["Properties"]
-        for rule in of_type(expanded, "AWS::Events::Rule").values()
+        for rule in resources_of_type(expanded, "AWS::Events::Rule").values()
     }
     expected = stage_environment(ROOT, STAGE)["ACADPAGE_REFRESH_SCHEDULE"]
     assert re.fullmatch(r"cron\(.+\)|rate\(.+\)", expected)
@@ -97,7 +93,7 @@ def test_each_schedule_rule_runs_its_function_and_only_the_fan_outs_wait_for_fan
     for name in FAN_OUT_SCHEDULES:  # a stack of one site pays no per-minute Lambda
         assert rules[name]["State"] == {"Fn::If": ["FanOutOn", "ENABLED", "DISABLED"]}, name
     assert all(len(rule["Targets"]) == 1 for rule in rules.values())
-    permissions = of_type(expanded, "AWS::Lambda::Permission").values()
+    permissions = resources_of_type(expanded, "AWS::Lambda::Permission").values()
     for name in SCHEDULED:
         assert any(
             p["Properties"]["FunctionName"] == {"Ref": name}
@@ -135,7 +131,7 @@ def test_each_function_runs_with_its_own_role_and_the_stacks_names(expanded):
 def test_a_failed_scheduled_run_goes_to_the_failure_queue(expanded):
     configs = {
         c["Properties"]["FunctionName"]["Ref"]: c["Properties"]
-        for c in of_type(expanded, "AWS::Lambda::EventInvokeConfig").values()
+        for c in resources_of_type(expanded, "AWS::Lambda::EventInvokeConfig").values()
     }
     assert set(configs) == set(SCHEDULED)
     for properties in configs.values():
@@ -147,11 +143,11 @@ def test_a_failed_scheduled_run_goes_to_the_failure_queue(expanded):
 
 
 def test_the_distributions_origin_is_that_api_and_its_stage(expanded):
-    (distribution,) = of_type(expanded, "AWS::CloudFront::Distribution").values()
+    (distribution,) = resources_of_type(expanded, "AWS::CloudFront::Distribution").values()
     origins = distribution["Properties"]["DistributionConfig"]["Origins"]
     (origin,) = [o for o in origins if o["Id"] == "api"]
-    (api,) = of_type(expanded, "AWS::ApiGateway::RestApi")
-    (stage,) = of_type(expanded, "AWS::ApiGateway::Stage")
+    (api,) = resources_of_type(expanded, "AWS::ApiGateway::RestApi")
+    (stage,) = resources_of_type(expanded, "AWS::ApiGateway::Stage")
     assert origin["DomainName"] == {
         "Fn::Sub": "${" + api + "}.execute-api.${AWS::Region}.${AWS::URLSuffix}"
     }
@@ -163,7 +159,7 @@ def test_the_page_and_the_cloudfront_function_share_the_stacks_id_as_edge_key(ex
     stack_uuid = {"Fn::Select": [2, {"Fn::Split": ["/", {"Ref": "AWS::StackId"}]}]}
     page = functions(expanded)["APIHandler"]["Properties"]["Environment"]["Variables"]
     assert page["ACADPAGE_EDGE_KEY"] == stack_uuid
-    (function,) = of_type(expanded, "AWS::CloudFront::Function").values()
+    (function,) = resources_of_type(expanded, "AWS::CloudFront::Function").values()
     code, variables = function["Properties"]["FunctionCode"]["Fn::Sub"]
     assert variables == {"EdgeKey": stack_uuid} and "${EdgeKey}" in code
     # a pseudo parameter, no resource: the page function does not wait for the distribution
@@ -172,7 +168,7 @@ def test_the_page_and_the_cloudfront_function_share_the_stacks_id_as_edge_key(ex
 
 def test_the_api_caches_nothing_so_a_forged_request_reaches_no_one_else(expanded):
     # CloudFront alone caches, and only what it asked for itself, with its own edge headers
-    (stage,) = of_type(expanded, "AWS::ApiGateway::Stage").values()
+    (stage,) = resources_of_type(expanded, "AWS::ApiGateway::Stage").values()
     properties = stage["Properties"]
     assert not properties.get("CacheClusterEnabled")
     assert not [m for m in properties.get("MethodSettings", []) if m.get("CachingEnabled")]

@@ -9,22 +9,14 @@ import shutil
 import pytest
 
 from tests.conftest import ROOT
-from tests.edge_replay import run_viewer_request
+from tests.edge_replay import EDGE_KEY, STACK_ID, resolve, run_viewer_request, viewer_event
+from tests.packaging import distribution_config, resources_of_type
 
 DEPLOY_DOC = ROOT / "docs" / "deploy.md"
 SITE_ORIGIN_HEADER = "X-Acadpage-Site-Origin"
 EDGE_KEY_HEADER = "X-Acadpage-Edge-Key"
 # the UUID at the end of arn:aws:cloudformation:<region>:<account>:stack/<name>/<uuid>
 STACK_UUID = {"Fn::Select": [2, {"Fn::Split": ["/", {"Ref": "AWS::StackId"}]}]}
-
-
-def resources_of_type(template: dict, kind: str) -> dict[str, dict]:
-    return {n: r for n, r in template["Resources"].items() if r["Type"] == kind}
-
-
-def distribution_config(template: dict) -> dict:
-    (distribution,) = resources_of_type(template, "AWS::CloudFront::Distribution").values()
-    return distribution["Properties"]["DistributionConfig"]
 
 
 def test_the_distribution_serves_the_apis_stage_over_https_http2_and_http3_compressed(template):
@@ -94,12 +86,6 @@ def test_the_edge_key_is_the_stacks_own_id_in_the_function_and_the_page_alone(te
     assert len(comment) <= 128  # CloudFront refuses a longer one
 
 
-def site_origin_function(template: dict, custom_domain: str, edge_key: str = "k") -> str:
-    """The viewer-request function's code as CloudFront gets it (Fn::Sub applied)."""
-    code, _ = template["Resources"]["SiteOriginFunction"]["Properties"]["FunctionCode"]["Fn::Sub"]
-    return code.replace("${CustomDomainName}", custom_domain).replace("${EdgeKey}", edge_key)
-
-
 @pytest.mark.skipif(not shutil.which("node"), reason="needs node to run the CloudFront function")
 @pytest.mark.parametrize(
     ("custom_domain", "host", "expected"),
@@ -119,29 +105,17 @@ def site_origin_function(template: dict, custom_domain: str, edge_key: str = "k"
 def test_the_site_origin_function_overwrites_what_a_viewer_sent(
     template, custom_domain, host, expected
 ):
-    key = "0f9e8d70-3c4b-11f0-9a1b-0a1b2c3d4e5f"
-    event = {
-        "version": "1.0",
-        "context": {
-            "distributionDomainName": "d111111abcdef8.cloudfront.net",
-            "distributionId": "EDFDVBD6EXAMPLE",
-            "eventType": "viewer-request",
-        },
-        "viewer": {"ip": "198.51.100.7"},
-        "request": {
-            "method": "GET",
-            "uri": "/",
-            "headers": {
-                "host": {"value": host},
-                "x-acadpage-site-origin": {"value": "https://evil.example"},
-                "x-acadpage-edge-key": {
-                    "value": "forged",
-                    "multiValue": [{"value": "forged"}, {"value": key}],
-                },
-            },
-        },
+    key = EDGE_KEY  # the UUID of the stack's id, as the function's Fn::Sub takes it
+    function = template["Resources"]["SiteOriginFunction"]["Properties"]["FunctionCode"]
+    code = resolve(function, {"AWS::StackId": STACK_ID, "CustomDomainName": custom_domain})
+    event = viewer_event(
+        "GET", "/", {"host": host, "x-acadpage-site-origin": "https://evil.example"}
+    )
+    event["request"]["headers"]["x-acadpage-edge-key"] = {
+        "value": "forged",
+        "multiValue": [{"value": "forged"}, {"value": key}],
     }
-    request = run_viewer_request(site_origin_function(template, custom_domain, key), event)
+    request = run_viewer_request(code, event)
     headers = request["headers"]
     assert headers["x-acadpage-site-origin"] == {"value": expected}
     assert headers["x-acadpage-edge-key"] == {"value": key}

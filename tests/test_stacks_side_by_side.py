@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.edge_replay import resolve
+from tests.edge_replay import ACCOUNT, REGION, resolve, stack_parameters
 from tests.packaging import build_package, expand_sam
 
 # Resources AWS keeps one of per account and region: a stack that creates one takes it from
@@ -32,17 +32,8 @@ def prod_expanded(tmp_path_factory) -> dict:
 
 def stack_values(expanded: dict, stack: str) -> dict[str, object]:
     """What a stack named `stack` gives every reference: its own ids, unique to it."""
-    names: dict[str, object] = {
-        "AWS::StackName": stack,
-        "AWS::StackId": f"arn:aws:cloudformation:us-east-1:123456789012:stack/{stack}/uuid-{stack}",
-        "AWS::Region": "us-east-1",
-        "AWS::AccountId": "123456789012",
-        "AWS::Partition": "aws",
-        "AWS::URLSuffix": "amazonaws.com",
-        "AWS::NoValue": None,
-    }
-    for name, parameter in expanded.get("Parameters", {}).items():
-        names[name] = parameter.get("Default", "")
+    stack_id = f"arn:aws:cloudformation:{REGION}:{ACCOUNT}:stack/{stack}/uuid-{stack}"
+    names = stack_parameters(expanded, stack, stack_id)
     for name in expanded["Resources"]:
         names[name] = f"{stack}-{name}-1A2B3C"
     return _WithAttributes(names)
