@@ -7,7 +7,6 @@ and nothing else. Each answer becomes one FetchOutcome per asked id: the headlin
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
@@ -15,7 +14,7 @@ from typing import Any
 import requests
 
 from chalicelib.citations.answers import Answer, api_json
-from chalicelib.citations.fetchers import API_HEADERS, FetchOutcome, get_answer, without_secrets
+from chalicelib.citations.fetchers import FetchOutcome, http_answer
 from chalicelib.citations.open_sources import (
     SourceFormatError,
     openalex_deleted,
@@ -54,7 +53,7 @@ def fetch_openalex_authors(
         params = {"filter": f"{attribute}:{'|'.join(ids)}", "per-page": str(OPENALEX_BATCH)}
         if api_key:
             params["api_key"] = api_key
-        answer = get_answer(
+        answer = http_answer(
             session, f"{base_url.rstrip('/')}/authors", params=params, timeout_s=timeout_s
         )
         what = f"authors {ids[0]}..{ids[-1]} ({len(ids)})"
@@ -100,22 +99,14 @@ def fetch_semanticscholar_authors(
     """Up to SEMANTICSCHOLAR_BATCH authors in one POST /author/batch."""
     _check_size("Semantic Scholar", author_ids, SEMANTICSCHOLAR_BATCH)
     what = f"authors {author_ids[0]}..{author_ids[-1]} ({len(author_ids)})"
-    headers = {**API_HEADERS, "Content-Type": "application/json"}
-    if api_key:
-        headers["x-api-key"] = api_key
-    try:
-        response = session.post(
-            f"{base_url.rstrip('/')}/author/batch",
-            params={"fields": SEMANTICSCHOLAR_BATCH_FIELDS},
-            data=json.dumps({"ids": list(author_ids)}),
-            headers=headers,
-            timeout=timeout_s,
-        )
-        answer = Answer(response.status_code, response.url, (), response.text)
-    except requests.Timeout:
-        answer = Answer(error=f"no answer within {timeout_s:g} s")
-    except requests.RequestException as error:
-        answer = Answer(error=f"{type(error).__name__} ({without_secrets(error)})")
+    answer = http_answer(
+        session,
+        f"{base_url.rstrip('/')}/author/batch",
+        params={"fields": SEMANTICSCHOLAR_BATCH_FIELDS},
+        json_body={"ids": list(author_ids)},
+        headers={"x-api-key": api_key} if api_key else {},
+        timeout_s=timeout_s,
+    )
     # The answer is a JSON list, one entry (or null) per asked id in order; api_json wants an
     # object, so the list is wrapped before it is judged.
     if answer.status_code == 200 and answer.text.lstrip().startswith("["):

@@ -148,7 +148,7 @@ def fetch_scholar_page(
 ) -> tuple[ScholarPage | None, FetchOutcome]:
     """Page `number` of a Scholar profile (one request): the page, or None and why not."""
     proxies = {"https": proxy, "http": proxy} if proxy else None
-    answer = get_answer(
+    answer = http_answer(
         session,
         f"{base_url.rstrip('/')}/citations",
         params={
@@ -206,7 +206,7 @@ def fetch_openalex(
     base = base_url.rstrip("/")
     key = {"api_key": api_key} if api_key else {}
     lookup = author_id if author_id.startswith("A") else f"orcid:{author_id}"
-    answer = get_answer(session, f"{base}/authors/{lookup}", params=key, timeout_s=timeout_s)
+    answer = http_answer(session, f"{base}/authors/{lookup}", params=key, timeout_s=timeout_s)
     kind, author, detail = api_json("OpenAlex", f"author {author_id}", answer)
     if author is None:
         return FetchOutcome(kind, None, detail, 1)
@@ -228,7 +228,7 @@ def fetch_openalex(
     work_pages = 0
     while cursor and work_pages < max_work_pages:
         work_pages += 1
-        answer = get_answer(
+        answer = http_answer(
             session,
             f"{base}/works",
             params={
@@ -287,7 +287,7 @@ def fetch_semanticscholar(
         )
     author_url = f"{base_url.rstrip('/')}/author/{quote(author_id)}"
     headers = {"x-api-key": api_key} if api_key else {}
-    answer = get_answer(
+    answer = http_answer(
         session,
         author_url,
         params={"fields": SEMANTICSCHOLAR_FIELDS},
@@ -336,7 +336,7 @@ def _semanticscholar_pages(
     requests_made = 1
     while offset is not None and requests_made <= max_pages:
         requests_made += 1
-        answer = get_answer(
+        answer = http_answer(
             session,
             f"{author_url}/papers",
             params={
@@ -359,7 +359,7 @@ def _semanticscholar_pages(
     return papers, requests_made, offset is not None
 
 
-def get_answer(
+def http_answer(
     session: requests.Session,
     url: str,
     *,
@@ -367,12 +367,16 @@ def get_answer(
     timeout_s: float,
     headers: dict[str, str] | None = None,
     proxies: dict[str, str] | None = None,
+    json_body: object = None,
 ) -> Answer:
-    """One GET following redirects, reduced to an Answer; network failures become its error."""
+    """One GET (a POST of `json_body`, when given) following redirects, reduced to an Answer;
+    network failures become its error."""
     try:
-        response = session.get(
+        response = session.request(
+            "GET" if json_body is None else "POST",
             url,
             params=params,
+            json=json_body,
             headers={**API_HEADERS, **(headers or {})},
             timeout=timeout_s,
             allow_redirects=True,
@@ -381,7 +385,7 @@ def get_answer(
     except requests.Timeout:
         return Answer(error=f"no answer within {timeout_s:g} s")
     except requests.RequestException as error:
-        return Answer(error=f"{type(error).__name__} ({without_secrets(error)})")
+        return Answer(error=f"{type(error).__name__} ({_without_secrets(error)})")
     return Answer(
         status_code=response.status_code,
         url=response.url,
@@ -391,6 +395,6 @@ def get_answer(
     )
 
 
-def without_secrets(error: Exception) -> str:
+def _without_secrets(error: Exception) -> str:
     """An exception's text with any API key in a URL blanked out."""
     return _API_KEY_IN_URL.sub(r"\1***", str(error))
