@@ -226,6 +226,41 @@ def test_refresh_every_week_installs_and_off_removes(workspace, fake_tools, caps
     assert (fake_tools / "crontab.txt").read_text() == ""
 
 
+def scheduled_argv(line: str) -> list[str]:
+    """The refresh command of a crontab line, from `refresh` on."""
+    argv = shlex.split(line.split(" ", 5)[5].split(" && ", 1)[1].split(" >> ")[0])
+    return argv[argv.index("refresh") :]
+
+
+def test_a_members_refresh_is_a_job_of_its_own_that_refreshes_that_member(
+    workspace,  # noqa: F811
+    fake_tools,
+    capsys,
+):
+    member = ("--site", "ann", "--scholar-id", "AAAAAAAAAAAA")
+    run(capsys, "refresh", "--every", "week", "--scheduler", "cron")
+    code, out, err = run(capsys, "refresh", *member, "--every", "week", "--scheduler", "cron")
+
+    assert (code, err) == (0, [])
+    own, ann = (fake_tools / "crontab.txt").read_text().splitlines()
+    assert scheduled_argv(own) == ["refresh", "--stage", "dev", "--on-schedule"]
+    assert scheduled_argv(ann) == ["refresh", "--stage", "dev", "--on-schedule", *member]
+    assert "refresh-dev-ann.log" in ann
+    assert out[2] == "remove it with `acadpage refresh --stage dev --site ann --every off`"
+
+    assert run(capsys, "refresh", "--site", "ann", "--every", "off", "--scheduler", "cron") == (
+        0, ["removed the refresh of stage dev, site ann from this machine's cron"], [])  # fmt: skip
+    assert (fake_tools / "crontab.txt").read_text().splitlines() == [own]
+
+
+def test_refresh_every_refuses_a_site_id_that_is_no_site(workspace, fake_tools, capsys):  # noqa: F811
+    code, _, err = run(capsys, "refresh", "--site", "../x", "--scholar-id", "AAAAAAAAAAAA",
+                       "--every", "week", "--scheduler", "cron")  # fmt: skip
+
+    assert code == 1 and err[0].startswith("acadpage: --site: ")
+    assert not (fake_tools / "crontab.txt").exists()
+
+
 def test_refresh_every_needs_a_source_first(workspace, fake_tools, capsys, monkeypatch):  # noqa: F811
     monkeypatch.delenv("ACADPAGE_SCHOLAR_ID")
 

@@ -19,6 +19,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from chalicelib.cli.labfolder import site_of
 from chalicelib.errors import UserError
 
 EVERY = ("day", "week", "off")
@@ -53,11 +54,14 @@ def machine_refresh(
     options: Sequence[str],
     environ: Mapping[str, str],
     program: str,
+    site: str = "",
 ) -> MachineRefresh:
-    """The job for `stage` in `project`; its time is spread by the folder's hash, so owners'
-    machines never all ask Scholar at the same minute."""
+    """The job for `stage` (or for its member `site`, a job of its own) in `project`; its time
+    is spread by the folder's hash, so owners' machines never all ask Scholar at one minute."""
     project = project.resolve()
-    digest = hashlib.sha256(f"{project}\0{stage}".encode()).digest()
+    scope = f"{stage}-{site}" if site else stage
+    spread = f"{project}\0{stage}" + (f"/{site}" if site else "")
+    digest = hashlib.sha256(spread.encode()).digest()
     argv = (program, "refresh", "--stage", stage, "--on-schedule", *options)
     carried = sorted(
         (name, value)
@@ -65,11 +69,11 @@ def machine_refresh(
         if name in CARRIED_VARIABLES or (name.startswith("ACADPAGE_") and value)
     )
     return MachineRefresh(
-        name=f"acadpage-refresh-{stage}-{digest[:3].hex()}",
+        name=f"acadpage-refresh-{scope}-{digest[:3].hex()}",
         every=every,
         argv=argv,
         project=project,
-        log=project / ".acadpage" / f"refresh-{stage}.log",
+        log=project / ".acadpage" / f"refresh-{scope}.log",
         environment=tuple(carried),
         hour=9 + digest[3] % 10,  # 09:00-18:59 local time, when a laptop is likely awake
         minute=digest[4] % 60,
@@ -308,16 +312,18 @@ def schedule_writer(scheduler: str | None, home: Path | None = None, run: Runner
 
 def every_command(args, settings, environ: Mapping[str, str], project: Path) -> int:
     """Install (`--every day|week`) or remove (`--every off`) the refresh on this machine."""
+    site = "" if site_of(args).is_default else site_of(args).name  # checked before any use
     writer = schedule_writer(args.scheduler)
     job = machine_refresh(
-        args.stage, args.every, project, carried_options(args), environ, acadpage_program()
+        args.stage, args.every, project, carried_options(args), environ, acadpage_program(), site
     )
-    again = f"`acadpage refresh --stage {args.stage} --every off`"
+    options = f"--stage {args.stage}" + (f" --site {site}" if site else "")
+    whose = f"stage {args.stage}" + (f", site {site}" if site else "")
     if args.every == "off":
         if writer.remove(job.name):
-            print(f"removed the refresh of stage {args.stage} from this machine's {writer.kind}")
+            print(f"removed the refresh of {whose} from this machine's {writer.kind}")
         else:
-            print(f"no {writer.kind} refresh of stage {args.stage} was installed for this folder")
+            print(f"no {writer.kind} refresh of {whose} was installed for this folder")
         return 0
     if not settings.table:
         raise UserError(
@@ -326,16 +332,16 @@ def every_command(args, settings, environ: Mapping[str, str], project: Path) -> 
         )
     job.log.parent.mkdir(parents=True, exist_ok=True)
     where = writer.install(job)
-    print(f"installed: `acadpage refresh --stage {args.stage}` {when_text(job)}, in {where}")
-    print(f"each run appends to {job.log}; `acadpage status --stage {args.stage}` shows it")
-    print(f"remove it with {again}")
+    print(f"installed: `acadpage refresh {options}` {when_text(job)}, in {where}")
+    print(f"each run appends to {job.log}; `acadpage status {options}` shows it")
+    print(f"remove it with `acadpage refresh {options} --every off`")
     return 0
 
 
 def carried_options(args) -> list[str]:
     """The refresh options given with --every, for the scheduled command line."""
     options = []
-    for option in ("source", "scholar_id", "table", "region"):
+    for option in ("site", "source", "scholar_id", "table", "region"):
         value = getattr(args, option, None)
         if value:
             options += [f"--{option.replace('_', '-')}", value]
