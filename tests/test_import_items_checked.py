@@ -4,9 +4,11 @@ its place."""
 
 from __future__ import annotations
 
+import pytest
 import yaml
 
 from chalicelib.importers.acadhomepage import import_acadhomepage
+from chalicelib.importers.acadhomepage.selfcheck import entry_problem
 from chalicelib.site.content import load_site
 
 OWNER = "author: {name: Ann Lee}\n"
@@ -68,3 +70,91 @@ def test_a_box_without_authors_under_a_publications_heading_is_still_a_paper():
     )
     (paper,) = yaml.safe_load(imported(about).text)["publications"]
     assert paper["title"] == "Owlcast 2.0: Advancing Night Vision for Every Forest"
+
+
+NEWS_ITEM = (
+    '<div><p><em>2024.05</em>: 3 papers accepted at <a href="https://x.org/c">CVPR</a>'
+    " 2024.</p></div>"
+)
+
+
+def entries(about: str, kind: str = "news") -> tuple[list[dict], tuple[str, ...]]:
+    result = imported(about)
+    return yaml.safe_load(result.text)[kind], result.kept_raw
+
+
+@pytest.mark.parametrize(
+    ("entry", "check"),
+    [
+        ({"date": "3", "text": "papers accepted at CVPR 2024."}, "holds no year and no month"),
+        ({"date": "2019.05", "text": "3 papers accepted at CVPR 2024."}, "not a date the page"),
+        ({"date": "2024", "text": "2025 Owl Lab, 3 papers accepted at CVPR."}, "rest of its range"),
+        ({"date": "2024.05", "text": "3 papers accepted."}, "words the page shows are lost"),
+        (
+            {"date": "2024.05", "text": "3 papers accepted at CVPR 2024, Seattle."},
+            "words the page does not show are added",
+        ),
+        (
+            {
+                "date": "2024.05",
+                "text": '3 papers accepted at <a href="https://x.org/b">CVPR</a> 2024.',
+            },
+            "its links differ",
+        ),
+    ],
+    ids=["not-a-date", "absent-date", "half-a-range", "lost", "added", "links"],
+)
+def test_the_entry_check_names_what_fails(entry, check):
+    assert check in entry_problem("news", entry, NEWS_ITEM)
+
+
+def test_an_entry_that_shows_what_its_item_shows_passes():
+    entry = {
+        "date": "2024.05",
+        "text": '3 papers accepted at <a href="https://x.org/c">CVPR</a> 2024.',
+    }
+    assert entry_problem("news", entry, NEWS_ITEM) == ""
+
+
+def test_an_entry_whose_date_is_no_date_is_kept_as_written_in_its_place_and_reported():
+    news, kept = entries(
+        "# 🔥 News\n- *2024.05*: New owls.\n- **3** papers accepted at [CVPR](https://x.org/c).\n"
+        "- *2023.01*: Old owls.\n"
+    )
+    assert news == [
+        {"date": "2024.05", "text": "New owls."},
+        {
+            "text": "<strong>3</strong> papers accepted at "
+            '<a href="https://x.org/c" rel="noopener">CVPR</a>.'
+        },
+        {"date": "2023.01", "text": "Old owls."},
+    ]
+    assert kept == ("about.md:3: news entry kept as written: date '3' holds no year and no month",)
+
+
+def test_a_date_range_cut_in_half_keeps_the_heading_as_written_with_its_details():
+    internships, kept = entries(
+        "# 💻 Internships\n### 2020 - 2022 Owl Lab\n- Built [owls](https://x.org/o)\n  at night\n",
+        "internships",
+    )
+    assert internships == [
+        {
+            "text": "<strong>2020 - 2022 Owl Lab</strong>",
+            "details": ['Built <a href="https://x.org/o" rel="noopener">owls</a> at night'],
+        }
+    ]
+    assert kept == (
+        "about.md:2: internships entry kept as written: date '2020' leaves the rest of its range "
+        "in the text",
+    )
+
+
+def test_an_html_list_item_that_fails_is_reported_at_its_own_line():
+    news, kept = entries(
+        "# 🔥 News\n<ul>\n<li><b>[2024.01]</b> New owls.</li>\n<li>**7** owls seen.</li>\n</ul>\n"
+    )
+    assert news == [
+        {"date": "2024.01", "text": "New owls."},
+        {"text": "<strong>7</strong> owls seen."},
+    ]
+    assert kept == ("about.md:4: news entry kept as written: date '7' holds no year and no month",)

@@ -18,7 +18,7 @@ from chalicelib.importers.acadhomepage.config import (
     read_site,
 )
 from chalicelib.importers.acadhomepage.dated import read_dated
-from chalicelib.importers.acadhomepage.fragment import fragment_html, inline_fragment
+from chalicelib.importers.acadhomepage.fragment import fragment_html
 from chalicelib.importers.acadhomepage.page import PageReading
 from chalicelib.importers.acadhomepage.papers import is_paper_start, read_papers
 from chalicelib.importers.acadhomepage.sections import (
@@ -28,6 +28,7 @@ from chalicelib.importers.acadhomepage.sections import (
     split_icon,
     split_sections,
 )
+from chalicelib.importers.acadhomepage.selfcheck import checked_entry
 from chalicelib.importers.acadhomepage.source import Line, ReadRelative, page_lines
 from chalicelib.site.content import ANCHOR, DATED_KINDS, SECTION_KINDS
 
@@ -109,7 +110,7 @@ def _read_block(block: Block, page: PageReading) -> None:
             _add_markdown(page, title, icon, block.anchor, block.lines, block.place)
             return
         _add_typed(page, kind, title, icon, block.anchor)
-        page.content[kind] = [_shown_entry(entry, block.place, page) for entry in entries]
+        page.content[kind] = [checked_entry(kind, entry, page) for entry in entries]
         page.structured.append(f"{block.place}: {kind} ({len(entries)} entries, {title})")
     else:
         _add_markdown(page, title, icon, block.anchor, block.lines, block.place)
@@ -117,15 +118,6 @@ def _read_block(block: Block, page: PageReading) -> None:
     if raw:
         more = f"{title} (more)"
         _add_markdown(page, more, icon, f"{block.anchor or _slug(title)}-more", raw, raw[0].place)
-
-
-def _shown_entry(entry: dict, place: str, page: PageReading) -> dict:
-    """A dated entry's text and details as the inline HTML the visitor saw (pictures on other
-    hosts as their labels, entities decoded once)."""
-    shown = {**entry, "text": inline_fragment(entry["text"], place, page)}
-    if entry.get("details"):
-        shown["details"] = [inline_fragment(line, place, page) for line in entry["details"]]
-    return shown
 
 
 def _add_about(page: PageReading, block: Block, title: str = "", icon: str = "") -> None:

@@ -56,7 +56,8 @@ def split_date(text: str) -> dict:
 
 
 def read_dated(lines: list[Line]) -> tuple[list[dict], list[Line]]:
-    """(entries, lines that are not entries), from markdown or HTML list items."""
+    """(entries, lines that are not entries), from markdown or HTML list items; each entry holds
+    the lines it was read from under `_lines`, for its check against them."""
     if any(LIST_ITEM.search(line.text) or "<li" in line.text for line in lines):
         return _html_entries(lines)
     return _markdown_entries(lines)
@@ -84,9 +85,10 @@ def _markdown_entries(lines: list[Line]) -> tuple[list[dict], list[Line]]:
         if bullet and (len(bullet.group("indent")) >= base + 2 or header) and entries:
             details = entries[-1].setdefault("details", [])
             details.append(bullet.group("text").strip())
+            entries[-1]["_lines"].append(line)
             last = {"details": details}
         elif bullet:
-            last = split_date(bullet.group("text"))
+            last = {**split_date(bullet.group("text")), "_lines": [line]}
             entries.append(last)
             header = None
         elif heading or (bold and not stripped.startswith(("-", "+"))):
@@ -96,10 +98,11 @@ def _markdown_entries(lines: list[Line]) -> tuple[list[dict], list[Line]]:
                 entry = split_date(inner.strip("*_ "))
             if bold and not heading:
                 entry["text"] = f"**{entry['text'].strip('*_ ')}**"
-            entries.append(entry)
-            header, last = entry, entry
+            entries.append({**entry, "_lines": [line]})
+            header = last = entries[-1]
         elif last is not None:
             _continue(last, stripped)
+            entries[-1]["_lines"].append(line)
         else:
             keep_raw(raw, line)
             header = None
@@ -132,7 +135,8 @@ def _html_entries(lines: list[Line]) -> tuple[list[dict], list[Line]]:
     for found in LIST_ITEM.finditer(joined):
         inner = re.sub(r"\s+", " ", found.group("inner")).strip()
         if inner:
-            entries.append(split_date(inner))
+            place = lines[joined.count("\n", 0, found.start())].place
+            entries.append({**split_date(inner), "_lines": [Line(place, inner)]})
     rest = LIST_ITEM.sub("", joined)
     raw = _lines_with_text(lines) if strip_tags(rest) else []
     return entries, raw

@@ -1,9 +1,11 @@
-"""A structured paper checked against the fragment it was read from, before it is kept (pure).
+"""A structured item (a paper, a dated entry) checked against the fragment it was read from,
+before it is kept (pure).
 
-The paper is rendered through acadpage's own template; it must show the same words and the same
-links as the fragment a visitor of the original page saw, its title must hold no markup and no
-link, its authors must be people's names, and its year a four-digit year the fragment shows.
-The first check that fails is named; the importer then keeps the fragment instead.
+The item is rendered through acadpage's own template; it must show the same words and the same
+links as the fragment a visitor of the original page saw. A paper's title must hold no markup and
+no link, its authors must be people's names, and its year a four-digit year the fragment shows; a
+dated entry's date must be a date the fragment shows. The first check that fails is named; the
+importer then keeps the item as written instead.
 """
 
 from __future__ import annotations
@@ -13,8 +15,8 @@ import re
 
 import yaml
 
-from chalicelib.importers.acadhomepage.dated import BULLET
-from chalicelib.importers.acadhomepage.fragment import fragment_html
+from chalicelib.importers.acadhomepage.dated import BULLET, MONTH, SUB_HEADING
+from chalicelib.importers.acadhomepage.fragment import fragment_html, inline_fragment
 from chalicelib.importers.acadhomepage.inline import VENUE_TERMS
 from chalicelib.importers.acadhomepage.page import PageReading
 from chalicelib.importers.acadhomepage.source import Line
@@ -31,7 +33,11 @@ NOT_A_NAME = re.compile(rf"\b(?:{VENUE_TERMS}|ieee|acm|review|paper|code|project
 # the words that join an author list, which the template joins with commas.
 TEMPLATE_WORDS = {"citations"}
 JOINING_WORDS = {"and", "und", "et"}
-_SITE = {"site": {"title": "check"}, "profile": {"name": "check"}, "sections": ["publications"]}
+_SITE = {"site": {"title": "check"}, "profile": {"name": "check"}}
+# What makes a date one: a year, or a month's name
+DATE_WORD = re.compile(rf"(?:19|20)\d{{2}}|\b{MONTH}(?!\w)", re.I)
+# A text that opens with a year (past its tags): the end of a date range left out of the date
+YEAR_FIRST = re.compile(r"(?:\s|<[^<>]*>)*(?:19|20)\d{2}(?!\d)")
 
 
 def paper_problem(paper: dict, fragment: str) -> str:
@@ -51,14 +57,36 @@ def paper_problem(paper: dict, fragment: str) -> str:
     long_labels = [label for label in paper.get("links", {}) if len(label.split()) >= 3]
     if long_labels and not paper.get("link"):  # a box whose first line is the journal
         return f"the title has no link, but the link {long_labels[0][:40]!r} reads as a title"
-    shown_words, shown_links = visible(fragment)
+    shown = visible(fragment)
     year = paper.get("year")
-    if year is not None and (not re.fullmatch(r"\d{4}", str(year)) or str(year) not in shown_words):
+    if year is not None and (not re.fullmatch(r"\d{4}", str(year)) or str(year) not in shown[0]):
         return f"year {year!r} is not a four-digit year the page shows"
     rendered = render_paper(paper)
     if rendered is None:
         return "the paper does not validate as content"
+    return _difference(rendered, shown)
+
+
+def entry_problem(kind: str, entry: dict, fragment: str) -> str:
+    """The first check a dated entry of `kind` fails against the fragment it was read from."""
+    shown = visible(fragment)
+    date = entry.get("date")
+    if date is not None and not DATE_WORD.search(date):
+        return f"date {date!r} holds no year and no month"
+    if date is not None and set(words_of(date)) - set(words_of(shown[0])):
+        return f"date {date!r} is not a date the page shows"
+    if date is not None and YEAR_FIRST.match(entry["text"]):  # `2020 - 2022 Lab` cut after 2020
+        return f"date {date!r} leaves the rest of its range in the text"
+    rendered = rendered_alone(kind, entry)
+    if rendered is None:
+        return "the entry does not validate as content"
+    return _difference(rendered, shown)
+
+
+def _difference(rendered: str, shown: tuple[str, list[str]]) -> str:
+    """How an item rendered by acadpage differs from the (words, links) its page showed; ""."""
     words, links = visible(rendered)
+    shown_words, shown_links = shown
     # a word the page repeats may show once, and the other way round (a year in the badge and
     # after the venue): what counts is that no word is lost and none is made up
     lost = set(words_of(shown_words)) - set(words_of(words)) - JOINING_WORDS
@@ -112,8 +140,12 @@ def visible(fragment: str) -> tuple[str, list[str]]:
 
 def render_paper(paper: dict) -> str | None:
     """The paper as acadpage's page shows it; None when it is no valid publication."""
-    alone = {key: value for key, value in paper.items() if key != "group"}
-    document = {**_SITE, "publications": [alone]}
+    return rendered_alone("publications", {k: v for k, v in paper.items() if k != "group"})
+
+
+def rendered_alone(kind: str, item: dict) -> str | None:
+    """One item as acadpage's page shows it in a section of `kind`; None when it is invalid."""
+    document = {**_SITE, "sections": [kind], kind: [item]}
     try:
         site = load_site(yaml.safe_dump(document, allow_unicode=True).encode(), "check.yaml")
     except ContentError:
@@ -153,3 +185,42 @@ def checked_paper(
             return {**from_tree, "_marked": marked}
     page.kept_raw.append(f"{lines[0].place}: item kept as written: {problem}")
     return {"markdown": fragment, "featured": True} if box else {"markdown": fragment}
+
+
+def checked_entry(kind: str, entry: dict, page: PageReading) -> dict:
+    """A dated entry as inline HTML when it shows what its list item showed; else the item as
+    written (its date left in its text), and the report says why."""
+    lines = entry.pop("_lines")
+    head, *rest = lines
+    place = head.place
+    bullet = BULLET.match(head.text)
+    if bullet:  # a list item: its text, the list around it is acadpage's
+        lines = [Line(place, bullet.group("text")), *rest]
+    shown = {**entry, "text": inline_fragment(entry["text"], place, page)}
+    if entry.get("details"):
+        shown["details"] = [inline_fragment(line, place, page) for line in entry["details"]]
+    problem = entry_problem(kind, shown, fragment_html(lines, page))
+    if not problem:
+        return shown
+    page.kept_raw.append(f"{place}: {kind} entry kept as written: {problem}")
+    return _as_written(lines, page)
+
+
+def _as_written(lines: list[Line], page: PageReading) -> dict:
+    """A list item's text (a heading's in bold) with its sub-items as details, split nowhere."""
+    heading = SUB_HEADING.match(lines[0].text)
+    text = [f"**{heading.group('text')}**" if heading else lines[0].text.strip()]
+    details: list[str] = []
+    for line in lines[1:]:
+        bullet = BULLET.match(line.text)
+        if bullet:
+            details.append(bullet.group("text").strip())
+        elif details:  # a lazy continuation of the sub-item above
+            details[-1] += " " + line.text.strip()
+        else:
+            text.append(line.text.strip())
+    place = lines[0].place
+    entry = {"text": inline_fragment(" ".join(text), place, page)}
+    if details:
+        entry["details"] = [inline_fragment(detail, place, page) for detail in details]
+    return entry
