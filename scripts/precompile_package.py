@@ -20,6 +20,7 @@ import subprocess
 import sys
 import tempfile
 import zipfile
+from collections.abc import Container
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -141,7 +142,7 @@ def hash_pyc(source: bytes, filename: str) -> bytes:
 FIRST_PARTY = ("app.py", "chalicelib/")
 
 
-def module_files(module: str, names: set[str]) -> list[str]:
+def module_files(module: str, names: Container[str]) -> list[str]:
     """The files of `module` and of the packages above it that are in `names`."""
     parts = module.split(".")
     found = []
@@ -168,17 +169,16 @@ def imported_first_party(sources: dict[str, bytes], root: str = "app.py") -> set
             else:
                 continue
             for module in modules:
-                todo += module_files(module, set(sources))
+                todo += module_files(module, sources)
     return reached
 
 
 def unused_files(names: list[str], sources: dict[str, bytes]) -> set[str]:
     """What no function can run: first-party modules `app.py` never imports, and the test
     suites inside third-party packages (certifi/tests/...)."""
-    kept = imported_first_party(sources)
     first_party = {name for name in sources if name.startswith(FIRST_PARTY)}
-    tests = {name for name in names if name.split("/")[1:2] == ["tests"] and "/" in name}
-    return (first_party - kept) | {n for n in tests if not n.startswith(FIRST_PARTY)}
+    tests = {n for n in names if n.split("/")[1:2] == ["tests"] and not n.startswith(FIRST_PARTY)}
+    return (first_party - imported_first_party(sources)) | tests
 
 
 def precompile(archive: Path) -> list[str]:
