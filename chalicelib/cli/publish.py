@@ -29,7 +29,7 @@ from chalicelib.aws.stages import (
 from chalicelib.cli.bootstrap import add_stage_arguments
 from chalicelib.cli.content import read_content_file
 from chalicelib.cli.files import read_bytes
-from chalicelib.cli.site_media import local_media, media_problems
+from chalicelib.cli.site_media import media_files
 from chalicelib.errors import UserError
 from chalicelib.lab.model import LAB_FILE, load_lab
 from chalicelib.lab.siteid import DEFAULT_SITE, SiteId
@@ -204,10 +204,10 @@ def push_command(args) -> int:
     # the default file brings its translations: /zh would stay 404 without site.zh.yaml
     files = [first] if is_lab else [*translation_files(site, first), first]
     sites = {} if is_lab else {first: site} | {path: read_content_file(path) for path in files[:-1]}
-    if problems := [line for path, each in sites.items() for line in media_problems(each, path)]:
+    checked = [media_files(each, path) for path, each in sites.items()]
+    if problems := [line for _, missing in checked for line in missing]:
         raise UserError("nothing uploaded:\n" + "\n".join(problems))
-    found = (item for path, each in sites.items() for item in local_media(each, path))
-    media = sorted(dict(found).items())
+    media = sorted(dict(item for found, _ in checked for item in found).items())
     target = stage_target(args)
     bucket, settings = target.record.bucket, target.settings
     own_page = site_id.is_default and not is_lab  # a member's profiles are in the registry

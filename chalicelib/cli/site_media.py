@@ -6,7 +6,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from chalicelib.aws.content_store import media_type
-from chalicelib.errors import UserError
 from chalicelib.site.content import Site
 from chalicelib.site.fields import is_url
 
@@ -26,18 +25,11 @@ def referenced_media(site: Site) -> list[tuple[str, str]]:
 def media_problems(site: Site, content_file: Path) -> list[str]:
     """Every image the site names that is not an image file in media/ next to `content_file`:
     the one check `validate`, `serve` and `push` make."""
-    return _media_files(site, content_file)[1]
+    return media_files(site, content_file)[1]
 
 
-def local_media(site: Site, content_file: Path) -> list[tuple[str, Path]]:
-    """(media key, local file) for every referenced image; a UserError lists any not found."""
-    found, problems = _media_files(site, content_file)
-    if problems:
-        raise UserError("nothing uploaded:\n" + "\n".join(problems))
-    return found
-
-
-def _media_files(site: Site, content_file: Path) -> tuple[list[tuple[str, Path]], list[str]]:
+def media_files(site: Site, content_file: Path) -> tuple[list[tuple[str, Path]], list[str]]:
+    """((media key, local file) of every image found, media_problems): what `push` uploads."""
     folder = content_file.parent / "media"
     found: dict[str, Path] = {}
     problems = []
