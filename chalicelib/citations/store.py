@@ -252,15 +252,11 @@ class CitationStore:
     def _batch_write(self, action: str, requests: list[dict]) -> None:
         """BatchWriteItem in groups of 25, retrying what DynamoDB leaves unprocessed."""
         for start in range(0, len(requests), BATCH_SIZE):
-            pending = {self.table_name: requests[start : start + BATCH_SIZE]}
-            for attempt in range(BATCH_ATTEMPTS):
-                pending = self.client.batch_write_item(RequestItems=pending).get(
-                    "UnprocessedItems", {}
-                )
-                if not pending:
-                    break
-                self.sleep(min(0.05 * 2**attempt, 2.0))
-            else:
+            batch = {self.table_name: requests[start : start + BATCH_SIZE]}
+            _, pending = self._until_processed(
+                self.client.batch_write_item, batch, "UnprocessedItems"
+            )
+            if pending:
                 left = len(pending.get(self.table_name, []))
                 raise CitationStoreError(
                     f"{action}: DynamoDB left {left} writes unprocessed after "
@@ -307,24 +303,34 @@ class CitationStore:
         items: list[dict] = []
         with self._operation(action):
             for start in range(0, len(keys), BATCH_GET_SIZE):
-                pending = {
+                batch = {
                     self.table_name: {
                         "Keys": keys[start : start + BATCH_GET_SIZE],
                         "ProjectionExpression": projection,
                     }
                 }
-                for attempt in range(BATCH_ATTEMPTS):
-                    response = self.client.batch_get_item(RequestItems=pending)
+                responses, pending = self._until_processed(
+                    self.client.batch_get_item, batch, "UnprocessedKeys"
+                )
+                for response in responses:
                     items.extend(response.get("Responses", {}).get(self.table_name, []))
-                    pending = response.get("UnprocessedKeys", {})
-                    if not pending:
-                        break
-                    self.sleep(min(0.05 * 2**attempt, 2.0))
-                else:
+                if pending:
                     raise CitationStoreError(
                         f"{action}: DynamoDB left keys unprocessed (throttled); try again later"
                     )
         return items
+
+    def _until_processed(self, send, batch: dict, unprocessed: str) -> tuple[list[dict], dict]:
+        """Send a batch request, then what DynamoDB left `unprocessed`, backing off, up to
+        BATCH_ATTEMPTS times: every response, and what is still left (empty when done)."""
+        responses = []
+        for attempt in range(BATCH_ATTEMPTS):
+            responses.append(send(RequestItems=batch))
+            batch = responses[-1].get(unprocessed, {})
+            if not batch:
+                break
+            self.sleep(min(0.05 * 2**attempt, 2.0))
+        return responses, batch
 
     def history(
         self, profile_id: str, source: str, since: date | None = None
