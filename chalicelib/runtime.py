@@ -98,8 +98,8 @@ def site_directory():
 
     config, sites = settings(), registry()
     if sites is None:
-        return SiteDirectory(lambda site: None, lambda host: None, config.site_domain)
-    return SiteDirectory(sites.get, sites.site_for_host, config.site_domain, config.content_ttl_s)
+        return SiteDirectory(lambda site: None, lambda host: None, config.member_hosts)
+    return SiteDirectory(sites.get, sites.site_for_host, config.member_hosts, config.content_ttl_s)
 
 
 def site_settings(site: SiteId, *, fresh: bool = True) -> Settings:

@@ -6,6 +6,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from chalicelib.lab.hosts import member_domain
 from chalicelib.lab.siteid import SiteId, SiteKeys, site_keys
 from chalicelib.site.origins import HOSTNAME, normal_origin, origin_problem
 
@@ -75,14 +76,20 @@ class Settings:
     # the secret the distribution's requests carry (X-Acadpage-Edge-Key): never in a repr or log
     edge_key: str = field(default="", repr=False)
     local_origin: str = ""  # `acadpage serve`'s own address
-    # members' sites answer at <id>.<site_domain> too: the `*.` name of ACADPAGE_MEMBER_HOSTS
-    site_domain: str = ""
+    # the host names members' sites answer at (ACADPAGE_MEMBER_HOSTS): their own, and `*.<domain>`
+    # whose labels are site ids; lowercase, no final dot
+    member_hosts: tuple[str, ...] = ()
 
     @property
     def citation_sources(self) -> tuple[str, ...]:
         """The sources whose profile id is set, Scholar first."""
         ids = (self.scholar_id, self.openalex_author, self.semanticscholar_id)
         return tuple(source for source, id_ in zip(SOURCE_VARIABLES, ids, strict=True) if id_)
+
+    @property
+    def site_domain(self) -> str:
+        """Members' sites answer at <id>.<site_domain>: the first `*.` member host name's domain."""
+        return member_domain(self.member_hosts)
 
     @property
     def openalex_author(self) -> str:
@@ -198,13 +205,16 @@ def load_settings(environ: Mapping[str, str]) -> Settings:
         elif origin:
             values[name] = normal_origin(origin)
     # the stack's MemberHostNames: `*.lab.example.org` and members' own names, comma-separated
+    member_hosts = []
     for name in filter(None, environ.get("ACADPAGE_MEMBER_HOSTS", "").replace(" ", "").split(",")):
         domain = name.lower().removeprefix("*.").rstrip(".")
         if not HOSTNAME.fullmatch(domain) or "." not in domain:
             problems.append(f"ACADPAGE_MEMBER_HOSTS: expected host names such as "
                             f"*.lab.example.org or alice.example.org, got {name!r}")  # fmt: skip
-        elif name.startswith("*.") and "site_domain" not in values:
-            values["site_domain"] = domain
+        else:
+            member_hosts.append(f"*.{domain}" if name.startswith("*.") else domain)
+    if member_hosts:
+        values["member_hosts"] = tuple(member_hosts)
     for name in ("content_prefix", "media_prefix", "stats_prefix"):
         prefix = str(values.get(name, ""))
         if prefix and not prefix.endswith("/"):

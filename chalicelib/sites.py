@@ -9,7 +9,7 @@ import logging
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any, Generic, TypeVar
 
 from chalicelib.lab.hosts import origin_host, site_for_host
@@ -121,24 +121,25 @@ class SiteDirectory:
     """Which site a request is for, from the registry through TTL caches.
 
     `record_of(site)` answers a member's record or None; `site_at(host)` a registered host's
-    site or None. Without a registry (no table) the deployment has its own site only.
+    site or None, asked only for the `member_hosts` (Settings.member_hosts), so a deployment
+    without them looks no host up. Without a registry (no table) it has its own site only.
     """
 
     def __init__(
         self,
         record_of: Callable[[SiteId], Any],
         site_at: Callable[[str], SiteId | None],
-        site_domain: str = "",
+        member_hosts: Sequence[str] = (),
         ttl_s: float = 60.0,
         clock: Callable[[], float] = time.monotonic,
     ):
         self.record = Remembered(record_of, ttl_s, clock=clock)
         self._site_at = Remembered(site_at, ttl_s, clock=clock)
-        self.site_domain = site_domain
+        self.member_hosts = tuple(member_hosts)
 
     def site_for_origin(self, origin: str) -> SiteId | None:
         """The site an address names (its host), or None when it names no site."""
-        site = site_for_host(origin_host(origin), self.site_domain, self._site_at)
+        site = site_for_host(origin_host(origin), self.member_hosts, self._site_at)
         if site is None or site.is_default:
             return site
         return site if self.record(site) is not None else None

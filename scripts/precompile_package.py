@@ -44,7 +44,6 @@ body = open(sys.argv[1], "rb").read()
 s3_stub, dynamodb_stub = Stubber(s3), Stubber(dynamodb)
 s3_stub.add_response("get_object", {"Body": StreamingBody(io.BytesIO(body), len(body)),
                                     "ETag": '"v1"'})
-dynamodb_stub.add_response("get_item", {})  # the host is no member's (site registry)
 dynamodb_stub.add_response("query", {"Items": [], "Count": 0, "ScannedCount": 0})
 s3_stub.activate()
 dynamodb_stub.activate()
