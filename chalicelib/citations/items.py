@@ -158,16 +158,16 @@ def chunk_items(
 
 
 def header_item(
+    partition: str,
     snapshot: CitationSnapshot,
     version: str,
     chunk_count: int,
     prefix: str = HEADER_PREFIX,
-    partition: str = "",
 ) -> dict:
-    """The item of a source's current (or held) snapshot: its numbers and where its chunks are;
-    `partition` is the site's key of the profile (default: the profile's own, PROFILE#<id>)."""
+    """The item, in the profile's `partition`, of a source's current (or held) snapshot: its
+    numbers and where its chunks are."""
     return {
-        "pk": text_value(partition or profile_key(snapshot.profile_id)),
+        "pk": text_value(partition),
         "sk": text_value(header_key(snapshot.source, prefix)),
         "version": text_value(version),
         "chunk_count": number_value(chunk_count),
@@ -175,11 +175,11 @@ def header_item(
     }
 
 
-def history_item(snapshot: CitationSnapshot, partition: str = "") -> dict:
-    """The item of one day's numbers of a source, kept for the trend."""
+def history_item(partition: str, snapshot: CitationSnapshot) -> dict:
+    """The item, in the profile's `partition`, of one day's numbers of a source (the trend)."""
     day = utc(snapshot.fetched_at).date()
     return {
-        "pk": text_value(partition or profile_key(snapshot.profile_id)),
+        "pk": text_value(partition),
         "sk": text_value(history_key(snapshot.source, day)),
         "day": text_value(day.isoformat()),
         "fetched_at": text_value(time_text(snapshot.fetched_at)),

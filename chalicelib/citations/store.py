@@ -137,11 +137,11 @@ class CitationStore:
             previous = self.client.put_item(
                 TableName=self.table_name,
                 Item=header_item(
+                    self.partition(snapshot.profile_id),
                     snapshot,
                     version,
                     len(chunk_keys),
                     HELD_HEADER_PREFIX,
-                    self.partition(snapshot.profile_id),
                 ),
                 ReturnValues="ALL_OLD",
             ).get("Attributes")
@@ -211,9 +211,7 @@ class CitationStore:
         self, snapshot: CitationSnapshot, version: str, chunk_count: int
     ) -> dict | None:
         """Write the header unless a newer one is stored; the replaced header, None when refused."""
-        item = header_item(
-            snapshot, version, chunk_count, partition=self.partition(snapshot.profile_id)
-        )
+        item = header_item(self.partition(snapshot.profile_id), snapshot, version, chunk_count)
         try:
             response = self.client.put_item(
                 TableName=self.table_name,
@@ -237,7 +235,7 @@ class CitationStore:
     def _put_history(self, snapshot: CitationSnapshot) -> None:
         self.client.put_item(
             TableName=self.table_name,
-            Item=history_item(snapshot, self.partition(snapshot.profile_id)),
+            Item=history_item(self.partition(snapshot.profile_id), snapshot),
         )
 
     def _delete(self, action: str, partition: str, sort_keys: Sequence[str]) -> None:
