@@ -201,29 +201,40 @@ def test_2000_publications_fit_in_item_limit_and_30_writes(store, dynamodb):
     assert len(store.load_current(PROFILE).snapshots["openalex"].publications) == 2000
 
 
+class HalfDoneFirst:
+    """A DynamoDB client that leaves half of its first batch write, and of its first batch
+    read, unprocessed, as DynamoDB may."""
+
+    def __init__(self, client):
+        self.client = client
+        self.batches = {"write": 0, "read": 0}
+
+    def __getattr__(self, name):
+        return getattr(self.client, name)
+
+    def batch_write_item(self, RequestItems):
+        self.batches["write"] += 1
+        requests = RequestItems[TABLE]
+        if self.batches["write"] == 1 and len(requests) > 1:
+            half = len(requests) // 2
+            self.client.batch_write_item(RequestItems={TABLE: requests[:half]})
+            return {"UnprocessedItems": {TABLE: requests[half:]}}
+        return self.client.batch_write_item(RequestItems=RequestItems)
+
+    def batch_get_item(self, RequestItems):
+        self.batches["read"] += 1
+        request = RequestItems[TABLE]
+        if self.batches["read"] == 1:
+            half = len(request["Keys"]) // 2
+            answer = self.client.batch_get_item(
+                RequestItems={TABLE: {**request, "Keys": request["Keys"][:half]}}
+            )
+            answer["UnprocessedKeys"] = {TABLE: {**request, "Keys": request["Keys"][half:]}}
+            return answer
+        return self.client.batch_get_item(RequestItems=RequestItems)
+
+
 def test_unprocessed_batch_reads_are_retried_and_every_group_of_100_is_read(dynamodb):
-    class Throttled:
-        """A DynamoDB client that leaves half of the first batch read unprocessed."""
-
-        def __init__(self, client):
-            self.client = client
-            self.batches = 0
-
-        def __getattr__(self, name):
-            return getattr(self.client, name)
-
-        def batch_get_item(self, RequestItems):
-            self.batches += 1
-            request = RequestItems[TABLE]
-            if self.batches == 1:
-                half = len(request["Keys"]) // 2
-                answer = self.client.batch_get_item(
-                    RequestItems={TABLE: {**request, "Keys": request["Keys"][:half]}}
-                )
-                answer["UnprocessedKeys"] = {TABLE: {**request, "Keys": request["Keys"][half:]}}
-                return answer
-            return self.client.batch_get_item(RequestItems=RequestItems)
-
     profiles = [f"A{n}" for n in range(150)]
     for n, profile in enumerate(profiles):
         moment = NOW - timedelta(minutes=n)
@@ -231,36 +242,17 @@ def test_unprocessed_batch_reads_are_retried_and_every_group_of_100_is_read(dyna
             profile, "openalex", at=moment, kind="ok", published=True
         )
     pauses = []
-    client = Throttled(dynamodb)
+    client = HalfDoneFirst(dynamodb)
 
     found = CitationStore(client, TABLE, sleep=pauses.append).successes_at(profiles, "openalex")
 
     assert found == {profile: NOW - timedelta(minutes=n) for n, profile in enumerate(profiles)}
-    assert (client.batches, pauses) == (3, [0.05])  # 100 keys (half again), then 50
+    assert (client.batches["read"], pauses) == (3, [0.05])  # 100 keys (half again), then 50
 
 
 def test_unprocessed_batch_writes_are_retried(dynamodb):
-    class Throttled:
-        """A DynamoDB client that leaves every first batch write half done, as DynamoDB may."""
-
-        def __init__(self, client):
-            self.client = client
-            self.batches = 0
-
-        def __getattr__(self, name):
-            return getattr(self.client, name)
-
-        def batch_write_item(self, RequestItems):
-            self.batches += 1
-            requests = RequestItems[TABLE]
-            if self.batches == 1 and len(requests) > 1:
-                half = len(requests) // 2
-                self.client.batch_write_item(RequestItems={TABLE: requests[:half]})
-                return {"UnprocessedItems": {TABLE: requests[half:]}}
-            return self.client.batch_write_item(RequestItems=RequestItems)
-
     pauses = []
-    store = CitationStore(Throttled(dynamodb), TABLE, sleep=pauses.append)
+    store = CitationStore(HalfDoneFirst(dynamodb), TABLE, sleep=pauses.append)
     snapshot = long_profile(1000)
 
     store.save_snapshot(snapshot)
