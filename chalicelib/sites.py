@@ -23,7 +23,8 @@ MISSING = object()
 class SizedCache(Generic[Key, Value]):
     """Values built on first use and kept while their sizes add up to at most `max_bytes`,
     least recently used first out. A value may grow after it is handed out (a page service
-    renders pages), so the size of the one handed out last is measured again at the next call."""
+    renders pages), so the size of the one handed out last is measured again at the next call
+    that may drop one (a single-site deployment's requests measure nothing)."""
 
     def __init__(
         self, build: Callable[[Key], Value], size_of: Callable[[Value], int], max_bytes: int
@@ -40,7 +41,8 @@ class SizedCache(Generic[Key, Value]):
     def get(self, key: Key) -> Value:
         """The value of `key`, built when absent; the least recently used leave to make room."""
         with self._lock:
-            self._measure(self._last)
+            if key != self._last or len(self._values) > 1:  # one value alone: nothing to drop
+                self._measure(self._last)
             value = self._values.get(key, MISSING)
             if value is MISSING:
                 value = self.build(key)
