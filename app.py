@@ -8,7 +8,7 @@ from chalice import Chalice, Response
 
 from chalicelib import runtime
 from chalicelib.homepage import PageResponse, etag_matches, request_address
-from chalicelib.lab.siteid import MEMBER_PATH, SITE_ID, SiteId
+from chalicelib.lab.siteid import SITE_ID, SiteId, site_root_path
 
 app = Chalice(app_name="acadpage")
 app.api.binary_types.extend(["image/webp", "image/avif", "image/x-icon"])  # SVG is text
@@ -76,7 +76,7 @@ def place(member: str | None = None) -> Place | PageResponse:
         )
     if site is None:
         return runtime.homepage().not_found(where.base_path)
-    prefix = MEMBER_PATH.format(site=site.name) if member is not None else ""
+    prefix = site_root_path(site) if member is not None else ""
     return Place(site, where.base_path + prefix, where.root + prefix)
 
 
@@ -354,7 +354,7 @@ def lab_document(at: Place, lab, content_type: str) -> str:
     publications = runtime.lab_service().publications(version)
     if content_type == FEED_TYPE:
         return lab_feed(lab, publications, root, datetime.now(UTC))
-    people = [root + MEMBER_PATH.format(site=member.site.name) for member in lab.members]
+    people = [root + site_root_path(member.site) for member in lab.members]
     return lab_sitemap(views, publications, root, people)
 
 

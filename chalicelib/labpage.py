@@ -16,7 +16,7 @@ from chalicelib.homepage import PAGE_CACHE_CONTROL, Expiring, Homepage, PageResp
 from chalicelib.lab.model import LAB_FILE, Lab, load_lab
 from chalicelib.lab.page import LabFilter, MemberView, render_lab_page
 from chalicelib.lab.publications import LabPublications, merge_publications
-from chalicelib.lab.siteid import MEMBER_PATH, SiteId
+from chalicelib.lab.siteid import SiteId, site_root_path
 from chalicelib.site.content import media_url
 
 MEMBER_READS = 16  # members' sites read at once when the lab page is first built
@@ -62,7 +62,7 @@ class LabService:
                 pool.map(lambda member: self.member_page(member.site).shown(), lab.members)
             )
         for member, found in zip(lab.members, every, strict=True):
-            path = MEMBER_PATH.format(site=member.site.name)
+            path = site_root_path(member.site)
             if found is None:
                 views.append(MemberView(member, member.site.name, f"{root or base_path}{path}/"))
                 versions.append((member.site, ""))

@@ -9,7 +9,7 @@ import sys
 from datetime import UTC, datetime
 from functools import cache
 
-from chalicelib.lab.siteid import DEFAULT_SITE, MEMBER_PATH, SiteId
+from chalicelib.lab.siteid import DEFAULT_SITE, SiteId, site_root_path
 from chalicelib.settings import NO_SOURCE, Settings, SettingsError, load_settings
 
 logger = logging.getLogger("acadpage")
@@ -337,7 +337,7 @@ def _site_homepage(site: SiteId):
         citation_ttl_s=config.citation_ttl_s,
         stale_after_days=config.stale_after_days,
         logger=logger,
-        member_path="" if site.is_default else MEMBER_PATH.format(site=site.name),
+        member_path=site_root_path(site),
     )
 
 

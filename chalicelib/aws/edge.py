@@ -8,7 +8,7 @@ import time
 from collections.abc import Iterable, Sequence
 
 from chalicelib.aws.errors import AwsError, aws_operation
-from chalicelib.lab.siteid import DEFAULT_SITE, MEMBER_PATH, SiteId
+from chalicelib.lab.siteid import DEFAULT_SITE, SiteId, site_root_path
 
 # What the scheduled refresh rewrites; the page itself shows the numbers only a TTL later.
 CITATION_PATHS = ("/badge/*", "/gs_data.json", "/gs_data_shieldsio.json", "/google-scholar-stats/*")
@@ -18,11 +18,6 @@ def citation_paths(site: SiteId = DEFAULT_SITE) -> tuple[str, ...]:
     """The citation paths a refresh of `site` makes stale: at its own host names (a path
     invalidates every host of the distribution) and under /people/<id>/ for a member."""
     return tuple(site_paths(site, CITATION_PATHS))
-
-
-def site_root_path(site: SiteId) -> str:
-    """Where a site's pages are on the lab's own host: "" for the default, /people/<id>."""
-    return "" if site.is_default else MEMBER_PATH.format(site=site.name)
 
 
 def site_address(address: str, site: SiteId) -> str:

@@ -9,9 +9,9 @@ from typing import Any
 
 from chalicelib.citations.model import CitationSnapshot, PaperCitations
 from chalicelib.errors import UserError
+from chalicelib.settings import ORCID
 
 _OPENALEX_AUTHOR = re.compile(r"^A\d+$")
-_ORCID = re.compile(r"^\d{4}-\d{4}-\d{4}-\d{3}[\dX]$")
 _SEMANTICSCHOLAR_AUTHOR = re.compile(r"^\d+$")
 _MISSING = object()
 
@@ -22,7 +22,7 @@ class SourceFormatError(UserError):
 
 def valid_openalex_id(author_id: str) -> bool:
     """Whether `author_id` is an OpenAlex author id (A123...) or an ORCID (0000-0002-1825-009X)."""
-    return bool(_OPENALEX_AUTHOR.fullmatch(author_id) or _ORCID.fullmatch(author_id))
+    return bool(_OPENALEX_AUTHOR.fullmatch(author_id) or ORCID.fullmatch(author_id))
 
 
 def valid_semanticscholar_id(author_id: str) -> bool:

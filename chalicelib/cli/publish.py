@@ -29,10 +29,10 @@ from chalicelib.aws.stages import (
 from chalicelib.cli.bootstrap import add_stage_arguments
 from chalicelib.cli.content import read_content_file
 from chalicelib.cli.files import read_bytes
+from chalicelib.cli.labfolder import site_of
 from chalicelib.cli.site_media import media_files
 from chalicelib.errors import UserError
 from chalicelib.lab.model import LAB_FILE, load_lab
-from chalicelib.lab.siteid import DEFAULT_SITE, SiteId
 from chalicelib.settings import Settings, SettingsError, load_settings
 from chalicelib.site.content import LANGUAGE, ContentError, Site, load_site
 
@@ -196,7 +196,7 @@ def scholar_warning(site: Site, file_name: str, settings: Settings, stage: str) 
 def push_command(args) -> int:
     """Validate, upload what changed (media first, content last), clear it at the edge, print
     the address; `--site` names a member's site, and a folder stands for its site.yaml."""
-    site_id = SiteId.member(args.site, "--site") if args.site else DEFAULT_SITE
+    site_id = site_of(args)
     first = args.file / "site.yaml" if args.file.is_dir() else args.file
     is_lab = first.name == LAB_FILE and site_id.is_default  # the lab's own page
     name = LAB_FILE if is_lab else content_file_name(first.name)

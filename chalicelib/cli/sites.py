@@ -12,12 +12,12 @@ from chalicelib.aws.errors import aws_operation
 from chalicelib.aws.member_policy import admin_policy, member_policy
 from chalicelib.aws.registry import SiteRecord, SiteRegistrar
 from chalicelib.aws.stages import RECORD_DIR
-from chalicelib.citations.open_sources import _ORCID, valid_openalex_id
+from chalicelib.citations.open_sources import valid_openalex_id
 from chalicelib.cli.bootstrap import add_stage_arguments
 from chalicelib.errors import UserError
 from chalicelib.lab.hosts import host_name
 from chalicelib.lab.siteid import SiteId
-from chalicelib.settings import SCHOLAR_ID
+from chalicelib.settings import ORCID, SCHOLAR_ID
 
 USER_POLICY_NAME = "acadpage-site"
 
@@ -76,7 +76,7 @@ def site_record(args) -> SiteRecord:
     if args.openalex and not valid_openalex_id(args.openalex):
         raise UserError(f"--openalex: expected an OpenAlex author id such as A5023888391 (or an "
                         f"ORCID), got {args.openalex!r}")  # fmt: skip
-    if args.orcid and not _ORCID.fullmatch(args.orcid):
+    if args.orcid and not ORCID.fullmatch(args.orcid):
         raise UserError(f"--orcid: expected an ORCID iD such as 0000-0002-1825-0097, got "
                         f"{args.orcid!r}")  # fmt: skip
     return SiteRecord(site, hosts, args.scholar, args.openalex, args.orcid)
@@ -122,7 +122,7 @@ def add_command(args) -> int:
         key_path = _create_user(target.session.client("iam"), stage, record.site, policy, folder)
         print(f"wrote {key_path}: the member's access key (give it to them, then delete it)")
     if record.hosts:
-        print("add each host to the stack's SiteHostNames parameter (and its certificate)")
+        print("add each host to the stack's MemberHostNames parameter (and its certificate)")
     print(f"the member publishes with: acadpage push people/{record.site} --site {record.site} "
           f"--stage {stage}")  # fmt: skip
     return 0

@@ -82,10 +82,10 @@ class SiteKeys:
         own = profile_key(profile_id)
         return own if self.site.is_default else member_partition(self.site) + own
 
-    @property
-    def object_prefix(self) -> str:
-        """The prefix under which a member's content, media and stats all live ("" for default)."""
-        return "" if self.site.is_default else member_prefix(self.site)
+
+def site_root_path(site: SiteId) -> str:
+    """Where a site's pages are on the lab's own host: "" for the default, /people/<id>."""
+    return "" if site.is_default else MEMBER_PATH.format(site=site.name)
 
 
 def member_prefix(site: SiteId) -> str:
