@@ -63,27 +63,23 @@ def _cleaner(inline: bool = False):
     )
 
 
-def sanitize_html(html: str, inline: bool = False) -> str:
+def _sanitized(html: str, inline: bool = False) -> str:
     """HTML with scripts, event handlers and javascript: URLs removed (and, `inline`, every
     block element, its text kept); no control character the sanitizer decoded from an entity
-    (`&#1;`), which no page shows and XML refuses."""
-    return FORBIDDEN_CHARACTER.sub("\ufffd", _cleaner(inline).clean(html))
-
-
-def _bounded(html: str, inline: bool = False) -> str:
-    """Sanitized `html`; raises HtmlTooDeep before the sanitizer meets deep nesting."""
+    (`&#1;`), which no page shows and XML refuses. Raises HtmlTooDeep before the sanitizer
+    meets deep nesting."""
     depth = html_depth(html)
     if depth > MAX_HTML_DEPTH:
         raise HtmlTooDeep(f"its HTML nests {depth:,} elements deep; the limit is {MAX_HTML_DEPTH}")
-    return sanitize_html(html, inline)
+    return FORBIDDEN_CHARACTER.sub("\ufffd", _cleaner(inline).clean(html))
 
 
 def markdown_block(text: str) -> str:
     """Sanitized HTML for a markdown document (paragraphs, lists, raw HTML blocks)."""
-    return _bounded(_parser().render(text)) if text.strip() else ""
+    return _sanitized(_parser().render(text)) if text.strip() else ""
 
 
 def markdown_inline(text: str) -> str:
     """Sanitized HTML for one line of markdown, without a wrapping paragraph: inline elements
     only, so it can stand inside a list item or a paragraph."""
-    return _bounded(_parser().renderInline(text.strip()), inline=True) if text.strip() else ""
+    return _sanitized(_parser().renderInline(text.strip()), inline=True) if text.strip() else ""
