@@ -224,34 +224,12 @@ def lab_folder(tmp_path):
 @pytest.fixture
 def served_lab(aws, lab_folder, monkeypatch):
     """`acadpage serve --content LABDIR` on a free port of 127.0.0.1, watching every 50 ms."""
-    import os
-    import threading
-
-    from chalicelib.aws.embedded import seed_embedded_aws
     from chalicelib.cli.labfolder import read_lab_folder
-    from chalicelib.cli.serve import live_server, local_config
+    from tests.test_live import serving
 
-    saved_environment = dict(os.environ)
-    monkeypatch.setenv("NO_PROXY", "127.0.0.1")
-    config = local_config()
-    runtime.reset()
     lab = read_lab_folder(lab_folder)
     members = [(site, folder) for site, (folder, _) in lab.members.items()]
-    seed_embedded_aws(runtime.settings(), runtime.s3_client(), runtime.dynamodb_client(),
-                      lab_folder, members)  # fmt: skip
-    server, watchers = live_server(config, lab_folder, "127.0.0.1", 0, members)
-    serving = threading.Thread(target=server.server.serve_forever, daemon=True)
-    serving.start()
-    for watcher in watchers:
-        watcher.report = lambda line: None
-        watcher.start(0.05)
-    yield f"http://127.0.0.1:{server.server.server_address[1]}"
-    for watcher in watchers:
-        watcher.stop()
-    server.shutdown()
-    server.server.server_close()
-    os.environ.clear()
-    os.environ.update(saved_environment)
+    yield from serving(monkeypatch, lab_folder, members)
 
 
 def test_serving_a_lab_folder_shows_the_lab_and_each_member_and_follows_edits(

@@ -197,9 +197,9 @@ def test_a_missing_image_is_a_problem_until_it_is_saved(bucket, folder):
 # --- the local server, end to end -----------------------------------------------------------------
 
 
-@pytest.fixture
-def live_site(aws, folder, monkeypatch):
-    """`acadpage serve --content folder` on a free port of 127.0.0.1, watching every 50 ms."""
+def serving(monkeypatch, folder, members=()):
+    """`acadpage serve --content folder` (a lab's members: `members`) on a free port of
+    127.0.0.1, watching every 50 ms; yields its address, for a fixture."""
     from chalicelib.cli.serve import live_server, local_config
 
     saved_environment = dict(os.environ)
@@ -207,19 +207,26 @@ def live_site(aws, folder, monkeypatch):
     config = local_config()
     runtime.reset()
     embedded.seed_embedded_aws(
-        runtime.settings(), runtime.s3_client(), runtime.dynamodb_client(), folder
+        runtime.settings(), runtime.s3_client(), runtime.dynamodb_client(), folder, members
     )
-    server, (watcher,) = live_server(config, folder, "127.0.0.1", 0)
-    watcher.report = lambda line: None
-    serving = threading.Thread(target=server.server.serve_forever, daemon=True)
-    serving.start()
-    watcher.start(0.05)
+    server, watchers = live_server(config, folder, "127.0.0.1", 0, members)
+    threading.Thread(target=server.server.serve_forever, daemon=True).start()
+    for watcher in watchers:
+        watcher.report = lambda line: None
+        watcher.start(0.05)
     yield f"http://127.0.0.1:{server.server.server_address[1]}"
-    watcher.stop()
+    for watcher in watchers:
+        watcher.stop()
     server.shutdown()
     server.server.server_close()
     os.environ.clear()
     os.environ.update(saved_environment)
+
+
+@pytest.fixture
+def live_site(aws, folder, monkeypatch):
+    """`acadpage serve --content folder` on a free port of 127.0.0.1, watching every 50 ms."""
+    yield from serving(monkeypatch, folder)
 
 
 def get(url: str) -> tuple[int, dict, str]:
