@@ -239,7 +239,7 @@ def _read_profile(fields: Fields) -> Profile:
     return profile
 
 
-def _read_sections(top: Fields, owner_names: tuple[str, ...]) -> tuple[Section, ...]:
+def _read_sections(top: Fields, owners: tuple[str, ...]) -> tuple[Section, ...]:
     """Sections in the order of `sections` (or the default order), each content part read once."""
     listed = top.items("sections") if "sections" in top else None
     if listed is not None and len(listed) > MAX_SECTIONS:
@@ -250,7 +250,6 @@ def _read_sections(top: Fields, owner_names: tuple[str, ...]) -> tuple[Section, 
     order = (
         listed if listed is not None else [(kind, None) for kind in SECTION_KINDS if kind in top]
     )
-    owners = tuple(owner_names)
     sections: list[Section] = []
     shown: dict[str, str] = {}  # kind -> the path of the section showing it
     anchors: set[str] = set()
@@ -309,7 +308,9 @@ def _has_key(node, key: str) -> bool:
     return isinstance(node, yaml.MappingNode) and any(k.value == key for k, _ in node.value)
 
 
-def _read_section(top: Fields, path: str, node, kind: str, owners, read: dict) -> Section | None:
+def _read_section(
+    top: Fields, path: str, node, kind: str, owners: tuple[str, ...], read: dict
+) -> Section | None:
     """One section entry: a kind's name, or a mapping with `type` or with `markdown`."""
     plain = node is None or isinstance(node, yaml.ScalarNode)
     fields = None if plain else Fields(node, path, top.problems)
