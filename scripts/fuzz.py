@@ -19,6 +19,7 @@ import time
 import traceback
 from collections.abc import Callable
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from xml.etree import ElementTree
 
@@ -28,10 +29,17 @@ ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures"
 # A case taking more CPU than this is a finding too (CPU time: the machine may be shared).
 SLOW_S = 10.0
-MAX_MESSAGE_LINE = 600
+MAX_MESSAGE_LINE = 600  # an error line echoing its input is a finding
 # Inserted runs stop here: long enough to show a quadratic pattern (100,000 spaces took 9 s),
 # short enough for 5,000 cases; the size budgets themselves have tests of their own.
-MAX_INSERTED = 120_000  # an error line echoing its input is a finding
+MAX_INSERTED = 120_000
+# The site folders `acadpage import` reads besides AcadHomepage's: fixture -> importer.
+SITE_FOLDERS = {
+    "academicpages": "chalicelib.importers.academicpages:import_academicpages",
+    "alfolio": "chalicelib.importers.alfolio:import_alfolio",
+    "hugoblox": "chalicelib.importers.hugoblox:import_hugoblox",
+}
+TEXT_SUFFIXES = (".md", ".yml", ".yaml", ".bib")
 
 # Values hostile or careless input puts where text, numbers or lists belong.
 ODD_TEXT = [
@@ -157,7 +165,10 @@ def mutated_yaml(text: str, rng: random.Random) -> str:
     """A mutation of a YAML document: of its tree, of its YAML features, or of its bytes."""
     way = rng.randrange(3)
     if way == 0:
-        tree = mutate_tree(yaml.safe_load(text), rng)
+        try:
+            tree = mutate_tree(yaml.safe_load(text), rng)
+        except yaml.YAMLError:  # YAML that Jekyll reads and PyYAML does not (a repeated anchor)
+            return damage(text, rng)
         for _ in range(rng.randrange(3)):
             tree = mutate_tree(tree, rng)
         try:
@@ -221,6 +232,21 @@ def scholar_case(html: str, rng: random.Random) -> str:
     return damage(html, rng)
 
 
+def folder_case(files: dict[str, str], rng: random.Random) -> dict[str, str]:
+    """A site folder with one text file mutated: YAML (a config, a page's front matter) as
+    YAML, anything else byte by byte."""
+    name = rng.choice(sorted(files))
+    text = files[name]
+    front, separator, body = text.removeprefix("---\n").partition("\n---\n")
+    if name.endswith((".yml", ".yaml")):
+        text = mutated_yaml(text, rng)
+    elif text.startswith("---\n") and separator and rng.random() < 0.6:
+        text = f"---\n{mutated_yaml(front, rng)}\n---\n{body}"
+    else:
+        text = damage(text, rng)
+    return {**files, name: text}
+
+
 def check_content(raw: str) -> None:
     """A content file validates or is refused; a valid one renders, its XML parses as XML, and
     the browser keeps every section inside <main>."""
@@ -268,6 +294,22 @@ def run_gs_data(text: str) -> None:
     snapshot_from_gs_data(load_json(text, "gs_data.json"), "p", filename="gs_data.json")
 
 
+def folder_runner(importer: str) -> Callable[[dict[str, str]], None]:
+    """The check of a site folder's case: its importer (`module:function`) over the files."""
+
+    def run(files: dict[str, str]) -> None:
+        import importlib
+
+        from chalicelib.importers.folder import SiteFolder
+
+        module, _, function = importer.partition(":")
+        below = lambda top: sorted(name for name in files if name.startswith(f"{top}/"))  # noqa: E731
+        folder = SiteFolder(read=files.get, files=below)
+        check_imported(getattr(importlib.import_module(module), function)(folder).text)
+
+    return run
+
+
 def run_scholar(html: str) -> None:
     from chalicelib.citations.scholar import parse_profile_page
 
@@ -284,6 +326,14 @@ def kinds() -> dict[str, tuple[Callable[[random.Random], object], Callable[[obje
     ).read_text()
     gs_data = (FIXTURES / "gs_data.json").read_text()
     scholar = (FIXTURES / "scholar" / "profile_P1RwlvoAAAAJ_complete.html").read_text()
+    folders = {
+        kind: {
+            path.relative_to(FIXTURES / f"{kind}-site").as_posix(): path.read_text()
+            for path in sorted((FIXTURES / f"{kind}-site").rglob("*"))
+            if path.suffix in TEXT_SUFFIXES
+        }
+        for kind in SITE_FOLDERS
+    }
     return {
         "content": (lambda rng: mutated_yaml(site, rng), check_content),
         "acadhomepage": (
@@ -296,6 +346,10 @@ def kinds() -> dict[str, tuple[Callable[[random.Random], object], Callable[[obje
         "bibtex": (lambda rng: bibtex_case(bibtex, rng), run_bibtex),
         "gs_data": (lambda rng: mutated_json(gs_data, rng), run_gs_data),
         "scholar": (lambda rng: scholar_case(scholar, rng), run_scholar),
+        **{
+            kind: (partial(folder_case, folders[kind]), folder_runner(importer))
+            for kind, importer in SITE_FOLDERS.items()
+        },
     }
 
 
