@@ -418,6 +418,20 @@ def test_refresh_writes_stats_files_after_a_publish(store, s3):
         assert obj["CacheControl"] == "public, max-age=300"
 
 
+def test_a_publish_reads_what_the_page_shows_once_after_writing_its_stats_files(
+    store, s3, dynamodb
+):
+    writer = StatsWriter(s3, BUCKET, "stats/")
+    log = CallLog(dynamodb)
+
+    report = refresh(store, fetchers(scholar=ok("scholar", 120)), stats_writer=writer)
+
+    assert report.shown_changed
+    # the state and the history before the guard; the state before and after the stats files,
+    # the last read also telling whether the shown numbers changed
+    assert log.names().count("Query") == 4
+
+
 def test_refresh_writes_stats_of_the_displayed_source(store, s3):
     refresh(store, fetchers(scholar=ok("scholar", 120)))
     later = NOW + timedelta(days=30)  # Scholar is stale by then and blocked

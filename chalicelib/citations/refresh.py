@@ -231,10 +231,10 @@ def _report(
     """The results, with the stats files written when any of them published."""
     if not any(result.published for result in results):
         return RefreshReport(tuple(results))
-    stats_keys: tuple[str, ...] = ()
     if stats_writer is not None:
-        stats_keys = write_stats_files(settings, store, stats_writer, now=now)
-    after = store.load_current(settings.profile_id, consistent=True)
+        stats_keys, after = write_stats_files(settings, store, stats_writer, now=now)
+    else:
+        stats_keys, after = (), store.load_current(settings.profile_id, consistent=True)
     changed = shown_numbers(before, now, settings) != shown_numbers(after, now, settings)
     return RefreshReport(tuple(results), stats_keys, changed)
 
@@ -248,8 +248,11 @@ def shown_numbers(state: CitationState | None, now: datetime, settings: Settings
     return (snapshot, shown.stale)
 
 
-def write_stats_files(settings: Settings, store, stats_writer, *, now: datetime) -> tuple:
-    """Write the stats files from what the table holds now, again until it holds still.
+def write_stats_files(
+    settings: Settings, store, stats_writer, *, now: datetime
+) -> tuple[tuple[str, ...], CitationState | None]:
+    """Write the stats files from what the table holds now, again until it holds still: the
+    keys written, and the table's state as last read (strongly).
 
     Racing refreshes may write in any order; each one reads the table (strongly) after its
     write and writes again if it changed, so the last write is always of the newest snapshots.
@@ -259,13 +262,13 @@ def write_stats_files(settings: Settings, store, stats_writer, *, now: datetime)
     for _ in range(STATS_ROUNDS):
         shown = choose_display(state, now, settings.stale_after_days)
         if shown is None:
-            return keys
+            break
         keys = stats_writer.write_gs_data(shown, state.snapshots)
         again = store.load_current(settings.profile_id, consistent=True)
         if _snapshot_times(again) == _snapshot_times(state):
-            break
+            return keys, again
         state = again
-    return keys
+    return keys, state
 
 
 def _snapshot_times(state: CitationState | None) -> tuple:
