@@ -8,7 +8,7 @@ from chalice import Chalice, Response
 
 from chalicelib import runtime
 from chalicelib.homepage import PageResponse, etag_matches, request_address
-from chalicelib.lab.siteid import SITE_ID, SiteId, site_root_path
+from chalicelib.lab.siteid import SiteId, site_root_path
 
 app = Chalice(app_name="acadpage")
 app.api.binary_types.extend(["image/webp", "image/avif", "image/x-icon"])  # SVG is text
@@ -103,7 +103,7 @@ def site_page(lang: str | None, member: str | None = None) -> Response:
     at = place(member)
     if isinstance(at, PageResponse):
         return page_response(at)
-    if at.site.is_default and (lab := runtime.lab()) is not None:
+    if (lab := runtime.lab(at.site)) is not None:
         # the lab page has one language; /<lang> is no page of it
         if lang is not None:
             return page_response(runtime.homepage().not_found(at.base_path))
@@ -115,14 +115,9 @@ def lab_page(at: Place, lab, year: str | None = None, member: str | None = None)
     """The lab page, all papers or one year's or one member's; a 404 for what names nothing."""
     from chalicelib.lab.page import LabFilter
 
-    shown = LabFilter(
-        SiteId(member) if member and SITE_ID.fullmatch(member) else None,
-        int(year) if year and year.isdigit() and len(year) == 4 else None,
-    )
-    wanted = (year is not None, member is not None)
-    if wanted != (shown.year is not None, shown.member is not None):
-        return page_response(runtime.homepage().not_found(at.base_path))
-    answer = runtime.lab_service().page(lab, shown, at.base_path, lab.base_url or at.root)
+    shown = LabFilter.of_path(year, member)
+    root = lab.base_url or at.root
+    answer = runtime.lab_service().page(lab, shown, at.base_path, root) if shown else None
     return page_response(answer or runtime.homepage().not_found(at.base_path))
 
 
@@ -141,9 +136,8 @@ def lab_filtered(year: str | None = None, member: str | None = None) -> Response
     at = place()
     if isinstance(at, PageResponse):
         return page_response(at)
-    lab = runtime.lab() if at.site.is_default else None
-    if lab is None:
-        return page_response(runtime.homepage().not_found(base_path()))
+    if (lab := runtime.lab(at.site)) is None:
+        return page_response(runtime.homepage().not_found(at.base_path))
     return lab_page(at, lab, year, member)
 
 
@@ -335,7 +329,7 @@ def site_document(content_type: str, member: str | None = None) -> Response:
     at = place(member)
     if isinstance(at, PageResponse):
         return page_response(at)
-    if at.site.is_default and (lab := runtime.lab()) is not None:
+    if (lab := runtime.lab(at.site)) is not None:
         return document_response(lab_document(at, lab, content_type), content_type)
     root, sites = site_root_and_sites(at)
     if not sites:
@@ -347,15 +341,10 @@ def site_document(content_type: str, member: str | None = None) -> Response:
 
 def lab_document(at: Place, lab, content_type: str) -> str:
     """The lab's sitemap (its pages and every member's) or its feed of papers."""
-    from chalicelib.lab.page import lab_feed, lab_sitemap
-
-    root = lab.base_url or at.root
-    views, version = runtime.lab_service().members(lab, at.base_path, root)
-    publications = runtime.lab_service().publications(version)
+    service, root = runtime.lab_service(), lab.base_url or at.root
     if content_type == FEED_TYPE:
-        return lab_feed(lab, publications, root, datetime.now(UTC))
-    people = [root + site_root_path(member.site) for member in lab.members]
-    return lab_sitemap(views, publications, root, people)
+        return service.feed(lab, at.base_path, root, datetime.now(UTC))
+    return service.sitemap(lab, at.base_path, root)
 
 
 @app.route("/robots.txt", methods=["GET", "HEAD"])

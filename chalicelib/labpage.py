@@ -10,11 +10,12 @@ import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from chalicelib.aws.content_store import ContentStore
 from chalicelib.homepage import PAGE_CACHE_CONTROL, Expiring, Homepage, PageResponse, _keep
 from chalicelib.lab.model import LAB_FILE, Lab, load_lab
-from chalicelib.lab.page import LabFilter, MemberView, render_lab_page
+from chalicelib.lab.page import LabFilter, MemberView, lab_feed, lab_sitemap, render_lab_page
 from chalicelib.lab.publications import LabPublications, merge_publications
 from chalicelib.lab.siteid import SiteId, site_root_path
 from chalicelib.site.content import media_url
@@ -105,3 +106,14 @@ class LabService:
             rendered = _keep(self._pages, key, (html, etag))
         body, etag = rendered
         return PageResponse(200, body, etag=etag, cache_control=PAGE_CACHE_CONTROL)
+
+    def sitemap(self, lab: Lab, base_path: str, root: str) -> str:
+        """The lab's sitemap: its own pages and every member's."""
+        views, version = self.members(lab, base_path, root)
+        people = [root + site_root_path(member.site) for member in lab.members]
+        return lab_sitemap(views, self.publications(version), root, people)
+
+    def feed(self, lab: Lab, base_path: str, root: str, now: datetime) -> str:
+        """The lab's Atom feed of its newest papers."""
+        _, version = self.members(lab, base_path, root)
+        return lab_feed(lab, self.publications(version), root, now)

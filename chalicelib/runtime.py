@@ -354,9 +354,10 @@ def lab_service():
     return LabService(content_store(), homepage, settings().content_ttl_s, logger=logger)
 
 
-def lab():
-    """The lab this deployment's own site is: its lab.yaml when it has no site.yaml, else None."""
-    return lab_service().lab() if homepage().missing() else None
+def lab(site: SiteId = DEFAULT_SITE):
+    """The lab `site` is: the deployment's own site's lab.yaml when it has no site.yaml; None
+    for a member's site or a site with its own page."""
+    return lab_service().lab() if site.is_default and homepage().missing() else None
 
 
 def reset() -> None:

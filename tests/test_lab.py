@@ -255,3 +255,8 @@ def test_serving_a_lab_folder_shows_the_lab_and_each_member_and_follows_edits(
             break
         time.sleep(0.05)
     assert "I defended my thesis" in ben and "<title>Sight Lab</title>" in lab_page
+
+
+@pytest.mark.parametrize("year", ["²⁰²³", "٢٠٢٣"])
+def test_a_year_written_with_other_digits_names_no_lab_page(lab_stack, year):
+    assert get(f"/year/{year}").status_code == 404

@@ -4,6 +4,7 @@ publication list with its filters, the per-year chart; its sitemap, feed and str
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -15,12 +16,13 @@ from markupsafe import Markup
 from chalicelib.citations.chart import citation_chart_svg
 from chalicelib.lab.model import GROUPS, Lab, Member
 from chalicelib.lab.publications import LabPaper, LabPublications
-from chalicelib.lab.siteid import SiteId
+from chalicelib.lab.siteid import SITE_ID, SiteId
 from chalicelib.site.profile_links import ProfileLink
 from chalicelib.site.render import environment
 from chalicelib.site.seo import script_json
 
 FEED_PAPERS = 50
+YEAR = re.compile(r"[0-9]{4}")  # not str.isdigit: it takes superscript and other digits
 
 
 @dataclass(frozen=True)
@@ -42,6 +44,16 @@ class LabFilter:
 
     member: SiteId | None = None
     year: int | None = None
+
+    @classmethod
+    def of_path(cls, year: str | None = None, member: str | None = None) -> LabFilter | None:
+        """The filter of `/year/<year>` or `/member/<member>`, or None when the text names no
+        year (four ASCII digits) or no site id."""
+        site = SiteId(member) if member is not None and SITE_ID.fullmatch(member) else None
+        number = int(year) if year is not None and YEAR.fullmatch(year) else None
+        if (site is None) != (member is None) or (number is None) != (year is None):
+            return None
+        return cls(site, number)
 
     def path(self) -> str:
         """The page's path below the lab's root."""
