@@ -57,9 +57,8 @@ class ProfileClock:
 
     site_id: str
     scholar_id: str
-    fresh_at: datetime | None = (
-        None  # the newest Scholar numbers, fetched here or sent by the owner
-    )
+    # the newest Scholar numbers, fetched here or sent by the owner
+    fresh_at: datetime | None = None
     failed_at: datetime | None = None  # the last fetch that failed for this profile alone
 
     def due_at(self, rules: PacingRules) -> datetime:
