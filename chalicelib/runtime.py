@@ -77,11 +77,12 @@ def scholar_pacer():
 
 
 def site_profile(site: SiteId) -> str:
-    """The profile `site`'s numbers are kept under: the deployment's own, or the member's."""
-    if site.is_default:
-        return settings().profile_id
-    record = site_directory().record(site)
-    return record.profile_id if record is not None else ""
+    """The profile `site`'s numbers are kept under (the profile_id of its settings, through the
+    page path's cache), or "" for a member no longer registered."""
+    try:
+        return site_settings(site, fresh=False).profile_id
+    except SettingsError:
+        return ""
 
 
 def current_citations(site: SiteId = DEFAULT_SITE):

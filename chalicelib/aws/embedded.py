@@ -7,7 +7,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from chalicelib.aws.content_store import media_type
-from chalicelib.aws.registry import SiteRecord, SiteRegistrar
+from chalicelib.aws.registry import SiteRecord, SiteRegistrar, member_settings
 from chalicelib.citations.gs_data import snapshot_from_gs_data
 from chalicelib.citations.model import CitationSnapshot
 from chalicelib.citations.store import CitationStore, create_table
@@ -44,8 +44,8 @@ def _seed_site(settings: Settings, s3, dynamodb, site: SiteId, folder: Path,
     summary = f"{len(content)} content files, {len(media)} media files"
     gs_data = folder / "gs_data.json"
     if dynamodb is not None and settings.table and gs_data.is_file():
-        profile = settings.profile_id if site.is_default else SiteRecord(site).profile_id
-        snapshot = folder_numbers(gs_data, profile)
+        shown = settings if site.is_default else member_settings(settings, SiteRecord(site))
+        snapshot = folder_numbers(gs_data, shown.profile_id)
         store = CitationStore(
             dynamodb, settings.table, partition=settings.keys(site).citation_partition
         )

@@ -34,11 +34,6 @@ class SiteRecord:
     orcid: str = ""
     added: str = ""
 
-    @property
-    def profile_id(self) -> str:
-        """The profile its numbers are kept under: Settings.profile_id of runtime.site_settings."""
-        return self.scholar_id or self.openalex_id or self.orcid or "default"
-
 
 def member_settings(deployment: Settings, record: SiteRecord) -> Settings:
     """The settings a member is refreshed and shown with: the deployment's, with the member's
