@@ -14,14 +14,14 @@ from __future__ import annotations
 import copy
 import re
 
-ACCOUNT = "123456789012"  # moto's account
-DISTRIBUTION_ID = "EDFDVBD6EXAMPLE"
+# the replay's account is moto's own, and its distribution the one these stand in for
+from tests.edge_replay import ACCOUNT, DISTRIBUTION_DOMAIN, DISTRIBUTION_ID
 
 # type -> (why moto cannot create it, what a Ref or each attribute of it gives)
 NOT_IN_MOTO = {
     "AWS::CloudFront::Distribution": (
         "moto's CloudFormation has no CloudFront distribution",
-        {"Ref": DISTRIBUTION_ID, "DomainName": "d111111abcdef8.cloudfront.net"},
+        {"Ref": DISTRIBUTION_ID, "DomainName": DISTRIBUTION_DOMAIN},
     ),
     "AWS::CloudFront::Function": (
         "no CloudFront Function in moto",
