@@ -217,3 +217,30 @@ def test_hugo_front_matter_may_be_toml():
 )
 def test_academicpages_citation_lines_give_the_authors(citation, authors):
     assert citation_authors(citation) == authors
+
+
+@pytest.mark.parametrize(
+    ("field", "written", "authors"),
+    [
+        ("authors", "authors: Bo Chen", ["Bo Chen"]),  # one author, not one a letter
+        ("authors", "authors: true", ["True"]),
+        ("links", "links: true", ["Ann Lee", "Bo Chen"]),
+    ],
+)
+def test_a_hugo_blox_list_field_written_as_one_value_is_read_as_a_list_of_it(
+    tmp_path, capsys, field, written, authors
+):
+    folder = tmp_path / "site"
+    shutil.copytree(FIXTURES / "hugoblox-site", folder)
+    paper = folder / "content" / "publication" / "owls-at-night" / "index.md"
+    listed = {
+        "authors": "authors:\n- admin\n- Bo Chen\n",
+        "links": "links:\n- name: Dataset page\n  url: https://x.org/owl-data\n",
+    }[field]
+    assert listed in paper.read_text()
+    paper.write_text(paper.read_text().replace(listed, written + "\n"))
+
+    code, _, err, site = run_import(tmp_path, capsys, folder)
+
+    assert (code, err) == (0, "")
+    assert site["publications"][0]["authors"] == authors

@@ -15,7 +15,15 @@ import yaml
 
 from chalicelib.importers import Imported, ImportProblem
 from chalicelib.importers.bibtex import import_bibtex
-from chalicelib.importers.folder import Gathered, SiteFolder, gathered, jekyll_base, merged, shown
+from chalicelib.importers.folder import (
+    Gathered,
+    SiteFolder,
+    gathered,
+    jekyll_base,
+    listed,
+    merged,
+    shown,
+)
 from chalicelib.importers.jekyll import front_matter, jekyll_yaml
 
 # al-folio's socials -> the author keys AcadHomepage (and so acadpage's importer) reads
@@ -95,13 +103,9 @@ def _highlighted_names(config: dict) -> list[str]:
     scholar = config.get("scholar")
     if not isinstance(scholar, dict):
         return []
-    lasts = [str(n) for n in _listed(scholar.get("last_name"))]
-    firsts = [str(n) for n in _listed(scholar.get("first_name"))]
+    lasts = [str(n) for n in listed(scholar.get("last_name"))]
+    firsts = [str(n) for n in listed(scholar.get("first_name"))]
     return [f"{first} {last}" for last in lasts for first in firsts]
-
-
-def _listed(value: object) -> list:
-    return value if isinstance(value, list) else [value] if value else []
 
 
 def _add_news(folder: SiteFolder, more: Gathered) -> None:

@@ -42,6 +42,12 @@ class Gathered:
     media: list[tuple[str, str]]
 
 
+def listed(value: object) -> list:
+    """A front-matter value as a list: a list as it is, one value (`authors: Jane Doe`) as a
+    list of it, nothing as none, so that no value of another type is iterated."""
+    return value if isinstance(value, list) else [value] if value else []
+
+
 def gathered() -> Gathered:
     """An empty collection of additions."""
     return Gathered({}, [], [], [], [])

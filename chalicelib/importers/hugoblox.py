@@ -18,7 +18,7 @@ from chalicelib.importers.acadhomepage.fragment import fragment_html
 from chalicelib.importers.acadhomepage.page import PageReading, plain
 from chalicelib.importers.acadhomepage.source import Line
 from chalicelib.importers.bibtex import import_bibtex
-from chalicelib.importers.folder import SiteFolder, year_of
+from chalicelib.importers.folder import SiteFolder, listed, year_of
 from chalicelib.importers.jekyll import front_matter, jekyll_yaml
 from chalicelib.site.fields import is_link
 
@@ -113,7 +113,7 @@ def _profile(front: dict, notes: list[str], path: str) -> dict:
     places = front.get("organizations") or front.get("affiliations") or []
     if isinstance(places, list) and places and isinstance(places[0], dict):
         profile["employer"] = str(places[0].get("name") or "").strip()
-    for link in front.get("social") or front.get("links") or []:
+    for link in listed(front.get("social") or front.get("links")):
         if not isinstance(link, dict):
             continue
         kind = ICONS.get(str(link.get("icon") or "").split("/")[-1])
@@ -175,7 +175,7 @@ def _paper(front: dict, owner: str) -> dict | None:
     paper: dict = {"title": title}
     authors = [
         owner if str(a).strip() == "admin" else plain(str(a)).strip()
-        for a in front.get("authors") or []
+        for a in listed(front.get("authors"))
     ]
     if authors:
         paper["authors"] = [a for a in authors if a]
@@ -194,7 +194,7 @@ def _paper(front: dict, owner: str) -> dict | None:
         for name, key in URL_KEYS.items()
         if is_link(str(front.get(name) or ""))
     }
-    for link in front.get("links") or []:
+    for link in listed(front.get("links")):
         if isinstance(link, dict) and is_link(str(link.get("url") or "")):
             links[str(link.get("name") or "Link")] = str(link["url"])
     if doi:
