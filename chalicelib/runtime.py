@@ -69,11 +69,21 @@ def registry():
 
 
 def scholar_pacer():
-    """The Scholar pacer's state (read for /status.json), or None on a stack without the tick."""
+    """The Scholar pacer's state for /status.json, or None on a stack without the tick: read
+    at most once per citation TTL, like the numbers beside it (a failed read keeps the last)."""
+    import time
+
+    return _pacer_state().get(time.monotonic()) if settings().table else None
+
+
+@cache
+def _pacer_state():
     from chalicelib.citations.pacer_store import PacerStore
+    from chalicelib.homepage import Expiring
 
     config = settings()
-    return PacerStore(dynamodb_client(), config.table).read_state() if config.table else None
+    store = PacerStore(dynamodb_client(), config.table)
+    return Expiring(store.read_state, config.citation_ttl_s, logger=logger)
 
 
 def site_profile(site: SiteId) -> str:
@@ -364,5 +374,5 @@ def lab(site: SiteId = DEFAULT_SITE):
 def reset() -> None:
     """Forget every client, setting and cache (tests, and a new environment)."""
     for built in (settings, s3_client, dynamodb_client, registry, site_directory, site_pages,
-                  lab_service, cloudfront_client):  # fmt: skip
+                  lab_service, cloudfront_client, _pacer_state):  # fmt: skip
         built.cache_clear()
