@@ -345,6 +345,12 @@ ABOUT_PLACES = {
         "# About\nx\n# Publications\n<div class='paper-box'><div class='paper-box-text' "
         f'markdown="1">\n\n[T](http://a.b)\n\n**A B**, C D{run}E F, G H\n</div></div>\n'
     ),
+    # a box whose first line is its journal: the lines' reading fails, the tree reads the authors
+    "tree authors": lambda run: (
+        "# About\nx\n# Publications\n<div class='paper-box'><div class='paper-box-text' "
+        'markdown="1">\n\nJournal of Owls 2024\n\n[Owls at Night in the Forest](http://a.b)\n\n'
+        f"Ann Lee, Bo{run}Chen\n</div></div>\n"
+    ),
 }
 
 

@@ -20,6 +20,9 @@ YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
 MARKS = re.compile(
     r"(?:\s*(?:\\\*|\*|†|‡|#|\$\^?\{?(?:\\dagger|\\ddagger|\*|\\ast|#)\}?\$|\^\*|\^†))+$"
 )
+# Between two author names; the spaces before `and` are taken from the start of their run only,
+# so a run of 100,000 spaces costs one pass, not 100,000
+NAME_SEPARATOR = re.compile(r",|;|(?<!\s)\s+(?:and|&)\s+|、|，")
 MAX_MARKS_CHARS = 40  # marks after a name are a few characters: looked for in its end only
 BUTTON_WORDS = re.compile(
     r"^(?:(?:paper|pdf|code|project|page|video|slides?|poster|arxiv|doi|bibtex|bib|html|demo|"
@@ -130,7 +133,7 @@ def authors(line: str, page: PageReading, notes: list[str] | None = None) -> lis
     marked = re.sub(r"</?(?:strong|b|u)>|<span\b[^>]*>|</span>|<font\b[^>]*>|</font>", "**", line)
     marked = strip_tags(marked)
     marked = re.sub(r"\\\*", "⁎", marked)  # an escaped star is a mark, not emphasis
-    parts = re.split(r",|;|(?<!\s)\s+(?:and|&)\s+|、|，", marked)
+    parts = NAME_SEPARATOR.split(marked)
     names = []
     for part in parts:
         bold = "**" in part or "__" in part

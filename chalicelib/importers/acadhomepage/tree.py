@@ -14,14 +14,19 @@ import html
 import re
 from dataclasses import dataclass
 
-from chalicelib.importers.acadhomepage.inline import BUTTON_WORDS, YEAR, add_link, link_key
+from chalicelib.importers.acadhomepage.inline import (
+    BUTTON_WORDS,
+    NAME_SEPARATOR,
+    YEAR,
+    add_link,
+    link_key,
+)
 from chalicelib.site.fields import is_url
 
 BREAKS = {"p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote"}
 STRONG = {"strong", "b", "u"}
 EMPHASIS = {"em", "i"}
 QUOTED = re.compile(r"^\s*[\"“](?P<title>[^\"”]{12,})[\"”]\s*[.,]?\s*")
-NAME_SPLIT = re.compile(r",|;|\s+and\s+|\s+&\s+|、|，")
 SEPARATORS = re.compile(r"^[\s|,.;:·/\\\[\]()]*$")
 NOT_TEXT = {"script", "style", "img", "svg"}
 # APA: `Tan, H., Guo, Z.*, & Li, M. (2026). Title. Journal, 394, 126171.`
@@ -227,9 +232,9 @@ def _read_authors(line: list[Piece], paper: dict, links: dict) -> None:
         else:
             names.append(piece)
     text = "".join(p.text for p in names)
-    authors = [_plain(name) for name in NAME_SPLIT.split(text)]
+    authors = [_plain(name) for name in NAME_SEPARATOR.split(text)]
     paper["authors"] = [re.sub(r"^and\s+", "", name) for name in authors if name.strip(" .")]
-    bold = [_plain(name) for p in names if p.kind == "bold" for name in NAME_SPLIT.split(p.text)]
+    bold = [_plain(n) for p in names if p.kind == "bold" for n in NAME_SEPARATOR.split(p.text)]
     paper["_marked"] = [name.rstrip("*†‡#") for name in bold if name.strip(" .")]
     tail = _plain("".join(p.text for p in venue))
     if tail:
