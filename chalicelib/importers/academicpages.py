@@ -18,6 +18,7 @@ from chalicelib.importers.acadhomepage.tree import APA_NAME, apa_name
 from chalicelib.importers.folder import (
     Gathered,
     SiteFolder,
+    collection_pages,
     date_text,
     gathered,
     jekyll_base,
@@ -25,7 +26,6 @@ from chalicelib.importers.folder import (
     shown,
     year_of,
 )
-from chalicelib.importers.jekyll import front_matter
 from chalicelib.site.fields import is_link
 
 CATEGORIES = {
@@ -56,12 +56,7 @@ def import_academicpages(folder: SiteFolder) -> Imported:
 
 def _entries(folder: SiteFolder, collection: str) -> list[tuple[str, dict, str]]:
     """(path, front matter, body) of a collection's pages, newest first as the site lists them."""
-    found = []
-    for path in folder.files(collection):
-        if not path.endswith((".md", ".markdown", ".html")):
-            continue
-        front, body = front_matter(folder.read(path) or "", path)
-        found.append((path, front, body))
+    found = collection_pages(folder, collection)
     return sorted(found, key=lambda item: date_text(item[1].get("date")), reverse=True)
 
 

@@ -18,6 +18,7 @@ from chalicelib.importers.bibtex import import_bibtex
 from chalicelib.importers.folder import (
     Gathered,
     SiteFolder,
+    collection_pages,
     gathered,
     jekyll_base,
     listed,
@@ -110,10 +111,7 @@ def _highlighted_names(config: dict) -> list[str]:
 
 def _add_news(folder: SiteFolder, more: Gathered) -> None:
     items = []
-    for path in folder.files("_news"):
-        if not path.endswith((".md", ".markdown", ".html")):
-            continue
-        front, body = front_matter(folder.read(path) or "", path)
+    for path, front, body in collection_pages(folder, "_news"):
         inline = front.get("inline", True) is not False
         text = body.strip() if inline else str(front.get("title") or "").strip()
         if not text:

@@ -19,6 +19,7 @@ from chalicelib.importers import Imported, converted_content
 from chalicelib.importers.acadhomepage import import_acadhomepage
 from chalicelib.importers.acadhomepage.fragment import inline_fragment
 from chalicelib.importers.acadhomepage.page import PageReading
+from chalicelib.importers.jekyll import front_matter
 from chalicelib.site.content import SECTION_KINDS
 
 
@@ -70,6 +71,16 @@ def jekyll_base(
     document = yaml.safe_load(imported.text)
     document.setdefault("sections", [])
     return document, imported
+
+
+def collection_pages(folder: SiteFolder, collection: str) -> list[tuple[str, dict, str]]:
+    """(path, front matter, body) of each page of a Jekyll collection (`_news`, `_talks`)."""
+    pages = []
+    for path in folder.files(collection):
+        if path.endswith((".md", ".markdown", ".html")):
+            front, body = front_matter(folder.read(path) or "", path)
+            pages.append((path, front, body))
+    return pages
 
 
 def merged(document: dict, imported: Imported, more: Gathered, source: str) -> Imported:
