@@ -22,7 +22,6 @@ from chalicelib.site.markdown import HtmlTooDeep, markdown_block, markdown_inlin
 # An element whose inside kramdown reads as markdown: `<div class='x' markdown="1">`
 MARKDOWN_BLOCK = re.compile(r"""<([a-zA-Z][\w-]*)\b[^<>]*\smarkdown=["']?(?:1|block|span)["']?""")
 CLOSING_ONLY = re.compile(r"^\s*(?:</[a-zA-Z][\w-]*\s*>\s*)+$")
-# A picture alone in its link, or any other picture
 # the tags that decide how a picture is shown: a link opening or closing, a picture
 LINK_OR_PICTURE = re.compile(r"<a\b[^>]*>|</a\s*>|<img\b[^>]*>", re.I)
 # a link that is no address on the web, a mail address or an anchor of the page
@@ -110,7 +109,7 @@ def _pictures(rendered: str, place: str, page: PageReading) -> str:
             href = re.search(r'href="([^"]*)"', tag)
             link = html.unescape(href.group(1)) if href else "#"
             continue
-        if tag[:3] == "</a" or tag[:3] == "</A":
+        if tag[:3].lower() == "</a":
             link = ""
             continue
         pieces += [rendered[last : found.start()], _image(tag, place, page, linked=link or False)]
