@@ -36,6 +36,10 @@ class LabService:
     _etag: str = ""
     _merged: dict[tuple, LabPublications] = field(default_factory=dict)
     _pages: dict[tuple, tuple[str, str]] = field(default_factory=dict)
+    # kept for the container's life: a pool made per request cost more than the cached page
+    _readers: ThreadPoolExecutor = field(
+        default_factory=lambda: ThreadPoolExecutor(MEMBER_READS, thread_name_prefix="lab-member")
+    )
 
     def lab(self) -> Lab | None:
         """The last good lab.yaml of the lab's own site, or None when it has none."""
@@ -58,10 +62,9 @@ class LabService:
         """Each member as the page shows them, and the version of all their sites and numbers."""
         views, versions, shown = [], [], []
         # each member's first read waits on S3: read them side by side, not one after another
-        with ThreadPoolExecutor(max_workers=MEMBER_READS) as pool:
-            every = list(
-                pool.map(lambda member: self.member_page(member.site).shown(), lab.members)
-            )
+        every = list(
+            self._readers.map(lambda member: self.member_page(member.site).shown(), lab.members)
+        )
         for member, found in zip(lab.members, every, strict=True):
             path = site_root_path(member.site)
             if found is None:
