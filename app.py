@@ -368,7 +368,7 @@ def favicon():
     sites = runtime.homepage(at.site).sites()
     location = favicon_location(sites[0] if sites else None, at.base_path)
     if not location:
-        return page_response(runtime.homepage().not_found(base_path()))
+        return page_response(runtime.homepage().not_found(at.base_path))
     headers = {"Location": location, "Cache-Control": DOCUMENT_CACHE_CONTROL, **SECURITY_HEADERS}
     return Response(body="", status_code=302, headers=headers)
 

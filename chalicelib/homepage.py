@@ -29,6 +29,7 @@ PAGE_CACHE_CONTROL = "public, max-age=60, s-maxage=300, stale-while-revalidate=8
 ERROR_CACHE_CONTROL = "no-store"
 HTML = "text/html; charset=utf-8"
 DEFAULT_FILE = "site.yaml"
+NO_CONTENT = "No content has been published yet"  # the problem of a site with no content file
 _RENDERED_PAGES_KEPT = 32
 # what a site weighs in memory, measured with tracemalloc by `make bench` (benchmarks/sites.py)
 SITE_OVERHEAD_BYTES = 9_000
@@ -193,7 +194,7 @@ class Homepage:
         with contextlib.suppress(PageUnavailable):
             self._site(DEFAULT_FILE)
         entry = self._content[DEFAULT_FILE]
-        return entry.site is None and entry.problem.startswith("No content")
+        return entry.site is None and entry.problem.startswith(NO_CONTENT)
 
     def resident_bytes(self) -> int:
         """About what this site's caches hold in memory (the bound of the per-site cache)."""
@@ -258,7 +259,7 @@ class Homepage:
             return
         if fetched.state == "missing":
             self._log("content_missing", file=filename)
-            entry.problem = f"No content has been published yet: {filename} is missing."
+            entry.problem = f"{NO_CONTENT}: {filename} is missing."
             return
         try:
             entry.site = load_site(fetched.body, filename)
