@@ -99,6 +99,19 @@ def test_deep_json_is_refused_with_its_line_before_it_is_parsed(tmp_path, depth)
     )
 
 
+@pytest.mark.parametrize("depth", [MAX_DEPTH + 1, 100_000])
+def test_an_api_answer_nested_too_deep_is_a_changed_layout_not_a_traceback(depth):
+    from chalicelib.citations.answers import Answer, api_json
+
+    text = '{"results":\n' + "[" * depth + "]" * depth + "}"
+    kind, value, detail = api_json("OpenAlex", "author", Answer(200, "https://x", (), text))
+    assert (kind, value) == ("layout_changed", None)
+    assert detail == (
+        "OpenAlex author: expected JSON as its API writes it, got line 2: lists and objects "
+        f"nest more than {MAX_DEPTH} deep."
+    )
+
+
 def test_brackets_inside_json_text_are_not_nesting(tmp_path):
     path = tmp_path / "gs.json"
     path.write_text(json.dumps({"name": "[" * 1_000 + '{\\"' * 100}))

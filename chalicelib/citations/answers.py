@@ -9,6 +9,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from chalicelib.citations.scholar import ScholarPage, is_block_url
+from chalicelib.inputs import json_depth_problem
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,8 @@ def api_json(source: str, what: str, answer: Answer) -> tuple[str, Any, str]:
         return "not_found", None, f"{where}: not found (HTTP 404)."
     if status != 200:
         return "network_error", None, f"{where}: the server answered HTTP {status}."
+    if deep := json_depth_problem(answer.text):  # before json.loads recurses into it
+        return "layout_changed", None, f"{where}: expected JSON as its API writes it, got {deep}."
     try:
         value = json.loads(answer.text)
     except ValueError:
