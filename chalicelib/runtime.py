@@ -104,13 +104,16 @@ def current_citations(site: SiteId = DEFAULT_SITE):
 
 @cache
 def site_directory():
-    """Which site a request is for: the registry's answers, remembered for the content TTL."""
+    """Which site a request is for: the registry's answers, remembered for the content TTL (the
+    registry is built at its first question: a single site's requests never ask one)."""
     from chalicelib.sites import SiteDirectory
 
-    config, sites = settings(), registry()
-    if sites is None:
+    config = settings()
+    if not config.table:
         return SiteDirectory(lambda site: None, lambda host: None, config.member_hosts)
-    return SiteDirectory(sites.get, sites.site_for_host, config.member_hosts, config.content_ttl_s)
+    return SiteDirectory(lambda site: registry().get(site),
+                         lambda host: registry().site_for_host(host),
+                         config.member_hosts, config.content_ttl_s)  # fmt: skip
 
 
 def site_settings(site: SiteId, *, fresh: bool = True) -> Settings:
