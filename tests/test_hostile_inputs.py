@@ -19,6 +19,7 @@ from chalicelib.cli.files import read_bytes, read_json
 from chalicelib.cli.live import FolderWatcher, LiveState
 from chalicelib.errors import UserError
 from chalicelib.importers import ImportProblem
+from chalicelib.importers.academicpages import citation_authors
 from chalicelib.importers.acadhomepage import import_acadhomepage
 from chalicelib.importers.bibtex import import_bibtex
 from chalicelib.inputs import MAX_DEPTH, excerpt, whole_number
@@ -364,6 +365,10 @@ ABOUT_PLACES = {
         'markdown="1">\n\nJournal of Owls 2024\n\n[Owls at Night in the Forest](http://a.b)\n\n'
         f"Ann Lee, Bo{run}Chen\n</div></div>\n"
     ),
+    # a reference written as text (APA), which only the tree reads
+    "tree reference": lambda run: (
+        f"# About\nx\n# Publications\n- Lee, A., Chen, B.{run} (2024). Owls at night. Nature, 3.\n"
+    ),
 }
 
 
@@ -379,6 +384,12 @@ def _seconds(work) -> float:
 def test_an_about_page_line_of_100_000_characters_imports_in_linear_time(place, run):
     text = ABOUT_PLACES[place](run * (100_000 // len(run)))
     assert _seconds(lambda: import_acadhomepage(text, "")) < 4  # linear: 0.1 s; quadratic: minutes
+
+
+@pytest.mark.parametrize("run", ["a", "a ", " ", "Lee, A., "])
+def test_an_academicpages_citation_of_100_000_characters_is_read_in_linear_time(run):
+    citation = f"Lee, A., {run * (100_000 // len(run))} (2023). Owls at night. Nature."
+    assert _seconds(lambda: citation_authors(citation)) < 4  # letters took a minute
 
 
 @pytest.mark.parametrize("run", RUNS)

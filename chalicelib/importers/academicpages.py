@@ -14,7 +14,7 @@ from dataclasses import replace
 
 from chalicelib.importers import Imported, ImportProblem
 from chalicelib.importers.acadhomepage.page import plain, strip_tags
-from chalicelib.importers.acadhomepage.tree import APA_NAME, apa_name
+from chalicelib.importers.acadhomepage.tree import APA_NAME, MAX_REFERENCE_CHARS, apa_name
 from chalicelib.importers.folder import (
     Gathered,
     SiteFolder,
@@ -104,6 +104,8 @@ def citation_authors(citation: str) -> list[str]:
     """The authors of a citation line: the names before its `(2023)`, as `Surname, I.` pairs
     (APA) or as names between commas and `and`."""
     text = html.unescape(strip_tags(citation))
+    if len(text) > MAX_REFERENCE_CHARS:  # no citation is this long; its patterns would be slow
+        return []
     found = re.match(r"^(?P<names>[^()]+?)\s*\((?:19|20)\d{2}[a-z]?\)", text)
     if not found:
         return []

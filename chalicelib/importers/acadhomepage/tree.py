@@ -36,6 +36,9 @@ APA = re.compile(
     re.S,
 )
 APA_NAME = re.compile(r"(?:&\s*)?([^\W\d][^,&]*?,\s*(?:[A-Z]\.\s*-?\s*)+[*†‡]*)")
+# A reference written as text is read as APA up to this length (a long author list is a few
+# hundred characters): its name pattern restarts at each letter, costing the square of the text.
+MAX_REFERENCE_CHARS = 5_000
 # A title written as text: `Owls at Night. Ann Lee, Bo Chen (CVPR 2024)`
 PLAIN_TITLE = re.compile(r"^\s*(?P<title>[^.\[\]*]{12,}?)\.\s+(?=\S)")
 
@@ -142,7 +145,7 @@ def _title(lines: list[list[Piece]]) -> tuple[int, int, dict] | None:
 
 def _text_title(line: list[Piece]) -> tuple[int, int, dict] | None:
     text = "".join(p.text for p in line)
-    apa = APA.match(text)
+    apa = APA.match(text) if len(text) <= MAX_REFERENCE_CHARS else None
     if apa and "\n" not in apa.group("title"):
         written = APA_NAME.findall(apa.group("authors"))
         bold = " ".join(p.text for p in line if p.kind == "bold")
