@@ -9,7 +9,6 @@ from datetime import UTC, datetime
 from botocore.exceptions import ClientError
 
 from chalicelib.aws.errors import AwsError, aws_operation, error_code
-from chalicelib.aws.query import queried_items
 from chalicelib.lab.hosts import HostError, host_name
 from chalicelib.lab.siteid import SiteId, SiteIdError
 from chalicelib.settings import Settings
@@ -102,9 +101,14 @@ class SiteRegistry:
             "KeyConditionExpression": "pk = :pk",
             "ExpressionAttributeValues": {":pk": _text(SITES_PARTITION)},
         }
+        records: list[SiteRecord] = []
         with aws_operation("listing the registered sites"):
-            items = queried_items(self.client, request)
-        return list(filter(None, map(record_from_item, items)))
+            while True:
+                answer = self.client.query(**request)
+                records.extend(filter(None, map(record_from_item, answer.get("Items", []))))
+                if "LastEvaluatedKey" not in answer:
+                    return records
+                request["ExclusiveStartKey"] = answer["LastEvaluatedKey"]
 
 
 class SiteRegistrar(SiteRegistry):

@@ -11,7 +11,6 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from chalicelib.aws.errors import error_code
-from chalicelib.aws.query import queried_items
 from chalicelib.citations.item_reader import snapshot_from_item
 from chalicelib.citations.items import parse_time, text_value, time_text, whole_snapshot_item
 from chalicelib.citations.model import CitationSnapshot
@@ -116,10 +115,16 @@ class PacerStore:
                 ":prefix": text_value(CLOCK_PREFIX),
             },
         }
+        clocks: dict[str, ProfileClock] = {}
         with self._operation("reading the Scholar pacer's clocks"):
-            items = queried_items(self.client, request)
-        clocks = map(profile_clock, items)
-        return {clock.site_id: clock for clock in clocks}
+            while True:
+                response = self.client.query(**request)
+                for item in response.get("Items", []):
+                    clock = profile_clock(item)
+                    clocks[clock.site_id] = clock
+                if "LastEvaluatedKey" not in response:
+                    return clocks
+                request["ExclusiveStartKey"] = response["LastEvaluatedKey"]
 
     def save_clock(self, clock: ProfileClock) -> None:
         """Store one site's Scholar clock."""

@@ -10,7 +10,6 @@ from datetime import date, datetime
 from botocore.exceptions import BotoCoreError, ClientError
 
 from chalicelib.aws.errors import describe_aws_error, error_code
-from chalicelib.aws.query import queried_items
 from chalicelib.citations.item_reader import (
     TornRead,
     held_snapshot_from_items,
@@ -107,7 +106,13 @@ class CitationStore:
         }
         if self.page_size:
             request["Limit"] = self.page_size
-        return queried_items(self.client, request)
+        items: list[dict] = []
+        while True:
+            response = self.client.query(**request)
+            items.extend(response.get("Items", []))
+            if "LastEvaluatedKey" not in response:
+                return items
+            request["ExclusiveStartKey"] = response["LastEvaluatedKey"]
 
     def save_snapshot(self, snapshot: CitationSnapshot) -> bool:
         """Store `snapshot` as its source's current one; False when a newer one is stored."""
