@@ -4,12 +4,16 @@ its place."""
 
 from __future__ import annotations
 
+import html
+import re
+
 import pytest
 import yaml
 
 from chalicelib.importers.acadhomepage import import_acadhomepage
 from chalicelib.importers.acadhomepage.selfcheck import entry_problem
 from chalicelib.site.content import load_site
+from chalicelib.site.render import render_home_page
 
 OWNER = "author: {name: Ann Lee}\n"
 
@@ -158,3 +162,72 @@ def test_an_html_list_item_that_fails_is_reported_at_its_own_line():
         {"text": "<strong>7</strong> owls seen."},
     ]
     assert kept == ("about.md:4: news entry kept as written: date '7' holds no year and no month",)
+
+
+# Text between papers: a box, a paragraph, a list item, a paragraph, a list item, a paragraph
+BOX = (
+    "<div class='paper-box'><div class='paper-box-text' markdown=\"1\">\n\n"
+    "[Owls at night in the forest](https://x.org/o)\n\n**Ann Lee**, Bo Chen\n</div></div>\n"
+)
+BETWEEN = (
+    f"# 📝 Publications\n{BOX}\nThe papers below are about bats and their long flights.\n\n"
+    "- [Bats at noon in the city](https://x.org/b), **Ann Lee**, **ICLR 2023**\n\n"
+    "Two more that the reviewers liked a lot, see [the list](https://x.org/l).\n\n"
+    "- [Moths at dusk in the field](https://x.org/m), **Ann Lee**, **CVPR 2022**\n\n"
+    "Equal contribution is marked with a star in every list.\n"
+)
+
+
+def test_text_between_papers_stays_between_them_in_the_content():
+    result = imported(BETWEEN)
+    listed = yaml.safe_load(result.text)["publications"]
+    shown = [(p.get("title") or _note(p), p.get("featured", False)) for p in listed]
+    assert shown == [
+        ("Owls at night in the forest", True),
+        ("note: The papers below", True),
+        ("Bats at noon in the city", False),
+        ("note: Two more that th", False),
+        ("Moths at dusk in the field", False),
+        ("note: Equal contributi", False),
+    ]
+    assert result.kept_raw == (
+        "about.md:9: text among the papers kept as written, in its place",
+        "about.md:13: text among the papers kept as written, in its place",
+        "about.md:17: text among the papers kept as written, in its place",
+    )
+    assert result.structured == ("about.md:1: publications (3, Publications)",)
+
+
+def _note(paper: dict) -> str:
+    assert paper["markdown"].startswith('<div class="paper-note">')
+    return "note: " + re.sub(r"<[^>]+>", "", paper["markdown"])[:16]
+
+
+def test_text_between_papers_stays_between_them_on_the_page():
+    page = render_home_page(load_site(imported(BETWEEN).text.encode()), None)
+    body = re.sub(r"<(script|style|head)\b.*?</\1>", "", page, flags=re.S)
+    text = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", body)).split())
+    order = [
+        "Owls at night",
+        "about bats and their long flights",
+        "Bats at noon",
+        "reviewers liked a lot, see the list",
+        "Moths at dusk",
+        "marked with a star in every list",
+    ]
+    assert [text.index(words) for words in order] == sorted(text.index(w) for w in order)
+
+
+def test_text_under_a_sub_heading_stays_in_its_group():
+    about = (
+        "# 📝 Publications\n## Journals\n"
+        "- [Bats at noon in the city](https://x.org/b), **Ann Lee**, **ICLR 2023**\n\n"
+        "The journal above is the one I like the most of all.\n\n## Conferences\n"
+        "- [Moths at dusk in the field](https://x.org/m), **Ann Lee**, **CVPR 2022**\n"
+    )
+    listed = yaml.safe_load(imported(about).text)["publications"]
+    assert [(p.get("title", "text"), p.get("group")) for p in listed] == [
+        ("Bats at noon in the city", "Journals"),
+        ("text", "Journals"),
+        ("Moths at dusk in the field", "Conferences"),
+    ]

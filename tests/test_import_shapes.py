@@ -268,6 +268,10 @@ def test_papers_written_as_paragraphs():
     converted = convert(about)
     assert converted["publications"] == [
         {
+            "markdown": '<div class="paper-note"><p>(*: equal contribution)</p></div>',
+            "featured": True,
+        },
+        {
             "title": "Owls at Night and Day",
             "authors": ["Bo Chen*", "Ann Lee*"],
             "venue": "ICML 2019",
@@ -284,7 +288,6 @@ def test_papers_written_as_paragraphs():
             "authors": ["Ann Lee", "Bo Chen"],
         },
     ]
-    assert converted["sections"][1]["markdown"] == "<div><p>(*: equal contribution)</p></div>"
 
 
 def test_highlight_boxes_outside_the_publications_section_are_papers_too():
@@ -425,9 +428,9 @@ def test_a_headings_links_stay_on_the_page():
     )
     converted = convert(about)
     assert converted["sections"][0]["title"] == "Publications (Scholar)"
-    assert converted["sections"][1]["markdown"] == (
-        '<div><p><a href="https://scholar.google.com/citations?user=AbCdEfGhIjKl" '
-        'rel="noopener">(Scholar)</a></p></div>'
+    assert converted["publications"][0]["markdown"] == (
+        '<div class="paper-note"><p><a href="https://scholar.google.com/citations?'
+        'user=AbCdEfGhIjKl" rel="noopener">(Scholar)</a></p></div>'
     )
 
 
@@ -441,17 +444,16 @@ def test_the_configs_locale_sets_the_site_language():
     assert "language" not in convert("Hi.\n", "locale: en-US\nauthor: {name: A}\n")["site"]
 
 
-def test_what_a_section_cannot_structure_is_kept_in_a_section_of_its_own():
+def test_text_above_the_papers_is_kept_as_written_above_them():
     about = "# 📝 Publications\nMy full list is on Scholar.\n\n- [Owls](https://x.org/o), Ann Lee\n"
     result = imported(about)
     converted = yaml.safe_load(result.text)
-    assert converted["sections"][1] == {
-        "id": "publications-more",
-        "title": "Publications (more)",
-        "icon": "📝",
-        "markdown": "<div><p>My full list is on Scholar.</p></div>",
+    assert converted["sections"] == ["publications"]
+    assert converted["publications"][0] == {
+        "markdown": '<div class="paper-note"><p>My full list is on Scholar.</p></div>',
+        "featured": True,
     }
-    assert result.kept_raw == ("about.md:2: Publications (more) (a section kept as written)",)
+    assert result.kept_raw == ("about.md:2: text among the papers kept as written, in its place",)
 
 
 # --- dated entries -------------------------------------------------------------------------------

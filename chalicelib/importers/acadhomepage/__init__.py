@@ -20,7 +20,8 @@ from chalicelib.importers.acadhomepage.config import (
 from chalicelib.importers.acadhomepage.dated import read_dated
 from chalicelib.importers.acadhomepage.fragment import fragment_html
 from chalicelib.importers.acadhomepage.page import PageReading
-from chalicelib.importers.acadhomepage.papers import is_paper_start, read_papers
+from chalicelib.importers.acadhomepage.papers import is_paper_start
+from chalicelib.importers.acadhomepage.section_papers import is_text_note, read_papers
 from chalicelib.importers.acadhomepage.sections import (
     Block,
     page_language,
@@ -90,34 +91,41 @@ def _read_block(block: Block, page: PageReading) -> None:
     if kind == "markdown" and _papers_belong(title, block.lines):
         kind = "publications"
     if kind == "publications":
-        elsewhere = section_kind(title, set()) != "publications"  # projects, highlights
-        reported = len(page.kept_raw)
-        papers, raw = read_papers(block.lines, page, need_authors=elsewhere)
-        if not papers or (elsewhere and all("markdown" in paper for paper in papers)):
-            del page.kept_raw[reported:]  # not one paper among projects: the section as it was
-            _add_markdown(page, title, icon, block.anchor, block.lines, block.place)
-            return
-        if "publications" in _taken(page):
-            _merge_papers(page, papers, title)
-            page.structured.append(f"{block.place}: {len(papers)} more publications ({title})")
-        else:
-            _add_typed(page, kind, title, icon, block.anchor)
-            page.content[kind] = papers
-            page.structured.append(f"{block.place}: publications ({len(papers)}, {title})")
-    elif kind in DATED_KINDS:
-        entries, raw = read_dated(block.lines)
-        if not entries:
-            _add_markdown(page, title, icon, block.anchor, block.lines, block.place)
-            return
-        _add_typed(page, kind, title, icon, block.anchor)
-        page.content[kind] = [checked_entry(kind, entry, page) for entry in entries]
-        page.structured.append(f"{block.place}: {kind} ({len(entries)} entries, {title})")
-    else:
+        _add_papers(page, block, title, icon)
+        return
+    if kind not in DATED_KINDS:
         _add_markdown(page, title, icon, block.anchor, block.lines, block.place)
         return
+    entries, raw = read_dated(block.lines)
+    if not entries:
+        _add_markdown(page, title, icon, block.anchor, block.lines, block.place)
+        return
+    _add_typed(page, kind, title, icon, block.anchor)
+    page.content[kind] = [checked_entry(kind, entry, page) for entry in entries]
+    page.structured.append(f"{block.place}: {kind} ({len(entries)} entries, {title})")
     if raw:
         more = f"{title} (more)"
         _add_markdown(page, more, icon, f"{block.anchor or _slug(title)}-more", raw, raw[0].place)
+
+
+def _add_papers(page: PageReading, block: Block, title: str, icon: str) -> None:
+    """The papers of a block, with the text between them in its place; under another heading
+    than publications (projects), a block none of whose items is a paper stays as written."""
+    elsewhere = section_kind(title, set()) != "publications"  # projects, highlights
+    reported = len(page.kept_raw)
+    papers = read_papers(block.lines, page, need_authors=elsewhere)
+    items = [paper for paper in papers if not is_text_note(paper)]
+    if not items or (elsewhere and all("markdown" in paper for paper in items)):
+        del page.kept_raw[reported:]  # the section as it was, as a whole
+        _add_markdown(page, title, icon, block.anchor, block.lines, block.place)
+        return
+    if "publications" in _taken(page):
+        _merge_papers(page, papers, title)
+        page.structured.append(f"{block.place}: {len(items)} more publications ({title})")
+    else:
+        _add_typed(page, "publications", title, icon, block.anchor)
+        page.content["publications"] = papers
+        page.structured.append(f"{block.place}: publications ({len(items)}, {title})")
 
 
 def _add_about(page: PageReading, block: Block, title: str = "", icon: str = "") -> None:

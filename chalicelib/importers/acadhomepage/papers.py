@@ -2,15 +2,15 @@
 
 A paper is a box (`paper-box`, `paper-box-top`, `paper-box-bottom`, or a bare `paper-box-text`
 div, its inside written in markdown or in HTML) or a list item (one line, `- [Title](url), A, **B**,
-**Venue**`, or several: title, authors, venue and links on their own lines). Sub-headings group
-the papers under them.
+**Venue**`, or several: title, authors, venue and links on their own lines), or short
+paragraphs. section_papers finds them in a section.
 """
 
 from __future__ import annotations
 
 import re
 
-from chalicelib.importers.acadhomepage.dated import BULLET, HTML_ONLY, SUB_HEADING, keep_raw
+from chalicelib.importers.acadhomepage.dated import BULLET, HTML_ONLY
 from chalicelib.importers.acadhomepage.inline import (
     BRACKETED,
     CITATION_SPAN,
@@ -22,7 +22,6 @@ from chalicelib.importers.acadhomepage.inline import (
     add_links,
     authors,
     has_links_only,
-    is_link_label,
     looks_like_venue,
     ordered,
     set_title,
@@ -38,7 +37,6 @@ from chalicelib.importers.acadhomepage.page import (
     plain,
     strip_tags,
 )
-from chalicelib.importers.acadhomepage.selfcheck import checked_paper
 from chalicelib.importers.acadhomepage.source import Line
 from chalicelib.site.content import PAPER_ID
 from chalicelib.site.fields import is_url
@@ -80,110 +78,6 @@ def box_end(lines: list[Line], start: int) -> int:
     return len(lines)
 
 
-def read_papers(
-    lines: list[Line], page: PageReading, *, need_authors: bool = False
-) -> tuple[list[dict], list[Line]]:
-    """(publications, lines that are not papers) of a publications section (`need_authors`:
-    under another heading, where only an item that names its authors is a paper)."""
-    papers: list[dict] = []
-    raw: list[Line] = []
-    group = ""
-    index = 0
-    while index < len(lines):
-        text = lines[index].text
-        heading = SUB_HEADING.match(text)
-        if heading and not is_paper_start(text.strip()):
-            group = plain(heading.group("text"))
-            index += 1
-            continue
-        if _is_label_line(lines, index):  # `📃 Papers` over a list: a sub-heading in effect
-            group = plain(text)
-            index += 1
-            continue
-        start, kept_before, marked_before = index, len(raw), len(page.owner_names)
-        read, index = _paper_at(lines, index, page, raw)
-        is_box = is_paper_start(lines[start].text.strip())
-        paper = read
-        if read or is_box or BULLET.match(lines[start].text):  # an item stays where it stands
-            paper = checked_paper(
-                read, lines[start:index], page, box=is_box, need_authors=need_authors
-            )
-        if paper is not read:  # the names the discarded reading marked mark no owner
-            marked = paper.pop("_marked", []) if paper else []
-            page.owner_names[marked_before:] = marked
-        if paper and len(raw) > kept_before:
-            del raw[kept_before:]  # the item stands where it stood, structured or as written
-        if paper:
-            papers.append({**paper, "group": group} if group else paper)
-    return papers, raw
-
-
-def _paper_at(
-    lines: list[Line], index: int, page: PageReading, raw: list[Line]
-) -> tuple[dict | None, int]:
-    """(the paper that starts at `index`: a box, a list item or paragraphs; the index after it).
-
-    Lines that are no paper go to `raw`."""
-    stripped = lines[index].text.strip()
-    bullet = BULLET.match(lines[index].text)
-    if is_paper_start(stripped):
-        end = box_end(lines, index)
-        paper = paper_from_box(lines[index:end], page)
-        if not paper:
-            raw.extend(lines[index:end])
-        return paper, end
-    if bullet and not bullet.group("indent"):
-        end = _item_end(lines, index)
-        paper = paper_from_item(lines[index:end], page)
-        if not paper:
-            for kept in lines[index:end]:
-                keep_raw(raw, kept)
-        return paper, end
-    if _is_title_line(stripped):
-        end = _paragraph_end(lines, index)
-        paper = paper_from_paragraphs(lines[index:end], page)
-        if paper:
-            return paper, end
-        keep_raw(raw, lines[index])
-    elif not HTML_ONLY.match(stripped):
-        keep_raw(raw, lines[index])
-    return None, index + 1
-
-
-def _is_label_line(lines: list[Line], index: int) -> bool:
-    """A short line of words alone in its paragraph, right above a list of papers or a box."""
-    text = lines[index].text.strip()
-    if not text or len(text.split()) > 5 or BULLET.match(text) or "](" in text or "<" in text:
-        return False
-    before = lines[index - 1].text.strip() if index else ""
-    after = lines[index + 1].text if index + 1 < len(lines) else ""
-    if not after.strip() and index + 2 < len(lines):
-        after = lines[index + 2].text
-    return not before and bool(BULLET.match(after) or is_paper_start(after.strip()))
-
-
-def _is_title_line(text: str) -> bool:
-    """A whole line in bold, or a link leading its line: how a paper written as paragraphs opens."""
-    bold = LEADING_BOLD.match(text)
-    if bold and bold.end() >= len(text.rstrip(" \\")):
-        return True
-    link = MD_LINK.match(text)
-    return bool(link) and not is_link_label(link) and len(link.group("label").split()) >= 3
-
-
-def _paragraph_end(lines: list[Line], start: int) -> int:
-    """The index after a paper written as short paragraphs, up to the next paper or heading."""
-    index = start + 1
-    while index < len(lines):
-        text = lines[index].text.strip()
-        if SUB_HEADING.match(text) or is_paper_start(text) or BULLET.match(lines[index].text):
-            break
-        if _is_title_line(text):
-            break
-        index += 1
-    return index
-
-
 def paper_from_paragraphs(lines: list[Line], page: PageReading) -> dict | None:
     """A paper as paragraphs (title, authors, venue, links), or None when it is not one."""
     texts = [line.text.strip() for line in lines if line.text.strip()]
@@ -192,20 +86,6 @@ def paper_from_paragraphs(lines: list[Line], page: PageReading) -> dict | None:
     _note_remote_images(lines, page)
     paper = _from_lines(texts, page)
     return paper if paper.get("title") and paper.get("authors") else None
-
-
-def _item_end(lines: list[Line], start: int) -> int:
-    """The index after a list item: its lazy continuation lines and indented sub-bullets."""
-    index = start + 1
-    while index < len(lines):
-        text = lines[index].text
-        bullet = BULLET.match(text)
-        if not text.strip() or (bullet and not bullet.group("indent")):
-            break
-        if SUB_HEADING.match(text) or is_paper_start(text):
-            break
-        index += 1
-    return index
 
 
 def _citation(text: str, page: PageReading) -> dict | None:

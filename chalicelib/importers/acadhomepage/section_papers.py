@@ -1,0 +1,167 @@
+"""A publications section -> its papers and the text between them, in the order written (pure).
+
+Boxes, list items and papers written as paragraphs are found line by line and each is checked
+against its fragment; sub-headings and label lines (`📃 Papers`) group the papers under them; the
+text between papers is kept as written where it stood.
+"""
+
+from __future__ import annotations
+
+from chalicelib.importers.acadhomepage.dated import BULLET, HTML_ONLY, SUB_HEADING, keep_raw
+from chalicelib.importers.acadhomepage.fragment import fragment_html
+from chalicelib.importers.acadhomepage.inline import LEADING_BOLD, MD_LINK, is_link_label
+from chalicelib.importers.acadhomepage.page import PageReading, plain
+from chalicelib.importers.acadhomepage.papers import (
+    box_end,
+    is_paper_start,
+    paper_from_box,
+    paper_from_item,
+    paper_from_paragraphs,
+)
+from chalicelib.importers.acadhomepage.selfcheck import checked_paper
+from chalicelib.importers.acadhomepage.source import Line
+
+# The text between papers, kept as written in its place, shows in this element (no list bullet)
+TEXT_NOTE = '<div class="paper-note">'
+
+
+def read_papers(lines: list[Line], page: PageReading, *, need_authors: bool = False) -> list[dict]:
+    """The publications of a publications section, with the text between them kept as written
+    in its place; [] when it holds no paper (`need_authors`: under another heading, where only
+    an item that names its authors is a paper)."""
+    papers: list[dict] = []
+    text: list[Line] = []  # lines since the last paper that are none
+    group = ""
+    index = 0
+    while index < len(lines):
+        line = lines[index].text
+        heading = SUB_HEADING.match(line)
+        label = not heading and _is_label_line(lines, index)  # `📃 Papers` over a list
+        if label or (heading and not is_paper_start(line.strip())):
+            _keep_text(papers, text, group, page)  # the text above belongs to the group above
+            group = plain(heading.group("text") if heading else line)
+            index += 1
+            continue
+        start, kept_before, marked_before = index, len(text), len(page.owner_names)
+        read, index = _paper_at(lines, index, page, text)
+        is_box = is_paper_start(lines[start].text.strip())
+        paper = read
+        if read or is_box or BULLET.match(lines[start].text):  # an item stays where it stands
+            paper = checked_paper(
+                read, lines[start:index], page, box=is_box, need_authors=need_authors
+            )
+        if paper is not read:  # the names the discarded reading marked mark no owner
+            marked = paper.pop("_marked", []) if paper else []
+            page.owner_names[marked_before:] = marked
+        if paper:
+            del text[kept_before:]  # the item stands where it stood, structured or as written
+            _keep_text(papers, text, group, page)
+            papers.append({**paper, "group": group} if group else paper)
+    if not papers:
+        return []
+    _keep_text(papers, text, group, page)
+    return papers
+
+
+def is_text_note(paper: dict) -> bool:
+    """True for the text between papers, kept as written among them."""
+    return paper.get("markdown", "").startswith(TEXT_NOTE)
+
+
+def _keep_text(papers: list[dict], text: list[Line], group: str, page: PageReading) -> None:
+    """The text since the last paper, as written, where it stood: among the boxes while no
+    compact paper came before it in its group (acadpage shows a group's boxes first), else in
+    the list."""
+    fragment = fragment_html(text, page) if text else ""
+    if fragment:
+        in_list = any(not p.get("featured") for p in papers if p.get("group", "") == group)
+        note = TEXT_NOTE + fragment.removeprefix("<div>")
+        papers.append(
+            {"markdown": note}
+            | ({} if in_list else {"featured": True})
+            | ({"group": group} if group else {})
+        )
+        page.kept_raw.append(
+            f"{text[0].place}: text among the papers kept as written, in its place"
+        )
+    text.clear()
+
+
+def _paper_at(
+    lines: list[Line], index: int, page: PageReading, raw: list[Line]
+) -> tuple[dict | None, int]:
+    """(the paper that starts at `index`: a box, a list item or paragraphs; the index after it).
+
+    Lines that are no paper go to `raw`."""
+    stripped = lines[index].text.strip()
+    bullet = BULLET.match(lines[index].text)
+    if is_paper_start(stripped):
+        end = box_end(lines, index)
+        paper = paper_from_box(lines[index:end], page)
+        if not paper:
+            raw.extend(lines[index:end])
+        return paper, end
+    if bullet and not bullet.group("indent"):
+        end = _item_end(lines, index)
+        paper = paper_from_item(lines[index:end], page)
+        if not paper:
+            for kept in lines[index:end]:
+                keep_raw(raw, kept)
+        return paper, end
+    if _is_title_line(stripped):
+        end = _paragraph_end(lines, index)
+        paper = paper_from_paragraphs(lines[index:end], page)
+        if paper:
+            return paper, end
+        keep_raw(raw, lines[index])
+    elif not HTML_ONLY.match(stripped):
+        keep_raw(raw, lines[index])
+    return None, index + 1
+
+
+def _is_label_line(lines: list[Line], index: int) -> bool:
+    """A short line of words alone in its paragraph, right above a list of papers or a box."""
+    text = lines[index].text.strip()
+    if not text or len(text.split()) > 5 or BULLET.match(text) or "](" in text or "<" in text:
+        return False
+    before = lines[index - 1].text.strip() if index else ""
+    after = lines[index + 1].text if index + 1 < len(lines) else ""
+    if not after.strip() and index + 2 < len(lines):
+        after = lines[index + 2].text
+    return not before and bool(BULLET.match(after) or is_paper_start(after.strip()))
+
+
+def _is_title_line(text: str) -> bool:
+    """A whole line in bold, or a link leading its line: how a paper written as paragraphs opens."""
+    bold = LEADING_BOLD.match(text)
+    if bold and bold.end() >= len(text.rstrip(" \\")):
+        return True
+    link = MD_LINK.match(text)
+    return bool(link) and not is_link_label(link) and len(link.group("label").split()) >= 3
+
+
+def _paragraph_end(lines: list[Line], start: int) -> int:
+    """The index after a paper written as short paragraphs, up to the next paper or heading."""
+    index = start + 1
+    while index < len(lines):
+        text = lines[index].text.strip()
+        if SUB_HEADING.match(text) or is_paper_start(text) or BULLET.match(lines[index].text):
+            break
+        if _is_title_line(text):
+            break
+        index += 1
+    return index
+
+
+def _item_end(lines: list[Line], start: int) -> int:
+    """The index after a list item: its lazy continuation lines and indented sub-bullets."""
+    index = start + 1
+    while index < len(lines):
+        text = lines[index].text
+        bullet = BULLET.match(text)
+        if not text.strip() or (bullet and not bullet.group("indent")):
+            break
+        if SUB_HEADING.match(text) or is_paper_start(text):
+            break
+        index += 1
+    return index
