@@ -9,6 +9,7 @@ FANOUT_SITES and FANOUT_DAYS run a smaller stack or span (the figures then say s
 from __future__ import annotations
 
 import os
+import time
 from collections import Counter
 
 SITES = int(os.environ.get("FANOUT_SITES", "5000"))
@@ -72,8 +73,10 @@ def figures():
     """The week's figures, as (name, value, unit)."""
     from tests.fanout_sim import simulate
 
+    started = time.perf_counter()
     week = simulate(sites=SITES, days=DAYS)
     scale = "" if (SITES, DAYS) == (5000, 7) else f" ({SITES} sites, {DAYS:g} days)"
+    yield "fanout_simulation_wall_s", time.perf_counter() - started, "s" + scale
     yield "fanout_scholar_min_gap_s", week.min_gap_s, "s" + scale
     yield "fanout_scholar_blocks", week.blocks, "blocks" + scale
     yield "fanout_scholar_oldest_days", week.scholar_oldest_days, "days" + scale

@@ -1,5 +1,7 @@
-"""A simulated stack of many sites on a virtual clock: the real tick and batch code, moto for
-AWS, stand-in Scholar, OpenAlex and Semantic Scholar servers on 127.0.0.1.
+"""A simulated stack of many sites on a virtual clock: the real tick and batch code, stand-in
+Scholar, OpenAlex and Semantic Scholar servers on 127.0.0.1, and AWS either in memory
+(tests/memory_aws.py: the stores' few DynamoDB and S3 calls, fast enough for 5,000 sites) or
+under moto (tests/test_memory_aws.py runs both and asserts the same results).
 
 The stand-in Scholar blocks its caller for 24 h when two requests come less than 60 s apart
 (virtual time) and serves some profiles in several pages. Used by tests/test_fanout_week.py
@@ -22,6 +24,7 @@ from itertools import pairwise
 from chalicelib.citations.pacing import RULES, PacingRules, ProfileClock
 from tests.conftest import FIXTURES
 from tests.httpserver import LocalHTTPServer, RecordedRequest, Reply
+from tests.memory_aws import MemoryDynamoDB, MemoryS3, item_bytes
 from tests.scholar_pages import profile_pages
 
 START = datetime(2026, 3, 2, tzinfo=UTC)
@@ -30,6 +33,12 @@ TOO_SOON_S = 60
 SCHOLAR_ROWS = 40  # a one-page profile
 LONG_ROWS = 250  # a three-page profile (100 rows a page)
 TABLE = "fanout-sim"
+# An invocation's Lambda seconds are modelled from what the simulation measures: its code's time
+# here (the AWS stand-ins' own time taken out) stretched to a 128 MB function's CPU share (Lambda
+# gives one vCPU at 1,769 MB, in proportion below), each AWS call's round trip (the stand-ins
+# answer in microseconds; DynamoDB promises single-digit milliseconds), and the tick's sleep.
+AWS_ROUND_TRIP_S = 0.010
+LAMBDA_CPU_SHARE = 128 / 1769
 BUCKET = "fanout-sim"
 
 
@@ -179,25 +188,7 @@ class WeekResult:
     laptop_sends: int
     scholar_times: list[datetime] = field(default_factory=list)
     refused: int = 0
-
-
-def item_bytes(value) -> int:
-    """An item's size as DynamoDB counts it (names and values), near enough for its units."""
-    if isinstance(value, dict) and len(value) == 1 and next(iter(value)) in TYPES:
-        kind, inner = next(iter(value.items()))
-        if kind in ("S", "N"):
-            return len(str(inner).encode())
-        if kind == "B":
-            return len(inner)
-        if kind == "BOOL":
-            return 1
-        if kind == "L":
-            return 3 + sum(item_bytes(each) + 1 for each in inner)
-        return 3 + item_bytes(inner)  # M
-    return sum(len(name.encode()) + item_bytes(each) for name, each in value.items())
-
-
-TYPES = {"S", "N", "B", "BOOL", "L", "M"}
+    stored: tuple | None = None  # (the table's items, the bucket's objects) with keep_stored
 
 
 def write_units(operation: str, params: dict) -> float:
@@ -231,6 +222,95 @@ def read_units(operation: str, parsed: dict, consistent: bool) -> float:
     return 0
 
 
+class CountedClient:
+    """A DynamoDB or S3 client whose calls, once `counting`, are counted by service and
+    operation, with DynamoDB's write and read units; the same for moto and the memory stand-in."""
+
+    def __init__(self, client, service: str, requests: dict[str, Counter], units: Counter,
+                 spent: Counter):  # fmt: skip
+        self.client = client
+        self.service = service
+        self.requests = requests
+        self.units = units
+        self.spent = spent  # "seconds" inside the calls (the stand-ins' time, not the Lambda's)
+        self.counting = False
+
+    def __getattr__(self, name: str):
+        method = getattr(self.client, name)
+        if not self.counting or not callable(method):
+            return method
+        operation = "".join(part.capitalize() for part in name.split("_"))
+
+        def counted(**params):
+            self.requests[self.service][operation] += 1
+            if self.service == "dynamodb":
+                self.units["write"] += write_units(operation, params)
+            started = time.perf_counter()
+            answer = method(**params)
+            self.spent["seconds"] += time.perf_counter() - started
+            if self.service == "dynamodb":
+                consistent = bool(params.get("ConsistentRead"))
+                self.units["read"] += read_units(operation, answer, consistent)
+            return answer
+
+        return counted
+
+
+@contextmanager
+def aws_clients(kind: str):
+    """(DynamoDB, S3) low-level clients: the in-memory stand-ins, or moto's."""
+    if kind == "memory":
+        yield MemoryDynamoDB(), MemoryS3()
+        return
+    if kind != "moto":
+        raise ValueError(f"aws: expected 'memory' or 'moto', got {kind!r}")
+    import boto3
+    from moto import mock_aws
+
+    with mock_aws(), partition_queries():
+        yield (
+            boto3.client("dynamodb", region_name="us-east-1"),
+            boto3.client("s3", region_name="us-east-1"),
+        )
+
+
+def aws_meter(requests: dict[str, Counter], spent: Counter) -> tuple[float, int, float]:
+    """(now, AWS calls so far, seconds inside them) to bill an invocation from."""
+    calls = sum(sum(operations.values()) for operations in requests.values())
+    return time.perf_counter(), calls, spent["seconds"]
+
+
+def billed_s(before: tuple[float, int, float], after: tuple[float, int, float]) -> float:
+    """An invocation's Lambda seconds (but its sleep), from the meter before and after it."""
+    (started, calls_before, aws_before), (ended, calls, aws_s) = before, after
+    code_s = ended - started - (aws_s - aws_before)
+    return code_s / LAMBDA_CPU_SHARE + (calls - calls_before) * AWS_ROUND_TRIP_S
+
+
+def stored_contents(dynamodb, s3) -> tuple[list[dict], dict[str, dict]]:
+    """Every item of the table (by key) and every object of the bucket with its headers."""
+    items, request = [], {"TableName": TABLE}
+    while True:
+        page = dynamodb.scan(**request)
+        items.extend(page["Items"])
+        if "LastEvaluatedKey" not in page:
+            break
+        request["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+    items.sort(key=lambda item: (item["pk"]["S"], item["sk"]["S"]))
+    if isinstance(s3, MemoryS3):
+        return items, s3.objects(BUCKET)
+    objects = {}
+    for page in s3.get_paginator("list_objects_v2").paginate(Bucket=BUCKET):
+        for listed in page.get("Contents", []):
+            got = s3.get_object(Bucket=BUCKET, Key=listed["Key"])
+            objects[listed["Key"]] = {
+                "Body": got["Body"].read(),
+                "ContentType": got.get("ContentType"),
+                "CacheControl": got.get("CacheControl"),
+            }
+    return items, objects
+
+
 def scholar_id(number: int) -> str:
     return f"S{number:011d}"
 
@@ -246,11 +326,11 @@ def simulate(
     seed: int = 7,
     failing_openalex_batches: int = 0,
     block_at: datetime | None = None,
+    aws: str = "memory",
+    keep_stored: bool = False,
 ) -> WeekResult:
     """Run the stack's schedules over `days` of virtual time; every figure is measured."""
-    import boto3
     import requests
-    from moto import mock_aws
 
     from chalicelib.citations.fanout import Site, refresh_open_sources, scholar_tick
     from chalicelib.citations.pacer_store import PacerStore
@@ -273,23 +353,11 @@ def simulate(
     }
     aws_requests: dict[str, Counter] = defaultdict(Counter)
     units: Counter = Counter()
-    consistent = [False]  # whether the call under way reads strongly (the sim is one thread)
-
-    def count(event_name: str, **_) -> None:
-        _, service, operation = event_name.split(".", 2)
-        aws_requests[service][operation] += 1
-
-    def count_writes(event_name: str, params: dict, **_) -> None:
-        units["write"] += write_units(event_name.rsplit(".", 1)[1], params)
-        consistent[0] = bool(params.get("ConsistentRead"))
-
-    def count_reads(event_name: str, parsed: dict, **_) -> None:
-        units["read"] += read_units(event_name.rsplit(".", 1)[1], parsed, consistent[0])
+    spent: Counter = Counter()
 
     with (
         LocalHTTPServer(routes) as server,
-        mock_aws(),
-        partition_queries(),
+        aws_clients(aws) as (raw_dynamodb, raw_s3),
         requests.Session() as session,
     ):
         base = load_settings(
@@ -302,8 +370,8 @@ def simulate(
                 "ACADPAGE_OPENALEX_API_KEY": "sim-key",
             }
         )
-        dynamodb = boto3.client("dynamodb", region_name="us-east-1")
-        s3 = boto3.client("s3", region_name="us-east-1")
+        dynamodb = CountedClient(raw_dynamodb, "dynamodb", aws_requests, units, spent)
+        s3 = CountedClient(raw_s3, "s3", aws_requests, units, spent)
         create_table(dynamodb, TABLE, wait=False)
         s3.create_bucket(Bucket=BUCKET)
         store = CitationStore(dynamodb, TABLE)
@@ -356,10 +424,7 @@ def simulate(
             # sent within the rule's window, as a daily laptop schedule leaves them
             moment = START - timedelta(seconds=randomness.uniform(0, rules.refresh_after_s))
             laptop_send(by_site[site_id], moment)
-        for client in (dynamodb, s3):
-            client.meta.events.register("before-call.*.*", count)
-        dynamodb.meta.events.register("before-parameter-build.dynamodb.*", count_writes)
-        dynamodb.meta.events.register("after-call.dynamodb.*", count_reads)
+        dynamodb.counting = s3.counting = True  # the span's calls, not the steady state's
 
         invocations: Counter = Counter()
         seconds: Counter = Counter()
@@ -371,7 +436,7 @@ def simulate(
         while minute < end:
             if minute >= next_open:
                 clock.now = minute
-                started = time.perf_counter()
+                before = aws_meter(aws_requests, spent)
                 report = refresh_open_sources(
                     roster,
                     store,
@@ -382,7 +447,7 @@ def simulate(
                     stats_writer_for=stats_writer_for,
                 )
                 invocations["open_batches"] += 1
-                seconds["open_batches"] += time.perf_counter() - started
+                seconds["open_batches"] += billed_s(before, aws_meter(aws_requests, spent))
                 for source, site_ids in report.published.items():
                     for site_id in site_ids:
                         open_fresh[(source, site_id)].append(minute)
@@ -397,7 +462,7 @@ def simulate(
             # EventBridge runs a rate(1 minute) rule within its minute, not on the second.
             clock.now = minute + timedelta(seconds=randomness.uniform(0, 20))
             slept_before = clock.slept_s
-            started = time.perf_counter()
+            before = aws_meter(aws_requests, spent)
             report = scholar_tick(
                 roster,
                 pacer_store,
@@ -410,10 +475,13 @@ def simulate(
                 stats_writer_for=stats_writer_for,
             )
             invocations["scholar_tick"] += 1
-            seconds["scholar_tick"] += time.perf_counter() - started + clock.slept_s - slept_before
+            billed = billed_s(before, aws_meter(aws_requests, spent))
+            billed += clock.slept_s - slept_before
+            seconds["scholar_tick"] += billed
             if report.published:
                 fresh[report.action.site_id].append(report.fresh_at)
             minute += timedelta(minutes=1)
+        stored = stored_contents(raw_dynamodb, raw_s3) if keep_stored else None
 
     def oldest(times_by_key, keys) -> float:
         worst = 0.0
@@ -445,4 +513,5 @@ def simulate(
         laptop_sends=laptop_sends,
         scholar_times=scholar.times,
         refused=scholar.refused,
+        stored=stored,
     )

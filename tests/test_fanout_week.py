@@ -1,6 +1,7 @@
 """The refresh of many sites, simulated on a virtual clock through the real tick and batch code
-(moto, stand-in Scholar/OpenAlex/Semantic Scholar on 127.0.0.1): a few sites over a few hours
-here, kept small for CI; `make bench` runs 5,000 sites (benchmarks/fanout.py)."""
+(stand-in Scholar/OpenAlex/Semantic Scholar on 127.0.0.1, AWS in memory: tests/test_memory_aws.py
+runs a simulation on moto too and finds the same): a few sites over a few hours here, kept small
+for CI; `make bench` runs 5,000 sites for a week (benchmarks/fanout.py)."""
 
 from __future__ import annotations
 

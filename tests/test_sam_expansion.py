@@ -123,7 +123,7 @@ def test_each_function_runs_with_its_own_role_and_the_stacks_names(expanded):
     refresh = found["RefreshCitations"]["Properties"]["Environment"]["Variables"]
     assert refresh["ACADPAGE_DISTRIBUTION_ID"] == {"Ref": "Distribution"}
     timeouts = {name: f["Properties"]["Timeout"] for name, f in found.items()}
-    # the tick waits up to 60 s and asks for 20 s; the batches start none after 720 s
+    # the tick waits up to 80 s and asks for 20 s; the batches start none after 720 s
     assert timeouts == {"APIHandler": 30, "RefreshCitations": 300, "ScholarTick": 120,
                         "OpenBatches": 900}  # fmt: skip
 

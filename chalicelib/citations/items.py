@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import zlib
 from collections.abc import Sequence
 from datetime import UTC, date, datetime
@@ -31,6 +32,7 @@ DETAIL_CHARS = 500
 
 # Fixed width, so DynamoDB compares these strings in time order.
 _TIME_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
+_TIME_TEXT = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z")
 
 
 def time_text(moment: datetime) -> str:
@@ -39,8 +41,13 @@ def time_text(moment: datetime) -> str:
 
 
 def parse_time(text: str) -> datetime:
-    """A time the store kept, back as an aware UTC datetime."""
-    return datetime.strptime(text, _TIME_FORMAT).replace(tzinfo=UTC)
+    """A time the store kept, back as an aware UTC datetime.
+
+    Checked against the stored shape, then read by fromisoformat: a tick reads thousands of
+    clocks, and strptime costs 20 times as much."""
+    if _TIME_TEXT.fullmatch(text) is None:
+        raise ValueError(f"time {text!r}: expected the form 2026-03-02T08:00:00.000000Z")
+    return datetime.fromisoformat(text[:-1]).replace(tzinfo=UTC)
 
 
 def profile_key(profile_id: str) -> str:
