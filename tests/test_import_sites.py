@@ -244,3 +244,34 @@ def test_a_hugo_blox_list_field_written_as_one_value_is_read_as_a_list_of_it(
 
     assert (code, err) == (0, "")
     assert site["publications"][0]["authors"] == authors
+
+
+def test_pictures_and_links_of_a_hugo_blox_about_text_are_copied_and_reported(tmp_path, capsys):
+    site = tmp_path / "site"
+    shutil.copytree(FIXTURES / "hugoblox-site", site)
+    author = site / "content" / "authors" / "admin"
+    (author / "owl.png").write_bytes(b"\x89PNG owl")
+    index = author / "_index.md"
+    shown = "![An owl](owl.png) ![A badge](https://img.example.org/b.svg) [CV](./cv.pdf)"
+    index.write_text(f"{index.read_text()}\n{shown}\n")
+    code, out, err, converted = run_import(tmp_path, capsys, site)
+    assert (code, err) == (0, "")
+    assert 'src="media/owl.png"' in converted["about"]
+    assert (tmp_path / "out" / "media" / "owl.png").read_bytes() == b"\x89PNG owl"
+    assert "  image https://img.example.org/b.svg" in out
+    assert any("the link './cv.pdf' points into the old site's files" in line for line in out)
+
+
+def test_pictures_in_al_folio_news_are_copied_and_reported(tmp_path, capsys):
+    site = tmp_path / "site"
+    shutil.copytree(FIXTURES / "alfolio-site", site)
+    (site / "assets" / "img" / "nest.png").write_bytes(b"\x89PNG nest")
+    (site / "_news" / "announcement_3.md").write_text(
+        "---\ndate: 2016-01-01\ninline: true\n---\n"
+        "A nest ![nest](/assets/img/nest.png) and ![A badge](https://img.example.org/n.svg)\n"
+    )
+    code, out, err, converted = run_import(tmp_path, capsys, site)
+    assert (code, err) == (0, "")
+    assert 'src="media/nest.png"' in converted["news"][0]["text"]
+    assert (tmp_path / "out" / "media" / "nest.png").read_bytes() == b"\x89PNG nest"
+    assert "  image https://img.example.org/n.svg" in out

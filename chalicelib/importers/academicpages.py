@@ -13,7 +13,7 @@ import re
 from dataclasses import replace
 
 from chalicelib.importers import Imported, ImportProblem
-from chalicelib.importers.acadhomepage.page import plain, strip_tags
+from chalicelib.importers.acadhomepage.page import PageReading, plain, strip_tags
 from chalicelib.importers.acadhomepage.tree import APA_NAME, MAX_REFERENCE_CHARS, apa_name
 from chalicelib.importers.folder import (
     Gathered,
@@ -61,7 +61,8 @@ def _entries(folder: SiteFolder, collection: str) -> list[tuple[str, dict, str]]
 
 
 def _add_publications(folder: SiteFolder, more: Gathered) -> None:
-    papers = [_paper(path, front) for path, front, _ in _entries(folder, "_publications")]
+    found = _entries(folder, "_publications")
+    papers = [_paper(path, front, more.page) for path, front, _ in found]
     papers = [paper for paper in papers if paper]
     if papers:
         more.sections.append("publications")
@@ -69,7 +70,7 @@ def _add_publications(folder: SiteFolder, more: Gathered) -> None:
         more.structured.append(f"_publications: publications ({len(papers)})")
 
 
-def _paper(path: str, front: dict) -> dict | None:
+def _paper(path: str, front: dict, page: PageReading) -> dict | None:
     """A publication from its page's front matter; its authors from the `citation` line."""
     title = plain(str(front.get("title") or "")).strip()
     if not title:
@@ -93,7 +94,7 @@ def _paper(path: str, front: dict) -> dict | None:
         paper["links"] = links
     excerpt = str(front.get("excerpt") or "").strip()
     if excerpt:
-        paper["description"] = [shown(excerpt, path)]
+        paper["description"] = [shown(excerpt, path, page)]
     category = str(front.get("category") or "").strip()
     if category:
         paper["group"] = CATEGORIES.get(category, category.replace("_", " ").title())
@@ -124,7 +125,9 @@ def _add_talks(folder: SiteFolder, more: Gathered) -> None:
         title = str(front.get("title") or "").strip()
         text = ", ".join(part for part in [f"**{title}**" if title else "", *parts] if part)
         if text:
-            talks.append({"date": date_text(front.get("date")), "text": shown(text, path)})
+            talks.append(
+                {"date": date_text(front.get("date")), "text": shown(text, path, more.page)}
+            )
     if talks:
         more.sections.append("talks")
         more.content["talks"] = talks

@@ -117,7 +117,9 @@ def _add_news(folder: SiteFolder, more: Gathered) -> None:
         if not text:
             continue
         when = front.get("date")
-        items.append((_sortable(when), {"date": _shown_date(when), "text": shown(text, path)}))
+        items.append(
+            (_sortable(when), {"date": _shown_date(when), "text": shown(text, path, more.page)})
+        )
     if items:
         items.sort(key=lambda item: item[0], reverse=True)
         more.sections.append("news")

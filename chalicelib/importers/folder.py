@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
 import yaml
@@ -41,6 +41,8 @@ class Gathered:
     structured: list[str]
     notes: list[str]
     media: list[tuple[str, str]]
+    # what the lines `shown` renders name: their pictures (the site's, on other hosts) and links
+    page: PageReading = field(default_factory=PageReading)
 
 
 def listed(value: object) -> list:
@@ -97,9 +99,10 @@ def merged(document: dict, imported: Imported, more: Gathered, source: str) -> I
     return replace(
         imported,
         text=converted_content(_ordered(document), f"the {source} site"),
-        notes=(*imported.notes, *more.notes),
+        notes=(*imported.notes, *more.notes, *more.page.notes),
         structured=(*imported.structured, *more.structured),
-        media=(*imported.media, *more.media),
+        media=(*imported.media, *more.media, *more.page.media.items()),
+        remote_images=tuple(dict.fromkeys([*imported.remote_images, *more.page.remote_images])),
     )
 
 
@@ -123,6 +126,7 @@ def year_of(value: object) -> int | None:
     return int(found.group(1)) if found else None
 
 
-def shown(text: str, where: str) -> str:
-    """A line of markdown or HTML as the inline HTML its page showed."""
-    return inline_fragment(text, where, PageReading())
+def shown(text: str, where: str, page: PageReading) -> str:
+    """A line of markdown or HTML as the inline HTML its page showed; its pictures and links
+    into the old site go to `page`, for the images to copy and the report."""
+    return inline_fragment(text, where, page)

@@ -52,53 +52,65 @@ ICONS = {
 
 def import_hugoblox(folder: SiteFolder) -> Imported:
     """Content YAML for a Hugo Blox site, with the import's report."""
-    notes: list[str] = []
-    structured: list[str] = []
-    profile, about, avatar = _owner(folder, notes, structured)
-    papers = _papers(folder, profile["name"], notes)
+    page = PageReading()  # the report, and the pictures and links the about text shows
+    profile, about, avatar = _owner(folder, page)
+    papers = _papers(folder, profile["name"], page.notes)
     site = {"title": _site_title(folder) or profile["name"]}
     if papers:
-        structured.append(f"content/publication: publications ({len(papers)})")
+        page.structured.append(f"content/publication: publications ({len(papers)})")
     parts = {kind: value for kind, value in (("about", about), ("publications", papers)) if value}
     if not parts:
         raise ImportProblem("the site shows nothing to import: no author page or publications")
     document = {"site": site, "profile": profile, "sections": list(parts), **parts}
     return Imported(
         converted_content(document, "the Hugo Blox site"),
-        tuple(notes),
-        structured=tuple(structured),
-        media=((avatar, avatar.rpartition("/")[2]),) if avatar else (),
+        tuple(page.notes),
+        structured=tuple(page.structured),
+        media=(
+            *([(avatar, avatar.rpartition("/")[2])] if avatar else []),
+            *((_picture_source(folder, path), key) for path, key in page.media.items()),
+        ),
+        remote_images=tuple(page.remote_images),
     )
 
 
-def _owner(folder: SiteFolder, notes: list[str], structured: list[str]) -> tuple[dict, str, str]:
+def _picture_source(folder: SiteFolder, path: str) -> str:
+    """Where Hugo finds a picture the author page shows: beside the page, else in static/."""
+    for author_page in AUTHOR_PAGES:
+        base = author_page.rpartition("/")[0]
+        if f"{base}/{path}" in folder.files(base):
+            return f"{base}/{path}"
+    return f"static/{path}"
+
+
+def _owner(folder: SiteFolder, page: PageReading) -> tuple[dict, str, str]:
     """(profile, about HTML, avatar path) from the admin author page or data/authors."""
     for path in AUTHOR_PAGES:
         text = folder.read(path)
         if text is None:
             continue
         front, body = front_matter(text, path)
-        profile = _profile(front, notes, path)
+        profile = _profile(front, page.notes, path)
         base = path.rpartition("/")[0]
         avatar = next((p for p in folder.files(base) if re.search(r"/avatar\.\w+$", p)), "")
         if avatar:
             profile["avatar"] = avatar.rpartition("/")[2]
         body = re.sub(r"\{\{[<%].*?[%>]\}\}", "", body, flags=re.S)  # Hugo shortcodes
-        about = fragment_html([Line(path, line) for line in body.split("\n")], PageReading())
-        structured.append(f"{path}: profile and about")
+        about = fragment_html([Line(path, line) for line in body.split("\n")], page)
+        page.structured.append(f"{path}: profile and about")
         return profile, about, avatar
     for path in folder.files("data/authors"):
         if path.endswith((".yaml", ".yml")):
             data = jekyll_yaml(folder.read(path) or "", path)
             if isinstance(data, dict):
-                structured.append(f"{path}: profile")
+                page.structured.append(f"{path}: profile")
                 about = data.get("bio") or ""
                 return (
-                    _profile(data, notes, path),
-                    fragment_html([Line(path, str(about))], PageReading()),
+                    _profile(data, page.notes, path),
+                    fragment_html([Line(path, str(about))], page),
                     "",
                 )
-    notes.append("no content/authors/admin/_index.md: the profile has only a placeholder name")
+    page.notes.append("no content/authors/admin/_index.md: the profile has only a placeholder name")
     return {"name": "Your Name"}, "", ""
 
 
