@@ -95,6 +95,20 @@ def test_two_dois_under_one_title_are_two_papers_and_a_scholar_id_joins_two_titl
     assert joined.citations == 7 and merged.citations == 7
 
 
+def test_papers_a_member_kept_as_written_are_not_blank_lines_in_the_lab_list():
+    from dataclasses import replace
+
+    (ada, site, counts), *_ = member_sites()
+    section = site.sections[1]
+    kept = tuple(replace(section.publications[0], title="", authors=(), html=f"<p>{n}</p>")
+                 for n in ("Kept one", "Kept two"))  # fmt: skip
+    with_kept = replace(site, sections=(replace(section, publications=(
+        *kept, *section.publications)),))  # fmt: skip
+    merged = merge_publications([(ada, with_kept, counts)])
+    assert merged == merge_publications([(ada, replace(site, sections=(section,)), counts)])
+    assert all(paper.title for paper in merged.papers)
+
+
 @pytest.fixture
 def lab_stack(seeded, monkeypatch):
     """The example lab as one deployment: lab.yaml the lab's own content, each member registered

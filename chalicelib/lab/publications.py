@@ -78,11 +78,14 @@ def paper_doi(paper: Publication) -> str:
 
 
 def member_papers(site: Site) -> list[Publication]:
-    """The papers a member's (resolved) site shows, each once."""
+    """The papers a member's (resolved) site shows, each once; not those kept as an old page
+    wrote them (`markdown:`), which have no title, year or authors to merge or list by."""
     seen: set[tuple[str, str]] = set()
     papers = []
     for section in site.sections:
         for paper in section.publications:
+            if paper.html:
+                continue
             key = (paper.scholar_id, normalize_title(paper.title))
             if key not in seen:
                 seen.add(key)
