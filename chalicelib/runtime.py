@@ -273,16 +273,16 @@ class OpenBatchesFailedError(RuntimeError):
     """Every open-source batch of a run failed: the invocation fails, its queue keeps it."""
 
 
-def run_open_batches(*, now: datetime | None = None, budget_s: float = 720.0):
+def run_open_batches(*, now: datetime | None = None, budget_s: float | None = None):
     """The due open-source batches of every site (docs/fanout.md); None on a stack of one site.
 
-    Starts no new batch after `budget_s` (Lambda's 15 minutes hold the last one); raises
+    Starts no new batch after `budget_s` (fanout.OPEN_BUDGET_S unless given); raises
     OpenBatchesFailedError when every batch failed."""
     import time
 
     import requests
 
-    from chalicelib.citations.fanout import refresh_open_sources
+    from chalicelib.citations.fanout import OPEN_BUDGET_S, refresh_open_sources
 
     sites = stack_sites()
     if len(sites) < 2:
@@ -290,7 +290,8 @@ def run_open_batches(*, now: datetime | None = None, budget_s: float = 720.0):
     with requests.Session() as session:
         report = refresh_open_sources(
             sites, citation_store(), session, now=now or datetime.now(UTC), settings=settings(),
-            stats_writer_for=_stats_writer_for, deadline=time.monotonic() + budget_s,
+            stats_writer_for=_stats_writer_for,
+            deadline=time.monotonic() + (OPEN_BUDGET_S if budget_s is None else budget_s),
         )  # fmt: skip
     fields = {
         "event": "open_batches",

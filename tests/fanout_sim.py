@@ -332,7 +332,12 @@ def simulate(
     """Run the stack's schedules over `days` of virtual time; every figure is measured."""
     import requests
 
-    from chalicelib.citations.fanout import Site, refresh_open_sources, scholar_tick
+    from chalicelib.citations.fanout import (
+        OPEN_BUDGET_S,
+        Site,
+        refresh_open_sources,
+        scholar_tick,
+    )
     from chalicelib.citations.pacer_store import PacerStore
     from chalicelib.citations.refresh import publish_guarded
     from chalicelib.citations.scholar import merge_pages
@@ -437,6 +442,7 @@ def simulate(
             if minute >= next_open:
                 clock.now = minute
                 before = aws_meter(aws_requests, spent)
+                # the run's budget, counted in its modelled Lambda seconds, not this machine's
                 report = refresh_open_sources(
                     roster,
                     store,
@@ -445,6 +451,8 @@ def simulate(
                     settings=base,
                     rules=rules,
                     stats_writer_for=stats_writer_for,
+                    deadline=OPEN_BUDGET_S,
+                    clock=lambda before=before: billed_s(before, aws_meter(aws_requests, spent)),
                 )
                 invocations["open_batches"] += 1
                 seconds["open_batches"] += billed_s(before, aws_meter(aws_requests, spent))

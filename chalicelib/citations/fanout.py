@@ -44,6 +44,9 @@ LEASE_S = 150.0  # longer than a tick's wait (WAIT_UP_TO_S) and request (20 s) t
 # the last. A 60 s wait let some requests slip to the next tick (4 of 65 in a simulated 2.4 h,
 # up to 9 s late), and 5,000 profiles leave no slack for that in a week.
 WAIT_UP_TO_S = 80.0
+# An open-batches run starts no batch after this many seconds: Lambda's 15 minutes hold the last
+# one (Semantic Scholar's 1,000 ids take about 80 s to publish at 10 ms a DynamoDB call).
+OPEN_BUDGET_S = 720.0
 CANDIDATES = 20  # profiles an owner refreshed are skipped; at most this many per tick
 OPEN_SOURCES = {
     "openalex": ("openalex_id", OPENALEX_BATCH, fetch_openalex_authors),
