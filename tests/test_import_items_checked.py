@@ -231,3 +231,70 @@ def test_text_under_a_sub_heading_stays_in_its_group():
         ("text", "Journals"),
         ("Moths at dusk in the field", "Conferences"),
     ]
+
+
+# Text between dated entries: a label over the items it introduces, a paragraph between items
+LABELLED = (
+    "# 📫 Academic Service\n"
+    '<details>\n<summary style="cursor: pointer;">\n<b>Editorial Board</b>\n</summary>\n<ul>\n'
+    '<li>\n  <a href="https://x.org/j">Journal of Owls</a>, Owl Press\n</li>\n</ul>\n</details>\n\n'
+    '<details>\n<summary style="cursor: pointer;">\n<b>Reviewer</b>\n</summary>\n<ul>\n'
+    "<li> Bats Review, Bat Press</li>\n<li> Moth Letters, Moth Press</li>\n</ul>\n</details>\n"
+)
+
+
+def test_labels_over_html_lists_stay_over_their_items():
+    result = imported(LABELLED)
+    service = yaml.safe_load(result.text)["service"]
+    assert service == [
+        {"text": '<span class="entry-note"><b>Editorial Board</b></span>'},
+        {"text": '<a href="https://x.org/j" rel="noopener">Journal of Owls</a>, Owl Press'},
+        {"text": '<span class="entry-note"><b>Reviewer</b></span>'},
+        {"text": "Bats Review, Bat Press"},
+        {"text": "Moth Letters, Moth Press"},
+    ]
+    assert "(more)" not in result.text
+    assert result.kept_raw == (
+        "about.md:4: text among the service entries kept as written, in its place",
+        "about.md:15: text among the service entries kept as written, in its place",
+    )
+
+
+def test_a_paragraph_between_news_items_stays_between_them():
+    about = (
+        "# 🔥 News\nThe newest first.\n\n- *2024.05*: New owls.\n\n"
+        "Older news, from the *first* year:\n\n- *2023.01*: Old owls.\n"
+    )
+    news = yaml.safe_load(imported(about).text)["news"]
+    assert news == [
+        {"text": '<span class="entry-note">The newest first.</span>'},
+        {"date": "2024.05", "text": "New owls."},
+        {"text": '<span class="entry-note">Older news, from the <em>first</em> year:</span>'},
+        {"date": "2023.01", "text": "Old owls."},
+    ]
+
+
+def test_text_between_entries_that_is_more_than_a_line_keeps_the_section_as_written():
+    about = (
+        "# 🔥 News\n- *2024.05*: New owls.\n\n| owls | bats |\n|---|---|\n| 3 | 4 |\n\n"
+        "- *2023.01*: Old owls.\n"
+    )
+    result = imported(about)
+    converted = yaml.safe_load(result.text)
+    assert "news" not in converted
+    (section,) = converted["sections"]
+    assert section["title"] == "News" and "<table>" in section["markdown"]
+    assert result.kept_raw == ("about.md:1: News (a section kept as written)",)
+
+
+def test_a_rule_and_a_line_after_the_news_stay_after_them_without_the_rule_as_text():
+    about = "# 🔥 News\n- *2024.05*: New owls.\n\n---\n\nMore on [the owl feed](https://x.org/f).\n"
+    news, kept = entries(about)
+    assert news == [
+        {"date": "2024.05", "text": "New owls."},
+        {
+            "text": '<span class="entry-note">More on <a href="https://x.org/f" rel="noopener">'
+            "the owl feed</a>.</span>"
+        },
+    ]
+    assert kept == ("about.md:6: text among the news entries kept as written, in its place",)

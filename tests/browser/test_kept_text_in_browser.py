@@ -1,5 +1,5 @@
-"""Text an import keeps between papers, as Chromium lays the page out: in its place, and inside a
-list of papers without a list bullet of its own (a kept paper item keeps its bullet)."""
+"""Text an import keeps between papers or dated entries, as Chromium lays the page out: in its
+place, and inside a list without a list bullet of its own (a kept paper item keeps its bullet)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import pytest
 
 from chalicelib.site.content import load_site
 from chalicelib.site.render import render_home_page
-from tests.test_import_items_checked import BETWEEN, imported
+from tests.test_import_items_checked import BETWEEN, LABELLED, imported
 
 pytestmark = pytest.mark.browser
 
@@ -46,4 +46,27 @@ def test_text_between_papers_is_laid_out_in_its_place_without_a_bullet(browser):
         ["Moths at dus", "disc"],
         ["Equal contri", "none"],
         ["In 2026 [Owl", "disc"],
+    ]
+
+
+def test_a_label_among_dated_entries_is_laid_out_without_a_bullet(browser):
+    page_html = render_home_page(load_site(imported(LABELLED).text.encode()), None)
+    context = browser.new_context()
+    page = context.new_page()
+    page.route("**/*", lambda route: route.abort())
+    try:
+        page.set_content(page_html, wait_until="domcontentloaded")
+        bullets = page.evaluate(
+            "() => [...document.querySelectorAll('.dated-list > li')].map(item => "
+            "[item.innerText.slice(0, 10), getComputedStyle(item).listStyleType])"
+        )
+    finally:
+        context.close()
+
+    assert bullets == [
+        ["Editorial ", "none"],
+        ["Journal of", "disc"],
+        ["Reviewer", "none"],
+        ["Bats Revie", "disc"],
+        ["Moth Lette", "disc"],
     ]

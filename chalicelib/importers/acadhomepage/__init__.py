@@ -29,7 +29,7 @@ from chalicelib.importers.acadhomepage.sections import (
     split_icon,
     split_sections,
 )
-from chalicelib.importers.acadhomepage.selfcheck import checked_entry
+from chalicelib.importers.acadhomepage.selfcheck import ENTRY_NOTE, checked_entry
 from chalicelib.importers.acadhomepage.source import Line, ReadRelative, page_lines
 from chalicelib.site.content import ANCHOR, DATED_KINDS, SECTION_KINDS
 
@@ -96,16 +96,17 @@ def _read_block(block: Block, page: PageReading) -> None:
     if kind not in DATED_KINDS:
         _add_markdown(page, title, icon, block.anchor, block.lines, block.place)
         return
-    entries, raw = read_dated(block.lines)
-    if not entries:
+    reported = len(page.kept_raw)
+    checked = [checked_entry(kind, entry, page) for entry in read_dated(block.lines)]
+    entries = [entry for entry in checked if entry is None or entry]  # {}: a note showing nothing
+    if not entries or None in entries:  # text among the entries more than a line: as written
+        del page.kept_raw[reported:]
         _add_markdown(page, title, icon, block.anchor, block.lines, block.place)
         return
     _add_typed(page, kind, title, icon, block.anchor)
-    page.content[kind] = [checked_entry(kind, entry, page) for entry in entries]
-    page.structured.append(f"{block.place}: {kind} ({len(entries)} entries, {title})")
-    if raw:
-        more = f"{title} (more)"
-        _add_markdown(page, more, icon, f"{block.anchor or _slug(title)}-more", raw, raw[0].place)
+    page.content[kind] = entries
+    dated = sum(not entry["text"].startswith(ENTRY_NOTE) for entry in entries)
+    page.structured.append(f"{block.place}: {kind} ({dated} entries, {title})")
 
 
 def _add_papers(page: PageReading, block: Block, title: str, icon: str) -> None:

@@ -39,6 +39,8 @@ BOLD_LINE = re.compile(r"^\s*(?P<mark>\*{2,3}|__)(?P<text>.+)(?P=mark)\s*$")
 HTML_ONLY = re.compile(r"^\s*(</?[a-zA-Z][^>]*>\s*)+$")
 # `<details><summary>More</summary>` around older entries: a fold of the list, not an entry's text
 FOLD = re.compile(r"(?:\s*(?:</?details\b[^>]*>|<summary\b[^>]*>[^<]{0,80}</summary>))+\s*", re.I)
+# A thematic break (`---`, `___`, `* * *`): a line across the page, no text
+RULE = re.compile(r"^ {0,3}([-_*])(?:[ \t]*\1){2,}[ \t]*$")
 LIST_ITEM = re.compile(r"<li\b[^>]*>(?P<inner>.*?)</li>", re.S | re.I)
 
 
@@ -55,15 +57,16 @@ def split_date(text: str) -> dict:
     return {"text": text}
 
 
-def read_dated(lines: list[Line]) -> tuple[list[dict], list[Line]]:
-    """(entries, lines that are not entries), from markdown or HTML list items; each entry holds
-    the lines it was read from under `_lines`, for its check against them."""
+def read_dated(lines: list[Line]) -> list[dict]:
+    """The entries of markdown or HTML list items, in order, with the text between them as
+    entries marked `_note`; each holds the lines it was read from under `_lines`, for its check
+    against them. [] when no item is an entry."""
     if any(LIST_ITEM.search(line.text) or "<li" in line.text for line in lines):
         return _html_entries(lines)
     return _markdown_entries(lines)
 
 
-def _markdown_entries(lines: list[Line]) -> tuple[list[dict], list[Line]]:
+def _markdown_entries(lines: list[Line]) -> list[dict]:
     entries: list[dict] = []
     raw: list[Line] = []
     header: dict | None = None  # an entry whose details the next top-level bullets are
@@ -77,7 +80,7 @@ def _markdown_entries(lines: list[Line]) -> tuple[list[dict], list[Line]]:
             last = None
             keep_raw(raw, line)
             continue
-        if HTML_ONLY.match(stripped) or FOLD.fullmatch(stripped):
+        if HTML_ONLY.match(stripped) or FOLD.fullmatch(stripped) or RULE.match(stripped):
             continue
         bullet = BULLET.match(text)
         heading = SUB_HEADING.match(text)
@@ -88,6 +91,7 @@ def _markdown_entries(lines: list[Line]) -> tuple[list[dict], list[Line]]:
             entries[-1]["_lines"].append(line)
             last = {"details": details}
         elif bullet:
+            _add_note(entries, raw)
             last = {**split_date(bullet.group("text")), "_lines": [line]}
             entries.append(last)
             header = None
@@ -98,6 +102,7 @@ def _markdown_entries(lines: list[Line]) -> tuple[list[dict], list[Line]]:
                 entry = split_date(inner.strip("*_ "))
             if bold and not heading:
                 entry["text"] = f"**{entry['text'].strip('*_ ')}**"
+            _add_note(entries, raw)
             entries.append({**entry, "_lines": [line]})
             header = last = entries[-1]
         elif last is not None:
@@ -106,7 +111,21 @@ def _markdown_entries(lines: list[Line]) -> tuple[list[dict], list[Line]]:
         else:
             keep_raw(raw, line)
             header = None
-    return [entry for entry in entries if entry.get("text")], _trimmed(raw)
+    _add_note(entries, raw)
+    return _with_an_entry([entry for entry in entries if entry.get("text")])
+
+
+def _add_note(entries: list[dict], raw: list[Line]) -> None:
+    """The text since the last entry, as an entry of its own in its place (`_note`)."""
+    if any(line.text.strip() for line in raw):
+        entries.append({"text": " ".join(line.text.strip() for line in raw), "_note": True})
+        entries[-1]["_lines"] = _trimmed(list(raw))
+    raw.clear()
+
+
+def _with_an_entry(entries: list[dict]) -> list[dict]:
+    """The entries, or [] when all of them are text between entries."""
+    return entries if any(not entry.get("_note") for entry in entries) else []
 
 
 def keep_raw(raw: list[Line], line: Line) -> None:
@@ -129,30 +148,30 @@ def _continue(entry: dict, text: str) -> None:
         entry["text"] = f"{entry.get('text', '')} {text}".strip()
 
 
-def _html_entries(lines: list[Line]) -> tuple[list[dict], list[Line]]:
+def _html_entries(lines: list[Line]) -> list[dict]:
     joined = "\n".join(line.text for line in lines)
-    entries = []
-    for found in LIST_ITEM.finditer(joined):
+    entries: list[dict] = []
+    done = 0  # where the text after the last item starts
+    for found in [*LIST_ITEM.finditer(joined), None]:
+        between = joined[done : found.start() if found else len(joined)]
+        _add_note(entries, _text_lines(between, joined.count("\n", 0, done), lines))
+        if found is None:
+            break
+        done = found.end()
         inner = re.sub(r"\s+", " ", found.group("inner")).strip()
         if inner:
             place = lines[joined.count("\n", 0, found.start())].place
             entries.append({**split_date(inner), "_lines": [Line(place, inner)]})
-    rest = LIST_ITEM.sub("", joined)
-    raw = _lines_with_text(lines) if strip_tags(rest) else []
-    return entries, raw
+    return _with_an_entry(entries)
 
 
-def _lines_with_text(lines: list[Line]) -> list[Line]:
-    """The lines outside list items that hold visible text."""
-    kept, inside = [], False
-    for line in lines:
-        text = line.text
-        if inside:
-            inside = "</li>" not in text.lower()
-            continue
-        if "<li" in text.lower():
-            inside = "</li>" not in text.lower().rsplit("<li", 1)[-1]
-            continue
-        if strip_tags(text):
-            kept.append(line)
-    return kept
+def _text_lines(html: str, first: int, lines: list[Line]) -> list[Line]:
+    """HTML between list items as one line, at the page line where its text starts (`first`: the
+    index of the page line it opens on); [] when it shows no text (a fold's "More" shows none)."""
+    html = "\n".join("" if RULE.match(text) else text for text in html.split("\n"))  # no text
+    for number, text in enumerate(html.split("\n")):
+        if strip_tags(FOLD.sub(" ", text)):
+            # a fold's tags go, its line breaks stay: they end the HTML blocks around them
+            unfolded = FOLD.sub(lambda fold: "\n" * fold.group().count("\n") or " ", html)
+            return [Line(lines[first + number].place, unfolded.strip())]
+    return []

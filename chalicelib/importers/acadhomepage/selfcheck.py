@@ -36,6 +36,10 @@ JOINING_WORDS = {"and", "und", "et"}
 _SITE = {"site": {"title": "check"}, "profile": {"name": "check"}}
 # What makes a date one: a year, or a month's name
 DATE_WORD = re.compile(rf"(?:19|20)\d{{2}}|\b{MONTH}(?!\w)", re.I)
+# Text between dated entries, kept as written in its place, shows in this element (no bullet)
+ENTRY_NOTE = '<span class="entry-note">'
+# What a one-line entry cannot show: a second paragraph, a table, a list, a heading, a quote
+MORE_THAN_A_LINE = re.compile(r"</p>\s*<(?!/div>)|<(?:table|pre|blockquote|h[1-6]|li)\b", re.I)
 # A text that opens with a year (past its tags): the end of a date range left out of the date
 YEAR_FIRST = re.compile(r"(?:\s|<[^<>]*>)*(?:19|20)\d{2}(?!\d)")
 
@@ -187,10 +191,14 @@ def checked_paper(
     return {"markdown": fragment, "featured": True} if box else {"markdown": fragment}
 
 
-def checked_entry(kind: str, entry: dict, page: PageReading) -> dict:
+def checked_entry(kind: str, entry: dict, page: PageReading) -> dict | None:
     """A dated entry as inline HTML when it shows what its list item showed; else the item as
-    written (its date left in its text), and the report says why."""
+    written (its date left in its text), and the report says why. Text between entries is an
+    entry of its own, in its place; None when it is more than a line (the section then stays as
+    written)."""
     lines = entry.pop("_lines")
+    if entry.get("_note"):
+        return _note_entry(kind, lines, page)
     head, *rest = lines
     place = head.place
     bullet = BULLET.match(head.text)
@@ -224,3 +232,21 @@ def _as_written(lines: list[Line], page: PageReading) -> dict:
     if details:
         entry["details"] = [inline_fragment(detail, place, page) for detail in details]
     return entry
+
+
+def _note_entry(kind: str, lines: list[Line], page: PageReading) -> dict | None:
+    """Text between dated entries as an undated entry without a bullet, when it is one line of
+    text that shows what the page showed ({} when it shows none); None otherwise (paragraphs,
+    a table, markup a line would show as text)."""
+    fragment = fragment_html(lines, page)
+    shown = " ".join(visible(fragment)[0].split())
+    if not shown:  # markup that shows no text
+        return {}
+    text = inline_fragment(" ".join(line.text.strip() for line in lines), lines[0].place, page)
+    note = {"text": f"{ENTRY_NOTE}{text}</span>"}
+    if MORE_THAN_A_LINE.search(fragment) or " ".join(visible(text)[0].split()) != shown:
+        return None
+    page.kept_raw.append(
+        f"{lines[0].place}: text among the {kind} entries kept as written, in its place"
+    )
+    return note
