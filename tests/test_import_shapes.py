@@ -542,9 +542,11 @@ def test_other_hosts_pictures_keep_their_link_with_their_label_or_address_as_tex
     )
     assert yaml.safe_load(result.text)["about"] == (
         '<div><p>Hi <a href="https://scholar.google.com/citations?user=AbCdEfGhIjKl" '
-        'rel="noopener">reads</a> <a href="https://x.org/i.png">x.org/i.png</a> '
-        '<a href="https://x.org/d" rel="noopener">x.org</a> '
-        '<a href="https://img.shields.io/badge/DOI-10.1%2Fx--y-blue">DOI 10.1/x-y</a></p></div>'
+        'rel="noopener"><span class="picture-label">reads</span></a> '
+        '<a href="https://x.org/i.png"><span class="picture-label">x.org/i.png</span></a> '
+        '<a href="https://x.org/d" rel="noopener"><span class="picture-label">x.org</span></a> '
+        '<a href="https://img.shields.io/badge/DOI-10.1%2Fx--y-blue">'
+        '<span class="picture-label">DOI 10.1/x-y</span></a></p></div>'
     )
 
 

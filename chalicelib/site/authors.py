@@ -20,6 +20,7 @@ class Author:
     name: str
     is_owner: bool
     mark: str = ""
+    url: str = ""  # their homepage, when the paper links the name
 
 
 def read_authors(names: tuple[str, ...], owner_names: tuple[str, ...]) -> tuple[Author, ...]:

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import yaml
 
+from chalicelib.site.authors import MARKS, read_authors
 from chalicelib.site.authors import Author as Author  # the name readers of a Publication use
-from chalicelib.site.authors import read_authors
 from chalicelib.site.fields import LINK_EXPECTED, Fields, describe, is_link
 
 PAPER_ID = re.compile(r"^[A-Za-z0-9_-]{12}:[A-Za-z0-9_-]+$")
@@ -89,7 +89,7 @@ def read_publication(fields: Fields, owners: tuple[str, ...]) -> Publication:
     scholar_id = fields.identifier(
         "scholar_id", PAPER_ID, "'USER:PUBID' as in Scholar's citation_for_view"
     )
-    authors = read_authors(fields.texts("authors"), owners)
+    authors = _linked(read_authors(fields.texts("authors"), owners), _author_links(fields))
     publication = Publication(
         title=fields.text("title", required=True),
         authors=authors,
@@ -120,6 +120,41 @@ def _read_kept_paper(fields: Fields) -> Publication:
     )
     fields.done()
     return publication
+
+
+def _author_links(fields: Fields) -> dict[str, tuple[str, yaml.Node]]:
+    """`author_links:` a mapping from an author's name, as `authors` writes it without its
+    mark, to their homepage."""
+    node = fields.node_of("author_links")
+    if node is None:
+        return {}
+    if not isinstance(node, yaml.MappingNode):
+        fields.expect("author_links", node, "a mapping such as 'Ann Lee: https://...'")
+        return {}
+    path = fields.where("author_links")
+    links = {}
+    for key, value in node.value:
+        url = str(value.value).strip() if isinstance(value, yaml.ScalarNode) else ""
+        if not is_link(url):
+            fields.problems.add(
+                value, f"{path}.{key.value}", f"expected {LINK_EXPECTED}, got {describe(value)}"
+            )
+        else:
+            links[str(key.value).strip()] = (url, key)
+    names = set(fields.texts("authors")) | {
+        name.rstrip(MARKS).strip() for name in fields.texts("authors")
+    }
+    for name, (_, key) in links.items():
+        if name not in names:
+            fields.problems.add(key, f"{path}.{name}", "expected the name of one of the authors")
+    return links
+
+
+def _linked(authors: tuple[Author, ...], links: dict[str, tuple[str, yaml.Node]]) -> tuple:
+    """The authors, each with the homepage `author_links` gives them."""
+    if not links:
+        return authors
+    return tuple(replace(a, url=links[a.name][0]) if a.name in links else a for a in authors)
 
 
 def _read_paper_links(fields: Fields) -> tuple[PaperLink, ...]:

@@ -24,6 +24,9 @@ MARKDOWN_BLOCK = re.compile(r"""<([a-zA-Z][\w-]*)\b[^<>]*\smarkdown=["']?(?:1|bl
 CLOSING_ONLY = re.compile(r"^\s*(?:</[a-zA-Z][\w-]*\s*>\s*)+$")
 # the tags that decide how a picture is shown: a link opening or closing, a picture
 LINK_OR_PICTURE = re.compile(r"<a\b[^>]*>|</a\s*>|<img\b[^>]*>", re.I)
+TAG = re.compile(r"<[^<>]*>")
+# the class of the words that stand for a picture on another host (a stars badge's label)
+PICTURE_LABEL = "picture-label"
 # a link that is no address on the web, a mail address or an anchor of the page
 SITE_LINK = re.compile(r'<a\b[^>]*?\bhref="(?P<href>(?!https?:|mailto:|#)[^"]+)"', re.I)
 ATTRIBUTE = re.compile(r"""\b(?P<name>src|alt|title)="(?P<value>[^"]*)\"""")
@@ -101,18 +104,24 @@ def _note_site_links(rendered: str, place: str, page: PageReading) -> None:
 
 def _pictures(rendered: str, place: str, page: PageReading) -> str:
     """The HTML with each picture as the page can show it; one inside a link becomes its label
-    (the link stays), one outside a link its label linking to it."""
-    pieces, last, link = [], 0, ""
+    (the link stays) unless the link has words of its own (`Code` and a stars badge), one
+    outside a link its label linking to it."""
+    pieces, last, link, worded = [], 0, "", False
     for found in LINK_OR_PICTURE.finditer(rendered):
         tag = found.group()
         if tag[:2].lower() == "<a":
             href = re.search(r'href="([^"]*)"', tag)
             link = html.unescape(href.group(1)) if href else "#"
+            inside = rendered[found.end() : rendered.find("</a", found.end())]
+            worded = bool(TAG.sub("", inside).strip())
             continue
         if tag[:3].lower() == "</a":
             link = ""
             continue
-        pieces += [rendered[last : found.start()], _image(tag, place, page, linked=link or False)]
+        picture = _image(tag, place, page, linked=link or False)
+        if worded and link and not picture.startswith("<img"):
+            picture = ""  # the link's words say what it is; the picture was decoration
+        pieces += [rendered[last : found.start()], picture]
         last = found.end()
     return "".join(pieces) + rendered[last:]
 
@@ -132,6 +141,7 @@ def _image(tag: str, place: str, page: PageReading, *, linked: str | bool) -> st
     if is_url(src) or src.startswith("//"):
         media_key(src, place, page)  # listed in the report as left out
         label = html.escape(_label(attributes, src, linked or src))
+        label = f'<span class="{PICTURE_LABEL}">{label}</span>'
         return label if linked else f'<a href="{html.escape(src)}">{label}</a>'
     key = media_key(src, place, page)
     if not key:

@@ -32,14 +32,22 @@ def read_papers(lines: list[Line], page: PageReading, *, need_authors: bool = Fa
     papers: list[dict] = []
     text: list[Line] = []  # lines since the last paper that are none
     group = ""
+    headings: dict[int, str] = {}  # the headings over the next paper, by level
+    empty: tuple[int, Line] | None = None  # the last heading, while no paper stands under it
     index = 0
     while index < len(lines):
         line = lines[index].text
         heading = SUB_HEADING.match(line)
         label = not heading and _is_label_line(lines, index)  # `📃 Papers` over a list
         if label or (heading and not is_paper_start(line.strip())):
+            level = len(line.lstrip()) - len(line.lstrip().lstrip("#")) if heading else 7
+            if empty and empty[0] >= level:  # a heading over no paper (a note): kept as text
+                group = _kept_heading(empty, headings, text)
             _keep_text(papers, text, group, page)  # the text above belongs to the group above
-            group = plain(heading.group("text") if heading else line)
+            headings = {n: h for n, h in headings.items() if n < level}
+            headings[level] = plain(heading.group("text") if heading else line)
+            group = " · ".join(headings[n] for n in sorted(headings))
+            empty = (level, lines[index])
             index += 1
             continue
         start, kept_before, marked_before = index, len(text), len(page.owner_names)
@@ -54,13 +62,23 @@ def read_papers(lines: list[Line], page: PageReading, *, need_authors: bool = Fa
             marked = paper.pop("_marked", []) if paper else []
             page.owner_names[marked_before:] = marked
         if paper:
+            empty = None
             del text[kept_before:]  # the item stands where it stood, structured or as written
             _keep_text(papers, text, group, page)
             papers.append({**paper, "group": group} if group else paper)
     if not papers:
         return []
+    if empty:
+        group = _kept_heading(empty, headings, text)
     _keep_text(papers, text, group, page)
     return papers
+
+
+def _kept_heading(empty: tuple[int, Line], headings: dict[int, str], text: list[Line]) -> str:
+    """A heading over no paper (`### (* equal contribution)`) goes before the text under it, in
+    the group of the headings above it; that group."""
+    text.insert(0, empty[1])
+    return " · ".join(headings[n] for n in sorted(headings) if n < empty[0])
 
 
 def is_text_note(paper: dict) -> bool:

@@ -54,6 +54,9 @@ def paper_problem(paper: dict, fragment: str) -> str:
     for field in ("venue", "badge"):
         if TITLE_MARKUP.search(paper.get(field, "")):
             return f"{field} {paper[field][:60]!r} holds markup or a link"
+        label = paper.get(field, "").strip().casefold()
+        if label and title.casefold().startswith(label):  # `ECCV 2026 Owls at Night`
+            return f"title {title[:60]!r} begins with its {field}"
     for name in paper.get("authors", []):
         bare = name.rstrip(MARKS).strip()
         if bare != "et al." and not _is_name(bare):

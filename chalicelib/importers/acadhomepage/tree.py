@@ -14,6 +14,7 @@ import html
 import re
 from dataclasses import dataclass
 
+from chalicelib.importers.acadhomepage.fragment import PICTURE_LABEL
 from chalicelib.importers.acadhomepage.inline import (
     BUTTON_WORDS,
     NAME_SEPARATOR,
@@ -21,9 +22,13 @@ from chalicelib.importers.acadhomepage.inline import (
     add_link,
     link_key,
 )
+from chalicelib.site.authors import MARKS
 from chalicelib.site.fields import is_url
 
-BREAKS = {"p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote"}
+BREAKS = {
+    "p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote",
+    "details", "summary",
+}  # fmt: skip
 STRONG = {"strong", "b", "u"}
 EMPHASIS = {"em", "i"}
 QUOTED = re.compile(r"^\s*[\"“](?P<title>[^\"”]{12,})[\"”]\s*[.,]?\s*")
@@ -40,6 +45,8 @@ APA_NAME = re.compile(r"(?:&\s*)?([^\W\d][^,&]*?,\s*(?:[A-Z]\.\s*-?\s*)+[*†‡
 # hundred characters): its name pattern restarts at each letter, costing the square of the text.
 MAX_REFERENCE_CHARS = 5_000
 # A title written as text: `Owls at Night. Ann Lee, Bo Chen (CVPR 2024)`
+# A label beside a title: `(Oral)`, `[Spotlight]`
+REMARK = re.compile(r"[(\[]\s*(?P<label>[^()\[\],]{1,30}?)\s*[)\]]")
 PLAIN_TITLE = re.compile(r"^\s*(?P<title>[^.\[\]*]{12,}?)\.\s+(?=\S)")
 
 
@@ -51,6 +58,7 @@ class Piece:
     text: str
     href: str = ""
     html: str = ""
+    picture: bool = False  # a link shown as a picture on another host (a stars badge)
 
 
 def paper_from_fragment(fragment: str) -> dict | None:
@@ -69,7 +77,7 @@ def paper_from_fragment(fragment: str) -> dict | None:
         return None
     at, index, paper = found
     before = " ".join(p.text for p in lines[at][:index]).strip()
-    label = before.strip(" []()`:：-–—|&").replace("\xa0", " ").strip()
+    label = " ".join(before.strip(" []()`:：-–—|&").split())
     rest = [lines[at][index + 1 :], *lines[at + 1 :]]
     links: dict[str, str] = {}
     description = []
@@ -121,11 +129,14 @@ def _lines(root) -> list[list[Piece]]:
                 pass
             elif tag == "a" and is_url(child.attributes.get("href") or ""):
                 text = " ".join(child.text().split())
-                lines[-1].append(Piece("link", text, child.attributes["href"], child.html or ""))
+                picture = child.css_first(f".{PICTURE_LABEL}") is not None
+                href = child.attributes["href"]
+                lines[-1].append(Piece("link", text, href, child.html or "", picture))
             else:
                 if tag in BREAKS and lines[-1]:
                     lines.append([])
-                inner = "bold" if tag in STRONG else "em" if tag in EMPHASIS else kind
+                inner = "bold" if tag in STRONG or _is_title(child) else kind
+                inner = "em" if tag in EMPHASIS else inner
                 inner = "code" if tag == "code" else inner
                 walk(child, inner)
                 if tag in BREAKS and lines[-1]:
@@ -176,7 +187,7 @@ def _marked_title(lines: list[list[Piece]]) -> tuple[int, int, dict] | None:
     for at, line in enumerate(lines[:3]):
         for index, piece in enumerate(line):
             words = piece.text.split()
-            if piece.kind == "link" and len(words) >= 3 and not _is_button(piece.text):
+            if piece.kind == "link" and len(words) >= 3 and not _is_button(piece):
                 title = piece.text.strip().strip('"“”').strip()
                 return at, index, {"title": title, "link": piece.href}
             if piece.kind == "bold" and len(words) >= 4:
@@ -189,25 +200,36 @@ def _marked_title(lines: list[list[Piece]]) -> tuple[int, int, dict] | None:
     return None
 
 
-def _is_button(label: str) -> bool:
-    words = re.sub(r"[*\\\[\]_]", "", label).strip()
-    return not words or bool(BUTTON_WORDS.fullmatch(words))
+def _is_button(piece: Piece) -> bool:
+    """A link under the paper (`Code`, a stars badge), not its title or an author."""
+    words = re.sub(r"[*\\\[\]_]", "", piece.text).strip()
+    return piece.picture or not words or bool(BUTTON_WORDS.fullmatch(words))
+
+
+def _is_title(node) -> bool:
+    """An element its class names a title (`<div class="paper-title">`), not a subtitle."""
+    classes = (node.attributes.get("class") or "").lower().replace("_", "-").split()
+    return any(re.fullmatch(r"(?:\w+-)*title", name) for name in classes)
 
 
 def _read_line(line: list[Piece], paper: dict, links: dict, description: list[str]) -> None:
     """One line after the title: the authors, the venue, links or a description line."""
     text = "".join(p.text for p in line if p.kind != "link").strip()
-    buttons = [p for p in line if p.kind == "link" and _is_button(p.text)]
+    buttons = [p for p in line if p.kind == "link" and _is_button(p)]
     if all(p.kind == "link" or SEPARATORS.match(p.text) for p in line):
         for piece in line:
             if piece.kind == "link":
                 _add_link(links, piece)
         return
+    remark = REMARK.fullmatch(_plain_edges(text)) if not buttons else None
+    if remark and "badge" not in paper:  # `**(Oral)**` beside the title
+        paper["badge"] = remark.group("label")
+        return
     if "authors" not in paper and line and _is_author_line(line):
         _read_authors(line, paper, links)
         return
     emphasised = sum(len(p.text.strip()) for p in line if p.kind in ("em", "bold", "code"))
-    titled_link = any(p.kind == "link" and not _is_button(p.text) for p in line)
+    titled_link = any(p.kind == "link" and not _is_button(p) for p in line)
     # a venue line: short, and mostly emphasised or naming a year
     venue_like = len(text) <= 160 and (emphasised * 2 >= len(text) or bool(YEAR.search(text)))
     if "venue" not in paper and venue_like and not titled_link:
@@ -227,12 +249,15 @@ def _read_authors(line: list[Piece], paper: dict, links: dict) -> None:
     """The names up to the first emphasis or year (the venue after them on the same line)."""
     names: list[Piece] = []
     venue: list[Piece] = []
+    author_links: dict[str, str] = {}
     for piece in line:
-        if piece.kind == "link" and _is_button(piece.text):
-            _add_link(links, piece)
+        if piece.kind == "link" and (_is_button(piece) or not _opens_name(names)):
+            _add_link(links, piece)  # `Bo Chen. [Code Stars](...)`: the names have ended
         elif venue or _starts_venue(piece, names):
             venue.append(piece)
         else:
+            if piece.kind == "link":  # a name linking to its owner's homepage
+                author_links[_plain(piece.text).rstrip(MARKS).strip()] = piece.href
             names.append(piece)
     text = "".join(p.text for p in names)
     authors = [_plain(name) for name in NAME_SEPARATOR.split(text)]
@@ -242,6 +267,14 @@ def _read_authors(line: list[Piece], paper: dict, links: dict) -> None:
     tail = _plain("".join(p.text for p in venue))
     if tail:
         paper["venue"] = tail
+    if author_links:
+        paper["author_links"] = author_links
+
+
+def _opens_name(names: list[Piece]) -> bool:
+    """Whether what follows starts an author's name: nothing before it, or a separator."""
+    text = "".join(p.text for p in names).rstrip()
+    return not text or bool(re.search(r"(?:[,;、，&]|\band)$", text))
 
 
 def _starts_venue(piece: Piece, names: list[Piece]) -> bool:
@@ -272,6 +305,10 @@ def _add_link(links: dict, piece: Piece) -> None:
     label = " ".join(piece.text.split()) or "Link"
     if links.get(link_key(label)) != piece.href:
         add_link(links, label, piece.href)
+
+
+def _plain_edges(text: str) -> str:
+    return " ".join(text.split()).strip(" ,.;|\\")
 
 
 def _plain(text: str) -> str:

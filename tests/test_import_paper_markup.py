@@ -1,0 +1,137 @@
+"""Shapes of papers seen on AcadHomepage sites the importer had not met: badges inside and after
+a paper's links, authors linked to their homepages, a remark beside the title, a box that names
+its title by class, and headings nested over the papers. Each is structured and checks itself."""
+
+from __future__ import annotations
+
+import yaml
+
+from chalicelib.importers.acadhomepage import import_acadhomepage
+from chalicelib.site.content import ContentError, load_site
+from chalicelib.site.render import render_home_page
+
+OWNER = "author: {name: Ann Lee}\n"
+STARS = "https://img.shields.io/github/stars/ann/owls?style=social"
+
+
+def imported(about: str):
+    result = import_acadhomepage(about, OWNER)
+    load_site(result.text.encode())  # every import is a valid content file
+    return result
+
+
+def papers(about: str) -> list[dict]:
+    return yaml.safe_load(imported(about).text)["publications"]
+
+
+def test_a_stars_badge_inside_a_worded_link_adds_no_words_and_the_paper_is_structured():
+    about = (
+        "# Publications\n"
+        "- [Owls at Night: Seeing in the Dark](https://x.org/owls), **Ann Lee**, Bo Chen. "
+        "*CVPR 2024*\n"
+        f"  [**Paper**](https://x.org/p) | [**Code** ![]({STARS})](https://github.com/ann/owls)\n"
+    )
+    result = imported(about)
+    (paper,) = yaml.safe_load(result.text)["publications"]
+    assert paper["title"] == "Owls at Night: Seeing in the Dark"
+    assert paper["authors"] == ["Ann Lee", "Bo Chen"]
+    assert paper["links"]["code"] == "https://github.com/ann/owls"
+    assert "github.com" not in " ".join(paper["links"])  # the picture's address is no label
+    assert result.kept_raw == ()
+    assert STARS in result.remote_images  # the report lists the picture left out
+
+
+def test_a_badge_link_after_the_last_author_is_a_link_not_part_of_a_name():
+    badge = f"[![]({STARS}&label=Code+Stars)](https://github.com/ann/owls)"
+    for after in (". ", " ", ""):
+        about = (
+            "# Publications\n"
+            f"- [Owls at Night: Seeing in the Dark](https://x.org/owls), **Ann Lee**, "
+            f"Bo Chen{after}{badge}\n"
+        )
+        (paper,) = papers(about)
+        assert paper["authors"] == ["Ann Lee", "Bo Chen"], after
+        assert paper["links"] == {"Code Stars": "https://github.com/ann/owls"}, after
+
+
+def test_authors_linked_to_their_homepages_keep_their_links_on_the_page():
+    about = (
+        "# Publications\n"
+        "- ***Owls at Night: Seeing in the Dark*** **(Oral)** \\\\\n"
+        "  **Ann Lee**\\*, [Bo Chen](https://bo.example)\\*, [Cy Dee](https://cy.example) \\\\\n"
+        "  CVPR, 2024. [[paper](https://x.org/p)]\n"
+    )
+    result = imported(about)
+    (paper,) = yaml.safe_load(result.text)["publications"]
+    assert paper["authors"] == ["Ann Lee*", "Bo Chen*", "Cy Dee"]
+    assert paper["author_links"] == {
+        "Bo Chen": "https://bo.example",
+        "Cy Dee": "https://cy.example",
+    }
+    assert paper["badge"] == "Oral" and paper["year"] == 2024
+    assert result.kept_raw == ()
+    page = render_home_page(load_site(result.text.encode()), None)
+    assert '<a href="https://bo.example">Bo Chen</a><sup>*</sup>' in page
+
+
+def test_author_links_must_name_an_author_and_link_somewhere():
+    base = "site: {title: T}\nprofile: {name: Ann Lee}\npublications:\n  - title: Owls\n"
+    for links, expected in (
+        ("{Zed Zee: 'https://z.example'}", "expected the name of one of the authors"),
+        ("{Bo Chen: 'javascript:alert(1)'}", "expected"),
+        ("[Bo Chen]", "a mapping"),
+    ):
+        text = f"{base}    authors: [Ann Lee, Bo Chen*]\n    author_links: {links}\n"
+        try:
+            load_site(text.encode(), "site.yaml")
+        except ContentError as error:
+            assert "site.yaml:6 publications[0].author_links" in str(error), str(error)
+            assert expected in str(error)
+        else:
+            raise AssertionError(f"{links} was accepted")
+
+
+def test_a_box_that_names_its_title_by_class_reads_the_venue_beside_it_as_the_badge():
+    about = (
+        "# Publications\n"
+        "<div class='paper-box'><div class='paper-box-image'><div><div class=\"badge\">ECCV 2026"
+        "</div><img src='images/owl.png' width=\"100%\"></div></div>\n"
+        "<div class='paper-box-text' markdown=\"1\">\n\n"
+        '<div class="paper-title"><span class="paper-venue">ECCV 2026</span> Owls at Night: '
+        "Seeing in the Dark</div>\n"
+        '<div class="paper-authors"><strong>Ann Lee</strong>, Bo Chen</div>\n\n'
+        '<div class="paper-links" markdown="1">\n'
+        f"[**Paper**](https://x.org/p) | [**Code** ![]({STARS})](https://github.com/ann/owls)\n"
+        "</div>\n"
+        '<details markdown="1">\n<summary>Highlights</summary>\n\nOwls see well.\n\n</details>\n'
+        "</div>\n</div>\n"
+    )
+    result = imported(about)
+    (paper,) = yaml.safe_load(result.text)["publications"]
+    assert paper["title"] == "Owls at Night: Seeing in the Dark"
+    assert paper["authors"] == ["Ann Lee", "Bo Chen"]
+    assert "ECCV 2026" in (paper.get("venue", ""), paper.get("badge", ""))
+    assert paper.get("venue") != "Highlights"
+    assert set(paper["links"]) == {"Paper", "code"}
+    assert result.kept_raw == ()
+
+
+def test_headings_nested_over_papers_all_show_and_a_heading_over_no_paper_stays_as_text():
+    item = (
+        "- [Owls at Night: Seeing in the Dark {}](https://x.org/{}), **Ann Lee**, Bo Chen, 2024\n"
+    )
+    about = (
+        "# Publications\n"
+        "### (* equal contribution)\n"
+        "## Conference\n"
+        "#### Night Vision\n" + item.format(1, 1) + "## Journal\n"
+        "#### Night Vision\n" + item.format(2, 2) + "#### Day Vision\n" + item.format(3, 3)
+    )
+    result = imported(about)
+    note, *rest = yaml.safe_load(result.text)["publications"]
+    assert "equal contribution" in note["markdown"] and "group" not in note
+    assert [p["group"] for p in rest] == [
+        "Conference · Night Vision",
+        "Journal · Night Vision",
+        "Journal · Day Vision",
+    ]
