@@ -73,9 +73,11 @@ def import_acadhomepage_command(args) -> int:
 
 
 def write_site(imported, output: Path, root: Path) -> int:
-    """Write a converted site (checked first) and its images; print the import's report."""
-    site = _checked(imported.text, output.name)
-    _write(output, imported.text)
+    """Write a converted site (checked first, each value that fails left out) and its images;
+    print the import's report."""
+    text, dropped = _pruned(imported.text, output.name)
+    site = _checked(text, output.name)
+    _write(output, text)
     papers = sum(len(section.publications) for section in site.sections)
     print(f"wrote {output}: {len(site.sections)} sections, {papers} publications")
     print_group("structured", imported.structured)
@@ -87,8 +89,21 @@ def write_site(imported, output: Path, root: Path) -> int:
         "from other hosts)",
         tuple(f"image {url}" for url in imported.remote_images),
     )
+    print_group("left out, as they do not validate", dropped)
     _print_notes(imported.notes)
     return 0
+
+
+def _pruned(text: str, filename: str) -> tuple[str, tuple[str, ...]]:
+    """The converted text without the values that fail validation, and what was left out."""
+    from chalicelib.importers.pruned import without_invalid
+
+    try:
+        return without_invalid(text, filename)
+    except ContentError as error:
+        raise UserError(
+            f"the converted content does not validate, so nothing was written:\n{error}"
+        ) from None
 
 
 def _site_files(given: Path, config: Path | None) -> tuple[Path, Path | None, Path]:

@@ -19,9 +19,21 @@ from chalicelib.importers.acadhomepage.page import PageReading, plain
 from chalicelib.importers.acadhomepage.source import Line
 from chalicelib.importers.bibtex import import_bibtex
 from chalicelib.importers.folder import SiteFolder, listed, year_of
+from chalicelib.importers.hugoparts import (
+    HugoReading,
+    education,
+    interests,
+    site_link,
+    talks,
+    text_and_links,
+)
+from chalicelib.importers.hugowidgets import SHORTCODE_CALL, home_widgets
 from chalicelib.importers.jekyll import front_matter, jekyll_yaml
 from chalicelib.site.fields import is_link
 
+# the parts of content/ the import reads; the others are named in the report
+READ = {"authors", "author", "publication", "publications", "event", "talk", "home"}
+PLACES = {"talks": "content/event", "education": "content/authors/admin/_index.md"}
 AUTHOR_PAGES = ("content/authors/admin/_index.md", "content/author/admin/_index.md")
 PAPER_FOLDERS = ("content/publication", "content/publications")
 # url_* front matter keys -> the content's link keys
@@ -35,6 +47,7 @@ URL_KEYS = {
     "url_source": "Source",
     "url_video": "video",
 }
+EMAIL = re.compile(r"[^@\s/:]+@[^@\s/:]+\.[^@\s/:]+")
 # social icons -> acadpage's profile link keys
 ICONS = {
     "github": "github",
@@ -53,25 +66,54 @@ ICONS = {
 def import_hugoblox(folder: SiteFolder) -> Imported:
     """Content YAML for a Hugo Blox site, with the import's report."""
     page = PageReading()  # the report, and the pictures and links the about text shows
-    profile, about, avatar = _owner(folder, page)
-    papers = _papers(folder, profile["name"], page.notes)
-    site = {"title": _site_title(folder) or profile["name"]}
+    reading = HugoReading(folder, _setting(folder, "baseurl").rstrip("/"), page)
+    profile, about, avatar, author = _owner(folder, page)
+    papers = _papers(folder, profile["name"], reading)
+    site = {"title": _setting(folder, "title") or profile["name"]}
     if papers:
         page.structured.append(f"content/publication: publications ({len(papers)})")
-    parts = {kind: value for kind, value in (("about", about), ("publications", papers)) if value}
+    about = "\n\n".join(part for part in (about, interests(author)) if part)
+    dated = {"talks": talks(reading), "education": education(author)}
+    dated = {kind: entries for kind, entries in dated.items() if entries}
+    widgets = home_widgets(reading, set(dated))
+    parts = {"about": about, **widgets.content, "publications": papers, **dated}
+    parts = {kind: value for kind, value in parts.items() if value}
     if not parts:
         raise ImportProblem("the site shows nothing to import: no author page or publications")
-    document = {"site": site, "profile": profile, "sections": list(parts), **parts}
+    sections = [
+        *(["about"] if about else []),
+        *widgets.sections,
+        *(kind for kind in ("publications", *dated) if kind in parts),
+    ]
+    page.structured.extend(f"{PLACES[kind]}: {kind} ({len(dated[kind])})" for kind in dated)
+    page.notes.extend(_not_read(folder))
+    document = {"site": site, "profile": profile, "sections": sections, **parts}
     return Imported(
         converted_content(document, "the Hugo Blox site"),
         tuple(page.notes),
-        structured=tuple(page.structured),
+        structured=(*page.structured, *widgets.structured),
+        kept_raw=tuple(widgets.kept_raw),
         media=(
             *([(avatar, avatar.rpartition("/")[2])] if avatar else []),
             *((_picture_source(folder, path), key) for path, key in page.media.items()),
+            *reading.files.items(),
         ),
         remote_images=tuple(page.remote_images),
     )
+
+
+def _not_read(folder: SiteFolder) -> list[str]:
+    """A line for each part of content/ the import does not read (posts, projects, slides)."""
+    counts: dict[str, int] = {}
+    for path in folder.files("content"):
+        part = path.split("/")[1]
+        if part not in READ and path.endswith((".md", ".html")):
+            counts[part] = counts.get(part, 0) + 1
+    return [
+        f"content/{part}: {count} page{'s' if count > 1 else ''} acadpage has no section for; "
+        "not imported"
+        for part, count in counts.items()
+    ]
 
 
 def _picture_source(folder: SiteFolder, path: str) -> str:
@@ -83,8 +125,9 @@ def _picture_source(folder: SiteFolder, path: str) -> str:
     return f"static/{path}"
 
 
-def _owner(folder: SiteFolder, page: PageReading) -> tuple[dict, str, str]:
-    """(profile, about HTML, avatar path) from the admin author page or data/authors."""
+def _owner(folder: SiteFolder, page: PageReading) -> tuple[dict, str, str, dict]:
+    """(profile, about HTML, avatar path, the author's front matter) from the admin author page
+    or data/authors."""
     for path in AUTHOR_PAGES:
         text = folder.read(path)
         if text is None:
@@ -95,10 +138,10 @@ def _owner(folder: SiteFolder, page: PageReading) -> tuple[dict, str, str]:
         avatar = next((p for p in folder.files(base) if re.search(r"/avatar\.\w+$", p)), "")
         if avatar:
             profile["avatar"] = avatar.rpartition("/")[2]
-        body = re.sub(r"\{\{[<%].*?[%>]\}\}", "", body, flags=re.S)  # Hugo shortcodes
+        body = SHORTCODE_CALL.sub("", body)  # Hugo shortcodes
         about = fragment_html([Line(path, line) for line in body.split("\n")], page)
         page.structured.append(f"{path}: profile and about")
-        return profile, about, avatar
+        return profile, about, avatar, front
     for path in folder.files("data/authors"):
         if path.endswith((".yaml", ".yml")):
             data = jekyll_yaml(folder.read(path) or "", path)
@@ -109,9 +152,10 @@ def _owner(folder: SiteFolder, page: PageReading) -> tuple[dict, str, str]:
                     _profile(data, page.notes, path),
                     fragment_html([Line(path, str(about))], page),
                     "",
+                    data,
                 )
     page.notes.append("no content/authors/admin/_index.md: the profile has only a placeholder name")
-    return {"name": "Your Name"}, "", ""
+    return {"name": "Your Name"}, "", "", {}
 
 
 def _profile(front: dict, notes: list[str], path: str) -> dict:
@@ -130,12 +174,18 @@ def _profile(front: dict, notes: list[str], path: str) -> dict:
             continue
         kind = ICONS.get(str(link.get("icon") or "").split("/")[-1])
         url = str(link.get("link") or link.get("url") or "").strip()
-        if kind == "email" and url.startswith("mailto:"):
+        if kind == "email":
             url = url.removeprefix("mailto:")
-        if kind and kind not in profile and (is_link(url) or (kind == "email" and "@" in url)):
+            if not EMAIL.fullmatch(url):  # Hugo's default `/#contact`, the page's contact form
+                notes.append(f"{path} social envelope {url!r}: not an email address; left out")
+                continue
+        if kind and kind not in profile and (kind == "email" or is_link(url)):
             profile[kind] = url
         elif url:
             notes.append(f"{path} social {url!r}: no such profile link in acadpage; left out")
+    email = str(front.get("email") or "").strip()
+    if "email" not in profile and EMAIL.fullmatch(email):
+        profile["email"] = email
     scholar = profile.pop("googlescholar", "")
     found = re.search(r"[?&]user=([\w-]{12})", scholar)
     if found:
@@ -143,21 +193,24 @@ def _profile(front: dict, notes: list[str], path: str) -> dict:
     return {key: value for key, value in profile.items() if value}
 
 
-def _site_title(folder: SiteFolder) -> str:
+def _setting(folder: SiteFolder, key: str) -> str:
+    """A text setting of the site's configuration (`title`, `baseURL`), any case, or ""."""
     for path in ("config/_default/hugo.yaml", "config/_default/config.yaml", "hugo.yaml"):
         text = folder.read(path)
         data = jekyll_yaml(text, path) if text else None
-        if isinstance(data, dict) and isinstance(data.get("title"), str):
-            return data["title"].strip()
+        if isinstance(data, dict):
+            found = {str(k).lower(): v for k, v in data.items()}.get(key)
+            if isinstance(found, str):
+                return found.strip()
     for path in ("config/_default/config.toml", "config.toml", "hugo.toml"):
         text = folder.read(path)
-        found = re.search(r'^title\s*=\s*"([^"]*)"', text or "", re.M)
+        found = re.search(rf'^{key}\s*=\s*"([^"]*)"', text or "", re.M | re.I)
         if found:
             return found.group(1).strip()
     return ""
 
 
-def _papers(folder: SiteFolder, owner: str, notes: list[str]) -> list[dict]:
+def _papers(folder: SiteFolder, owner: str, reading: HugoReading) -> list[dict]:
     """Each paper folder's publication, newest first as Hugo Blox lists them."""
     found: list[tuple[str, dict]] = []
     for root in PAPER_FOLDERS:
@@ -166,21 +219,21 @@ def _papers(folder: SiteFolder, owner: str, notes: list[str]) -> list[dict]:
         with_page = {p.rpartition("/")[0] for p in pages}
         for path in pages:
             front, _ = front_matter(folder.read(path) or "", path)
-            paper = _paper(front, owner)
+            paper = _paper(front, owner, path, reading)
             if paper:
                 found.append((str(front.get("date") or ""), paper))
         for path in bibs:
             if path.rpartition("/")[0] in with_page:
                 continue
             converted = import_bibtex(folder.read(path) or "", path)
-            notes.extend(converted.notes)
+            reading.page.notes.extend(converted.notes)
             for paper in yaml.safe_load(converted.text)["publications"]:
                 found.append((str(paper.get("year") or ""), paper))
     found.sort(key=lambda item: item[0], reverse=True)
     return [paper for _, paper in found]
 
 
-def _paper(front: dict, owner: str) -> dict | None:
+def _paper(front: dict, owner: str, path: str, reading: HugoReading) -> dict | None:
     title = plain(str(front.get("title") or "")).strip()
     if not title:
         return None
@@ -191,24 +244,31 @@ def _paper(front: dict, owner: str) -> dict | None:
     ]
     if authors:
         paper["authors"] = [a for a in authors if a]
-    venue = plain(str(front.get("publication") or "")).strip()
+    venue, venue_links = text_and_links(str(front.get("publication") or ""))
     if venue:
         paper["venue"] = venue
-    short = plain(str(front.get("publication_short") or "")).strip()
+    short, _ = text_and_links(str(front.get("publication_short") or ""))
     if short and short != venue:
         paper["badge"] = short
     year = year_of(front.get("date"))
     if year:
         paper["year"] = year
-    doi = str(front.get("doi") or "").strip()
-    links = {
-        key: str(front[name])
-        for name, key in URL_KEYS.items()
-        if is_link(str(front.get(name) or ""))
-    }
+    folder = path.rpartition("/")[0]
+    links = {}
+    for name, key in URL_KEYS.items():
+        url = site_link(str(front.get(name) or ""), f"{path} {name}", folder, reading)
+        if url:
+            links[key] = url
     for link in listed(front.get("links")):
-        if isinstance(link, dict) and is_link(str(link.get("url") or "")):
-            links[str(link.get("name") or "Link")] = str(link["url"])
+        if isinstance(link, dict):
+            where = f"{path} links {link.get('name') or ''}".rstrip()
+            url = site_link(str(link.get("url") or ""), where, folder, reading)
+            if url:
+                links[str(link.get("name") or "Link")] = url
+    for label, url in venue_links:  # Hugo shows the venue as a link: it stays one
+        if is_link(url) and label and label not in links:
+            links[label] = url
+    doi = str(front.get("doi") or "").strip()
     if doi:
         links["doi"] = doi if is_link(doi) else f"https://doi.org/{doi}"
     if links:
