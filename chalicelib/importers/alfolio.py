@@ -14,6 +14,8 @@ from datetime import date, datetime
 import yaml
 
 from chalicelib.importers import Imported, ImportProblem
+from chalicelib.importers.acadhomepage.page import plain
+from chalicelib.importers.alfolio_template import SHIPPED_ABOUT, with_emoji, without_shipped
 from chalicelib.importers.bibtex import import_bibtex
 from chalicelib.importers.folder import (
     Gathered,
@@ -26,7 +28,13 @@ from chalicelib.importers.folder import (
     shown,
 )
 from chalicelib.importers.jekyll import front_matter, jekyll_yaml
+from chalicelib.site.fields import is_media_key
 
+# a button of al-folio's bib layout naming a file of the site's assets/pdf/ (`pdf={x.pdf},`)
+SITE_FILE_FIELD = re.compile(
+    r"(?im)(?P<head>^[ \t]*(?P<field>pdf|poster|slides|supp)[ \t]*=[ \t]*[{\"])"
+    r"(?P<value>[^{}\"\n]*)(?P<tail>[}\"][ \t]*,?)"
+)
 # al-folio's socials -> the author keys AcadHomepage (and so acadpage's importer) reads
 SOCIAL_KEYS = {
     "email": "email",
@@ -45,15 +53,27 @@ SOCIAL_KEYS = {
 
 def import_alfolio(folder: SiteFolder) -> Imported:
     """Content YAML for an al-folio site, with the import's report."""
-    config = _mapping(folder, "_config.yml")
-    socials = {**config, **_mapping(folder, "_data/socials.yml")}
+    more = gathered()
+    config = without_shipped(_mapping(folder, "_config.yml"), "_config.yml", more.notes)
+    shared = without_shipped(_mapping(folder, "_data/socials.yml"), "_data/socials.yml", more.notes)
+    socials = {**config, **shared}
     about_front, _ = front_matter(folder.read("_pages/about.md") or "", "_pages/about.md")
-    author = _author(config, socials, about_front)
+    author = _author(config, socials, about_front, more.notes)
+    if not author["name"] and not _named_by_title(config):
+        more.notes.append(
+            "_config.yml: the owner's name is not set (first_name, last_name); the profile has "
+            "a placeholder name: set profile.name"
+        )
     config_text = yaml.safe_dump({**_plain_settings(config), "author": author}, allow_unicode=True)
     document, imported = jekyll_base(folder, "_pages/about.md", config_text)
-    more = gathered()
-    _add_news(folder, more)
-    _add_papers(folder, more)
+    if _shows_news(about_front):
+        _add_news(folder, more)
+    elif folder.files("_news"):
+        more.notes.append(
+            f"_news: {len(folder.files('_news'))} items not imported: _pages/about.md does not "
+            "show news (news: false)"
+        )
+    _add_papers(folder, more, _site_address(folder, config))
     names = _highlighted_names(config)
     if names:
         known = document["profile"].setdefault("author_names", [document["profile"]["name"]])
@@ -81,11 +101,45 @@ def _plain_settings(config: dict) -> dict:
 
 
 def _full_name(config: dict) -> str:
+    """The owner's name: `first_name` ... `last_name`, or an older al-folio's `name`."""
     parts = (config.get(key) for key in ("first_name", "middle_name", "last_name"))
-    return " ".join(str(part).strip() for part in parts if part and str(part).strip())
+    name = " ".join(str(part).strip() for part in parts if part and str(part).strip())
+    return name or str(config.get("name") or "").strip()
 
 
-def _author(config: dict, socials: dict, about_front: dict) -> dict:
+def _named_by_title(config: dict) -> bool:
+    """True when the site's title stands for the name (al-folio shows it as the name)."""
+    return str(config.get("title") or "").strip() not in ("", "blank")
+
+
+def _shows_news(about_front: dict) -> bool:
+    """Whether the about page lists the news: `news:` (older) or `announcements: enabled:`."""
+    shown = about_front.get("announcements")
+    if isinstance(shown, dict) and shown.get("enabled") is False:
+        return False
+    return about_front.get("news", True) is not False
+
+
+def _site_address(folder: SiteFolder, config: dict) -> str:
+    """Where the old site is served (`url` and `baseurl`, or its CNAME), or "" when unknown."""
+    host = str(config.get("url") or "").strip().rstrip("/")
+    if not host:
+        cname = (folder.read("CNAME") or "").strip().split("\n")[0].strip()
+        host = f"https://{cname}" if re.fullmatch(r"[A-Za-z0-9.-]+\.[A-Za-z]{2,}", cname) else ""
+    base = str(config.get("baseurl") or "").strip().strip("/")
+    return f"{host}/{base}" if host and base else host
+
+
+def _own(front: dict, key: str, notes: list[str]) -> str:
+    """An about page's text setting, "" when it is the demo's (named in `notes`)."""
+    text = str(front.get(key) or "").strip()
+    if SHIPPED_ABOUT.search(plain(text)):
+        notes.append(f"_pages/about.md {key}: {plain(text)!r} is al-folio's own example; left out")
+        return ""
+    return text
+
+
+def _author(config: dict, socials: dict, about_front: dict, notes: list[str]) -> dict:
     """An AcadHomepage `author:` block from al-folio's name, socials and profile picture."""
     author: dict = {"name": _full_name(config)}
     for key, kind in SOCIAL_KEYS.items():
@@ -93,9 +147,20 @@ def _author(config: dict, socials: dict, about_front: dict) -> dict:
         if isinstance(value, str | int) and str(value).strip() and kind not in author:
             author[kind] = str(value).strip()
     profile = about_front.get("profile")
-    image = profile.get("image") if isinstance(profile, dict) else None
+    profile = profile if isinstance(profile, dict) else {}
+    image = profile.get("image")
     if isinstance(image, str) and image.strip():
         author["avatar"] = f"assets/img/{image.strip()}"
+    subtitle = [plain(part) for part in _own(about_front, "subtitle", notes).split("|")]
+    if len(subtitle) == 2 and all(subtitle):  # `Position | Affiliation`, as al-folio's demo
+        author["bio"], author["employer"] = subtitle
+    elif any(subtitle):
+        author["bio"] = " ".join(" | ".join(subtitle).split())
+    address = _own(profile, "more_info", notes) or _own(profile, "address", notes)
+    lines = re.split(r"</p>|<br\s*/?>|\n", address)
+    place = [plain(line).strip(" ,") for line in lines]
+    if any(place):
+        author["location"] = ", ".join(line for line in place if line)
     return author
 
 
@@ -116,6 +181,7 @@ def _add_news(folder: SiteFolder, more: Gathered) -> None:
         text = body.strip() if inline else str(front.get("title") or "").strip()
         if not text:
             continue
+        text = with_emoji(text, path, more.notes)
         when = front.get("date")
         items.append(
             (_sortable(when), {"date": _shown_date(when), "text": shown(text, path, more.page)})
@@ -142,17 +208,46 @@ def _shown_date(value: object) -> str:
     return text
 
 
-def _add_papers(folder: SiteFolder, more: Gathered) -> None:
+def _add_papers(folder: SiteFolder, more: Gathered, address: str) -> None:
+    """The bibliography in al-folio's order (newest year first, as jekyll-scholar groups it);
+    the files its buttons name in assets/pdf/ copied into media/ and linked on the old site."""
     path = "_bibliography/papers.bib"
     text = folder.read(path)
     if not text:
         return
-    converted = import_bibtex(text, path)
+    pdfs = set(folder.files("assets/pdf"))
+    found: list[str] = []
+
+    def site_file(match: re.Match) -> str:
+        field, name = match.group("field"), match.group("value").strip()
+        if "://" in name or not name:
+            return match.group()
+        source = f"assets/pdf/{name.lstrip('/').removeprefix('assets/pdf/')}"
+        key = source.rpartition("/")[2]
+        elsewhere = [pdf for pdf in pdfs if pdf.endswith(f"/{key}")]
+        state = f"copied to media/{key}"
+        if source not in pdfs and len(elsewhere) == 1:  # the old site linked a file it lacked
+            state = f"not in assets/pdf/ (so the old link failed); {elsewhere[0]} {state}"
+        copy = source if source in pdfs else elsewhere[0] if len(elsewhere) == 1 else ""
+        if copy and is_media_key(key):
+            found.append(copy)
+        else:
+            state = "not found in assets/pdf/"
+        kept = f"linked at the old site's {address}/{source}" if address else "the link left out"
+        more.notes.append(
+            f"{path} {field} {name!r}: {state}, {kept}; acadpage serves only pictures from "
+            "media/, so put the file online and link its address"
+        )
+        return f"{match.group('head')}{address}/{source}{match.group('tail')}" if address else ""
+
+    converted = import_bibtex(SITE_FILE_FIELD.sub(site_file, text), path)
     papers = yaml.safe_load(converted.text)["publications"]
+    papers.sort(key=lambda paper: -int(paper.get("year") or 0))  # stable: bib order in a year
     more.sections.append("publications")
     more.content["publications"] = papers
     more.structured.append(f"{path}: publications ({len(papers)})")
     more.notes.extend(note for note in converted.notes if "copy the image" not in note)
+    more.media.extend((source, source.rpartition("/")[2]) for source in dict.fromkeys(found))
     more.media.extend(
         (f"assets/img/publication_preview/{paper['image']}", paper["image"])
         for paper in papers
