@@ -93,6 +93,8 @@ def test_talks_home_widgets_and_the_education_arrive_and_the_rest_is_named(tmp_p
             "    year: 2010\nsocial:",
         )
     )
+    config = site / "config" / "_default" / "hugo.yaml"
+    config.write_text(config.read_text() + "permalinks:\n  event: '/talk/:slug/'\n")
     talk = site / "content" / "event" / "owl-talk"
     write(
         talk / "index.md",
@@ -143,7 +145,7 @@ def test_talks_home_widgets_and_the_education_arrive_and_the_rest_is_named(tmp_p
     new, old = converted["talks"]
     assert new["date"] == "2021.05.04" and old == {"date": "2015.01.02", "text": "**Old**"}
     assert new["text"].startswith("**Owls after dark**, *Owl Congress*, Oslo \\[[slides](")
-    assert "https://annlee.example.org/event/owl-talk/slides.pdf" in new["text"]
+    assert "https://annlee.example.org/talk/owl-talk/slides.pdf" in new["text"]  # its permalink
     assert (tmp_path / "out" / "media" / "slides.pdf").read_bytes() == b"%PDF owl slides"
     assert converted["education"] == [{"date": "2010", "text": "PhD in Owls, Night U"}]
     assert "<li>Owls</li>" in converted["about"]

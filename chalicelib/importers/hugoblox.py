@@ -23,6 +23,7 @@ from chalicelib.importers.hugoparts import (
     HugoReading,
     education,
     interests,
+    served_folders,
     site_link,
     talks,
     text_and_links,
@@ -66,10 +67,11 @@ ICONS = {
 def import_hugoblox(folder: SiteFolder) -> Imported:
     """Content YAML for a Hugo Blox site, with the import's report."""
     page = PageReading()  # the report, and the pictures and links the about text shows
-    reading = HugoReading(folder, _setting(folder, "baseurl").rstrip("/"), page)
+    address = str(_setting(folder, "baseurl")).rstrip("/")
+    reading = HugoReading(folder, address, page, served_folders(_setting(folder, "permalinks")))
     profile, about, avatar, author = _owner(folder, page)
     papers = _papers(folder, profile["name"], reading)
-    site = {"title": _setting(folder, "title") or profile["name"]}
+    site = {"title": str(_setting(folder, "title")) or profile["name"]}
     if papers:
         page.structured.append(f"content/publication: publications ({len(papers)})")
     about = "\n\n".join(part for part in (about, interests(author)) if part)
@@ -193,15 +195,16 @@ def _profile(front: dict, notes: list[str], path: str) -> dict:
     return {key: value for key, value in profile.items() if value}
 
 
-def _setting(folder: SiteFolder, key: str) -> str:
-    """A text setting of the site's configuration (`title`, `baseURL`), any case, or ""."""
+def _setting(folder: SiteFolder, key: str) -> object:
+    """A setting of the site's configuration (`title`, `baseURL`, `permalinks`), any case: text,
+    or a mapping as YAML writes it; "" when not set."""
     for path in ("config/_default/hugo.yaml", "config/_default/config.yaml", "hugo.yaml"):
         text = folder.read(path)
         data = jekyll_yaml(text, path) if text else None
         if isinstance(data, dict):
             found = {str(k).lower(): v for k, v in data.items()}.get(key)
-            if isinstance(found, str):
-                return found.strip()
+            if isinstance(found, str | dict):
+                return found.strip() if isinstance(found, str) else found
     for path in ("config/_default/config.toml", "config.toml", "hugo.toml"):
         text = folder.read(path)
         found = re.search(rf'^{key}\s*=\s*"([^"]*)"', text or "", re.M | re.I)

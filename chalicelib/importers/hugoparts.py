@@ -31,7 +31,20 @@ class HugoReading:
     folder: SiteFolder
     base_url: str  # the old site's address (`baseURL`), for links to files it alone serves
     page: PageReading
+    # a section's folder -> where the site serves its pages (`permalinks: event: /talk/:slug/`)
+    served_as: dict[str, str] = field(default_factory=dict)
     files: dict[str, str] = field(default_factory=dict)  # the site's file path -> media key
+
+
+def served_folders(permalinks: object) -> dict[str, str]:
+    """`permalinks:` of the site's configuration as section -> served folder, for the simple
+    `/talk/:slug/` form (Wowchemy serves content/event/x at /talk/x/)."""
+    found = {}
+    for section, pattern in permalinks.items() if isinstance(permalinks, dict) else []:
+        simple = re.fullmatch(r"/?([\w-]+)/:slug/?", str(pattern))
+        if simple:
+            found[str(section)] = simple.group(1)
+    return found
 
 
 def text_and_links(markdown: str) -> tuple[str, list[tuple[str, str]]]:
@@ -54,7 +67,8 @@ def site_link(url: str, where: str, page_folder: str, reading: HugoReading) -> s
             reading.page.notes.append(f"{where} {url!r}: not a link; left out")
         return ""
     source = _site_file(url, page_folder, reading.folder)
-    address = f"{reading.base_url}/{_served_path(url, page_folder)}" if reading.base_url else ""
+    served = _served_path(url, page_folder, reading.served_as)
+    address = f"{reading.base_url}/{served}" if reading.base_url else ""
     if source:
         key = _file_key(source, reading)
         kept = f"linked at the old site's {address}" if address else "the link left out"
@@ -71,11 +85,13 @@ def site_link(url: str, where: str, page_folder: str, reading: HugoReading) -> s
     return address
 
 
-def _served_path(url: str, page_folder: str) -> str:
+def _served_path(url: str, page_folder: str, served_as: dict[str, str]) -> str:
     """The path the old site served a link at: from its root, or beside its page."""
     if url.startswith("/"):
         return url.lstrip("/")
     parts = page_folder.split("/")[1:]  # content/publication/x -> publication/x
+    if parts and parts[0] in served_as:
+        parts[0] = served_as[parts[0]]
     if url.split("/", 1)[0] in {"publication", "talk", "event", "uploads", "files"}:
         return url  # written from the site's root, as Hugo then also finds it
     return "/".join([*parts, url])
