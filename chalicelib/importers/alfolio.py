@@ -208,6 +208,11 @@ def _shown_date(value: object) -> str:
     return text
 
 
+def _newest_first(paper: dict) -> int:
+    year = paper.get("year")
+    return -year if isinstance(year, int) else 0
+
+
 def _add_papers(folder: SiteFolder, more: Gathered, address: str) -> None:
     """The bibliography in al-folio's order (newest year first, as jekyll-scholar groups it);
     the files its buttons name in assets/pdf/ copied into media/ and linked on the old site."""
@@ -242,7 +247,7 @@ def _add_papers(folder: SiteFolder, more: Gathered, address: str) -> None:
 
     converted = import_bibtex(SITE_FILE_FIELD.sub(site_file, text), path)
     papers = yaml.safe_load(converted.text)["publications"]
-    papers.sort(key=lambda paper: -int(paper.get("year") or 0))  # stable: bib order in a year
+    papers.sort(key=_newest_first)  # a stable sort: the file's order within a year
     more.sections.append("publications")
     more.content["publications"] = papers
     more.structured.append(f"{path}: publications ({len(papers)})")

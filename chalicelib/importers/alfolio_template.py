@@ -26,7 +26,9 @@ SHIPPED = {
 SHIPPED_ABOUT = re.compile(r"^Affiliations\. Address\.|your office number|your address street")
 SHIPPED_SCHOLAR = {"last_name": {"Einstein"}, "first_name": {"Albert", "A."}}
 PLACEHOLDER = re.compile(r"X{4,}|^(your|you@)", re.I)  # UA-XXXXXXXXX, G-XXXXXXXXXX
-EMOJI_CODE = re.compile(r":([a-z0-9_+-]+):")
+EMOJI_CODE = re.compile(r":[a-z0-9_+-]*[a-z][a-z0-9_+-]*:")
+# a code written on its own, not a part of an address (`urn:li:activity`) or a time
+ALONE = re.compile(r"(?<![\w:/.])(:[\w+-]+:)(?![\w:/])")
 
 
 def without_shipped(settings: dict, where: str, notes: list[str]) -> dict:
@@ -73,7 +75,7 @@ def with_emoji(text: str, where: str, notes: list[str]) -> str:
 
     def picture(found: re.Match) -> str:
         shown = emoji.emojize(found.group(), language="alias") if emoji else found.group()
-        if shown == found.group():
+        if shown == found.group() and ALONE.match(text, found.start()):
             notes.append(f"{where}: {found.group()} is no emoji code acadpage knows; kept as text")
         return shown
 

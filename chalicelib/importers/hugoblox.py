@@ -67,11 +67,11 @@ ICONS = {
 def import_hugoblox(folder: SiteFolder) -> Imported:
     """Content YAML for a Hugo Blox site, with the import's report."""
     page = PageReading()  # the report, and the pictures and links the about text shows
-    address = str(_setting(folder, "baseurl")).rstrip("/")
+    address = _text(_setting(folder, "baseurl")).rstrip("/")
     reading = HugoReading(folder, address, page, served_folders(_setting(folder, "permalinks")))
     profile, about, avatar, author = _owner(folder, page)
     papers = _papers(folder, profile["name"], reading)
-    site = {"title": str(_setting(folder, "title")) or profile["name"]}
+    site = {"title": _text(_setting(folder, "title")) or profile["name"]}
     if papers:
         page.structured.append(f"content/publication: publications ({len(papers)})")
     about = "\n\n".join(part for part in (about, interests(author)) if part)
@@ -193,6 +193,10 @@ def _profile(front: dict, notes: list[str], path: str) -> dict:
     if found:
         profile["google_scholar_id"] = found.group(1)
     return {key: value for key, value in profile.items() if value}
+
+
+def _text(value: object) -> str:
+    return value if isinstance(value, str) else ""
 
 
 def _setting(folder: SiteFolder, key: str) -> object:
