@@ -132,7 +132,7 @@ def test_talks_home_widgets_and_the_education_arrive_and_the_rest_is_named(tmp_p
         "education",
     ]
     assert converted["news"] == [
-        {"date": "2024.07", "text": "🎉 A new [paper](https://x.org/p)."},
+        {"date": "2024.07", "text": '🎉 A new <a href="https://x.org/p" rel="noopener">paper</a>.'},
         {"date": "2023.01", "text": "Started."},
     ]
     assert converted["awards"] == [

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from chalicelib.importers.acadhomepage.fragment import fragment_html
 from chalicelib.importers.acadhomepage.page import plain
 from chalicelib.importers.acadhomepage.source import Line
+from chalicelib.importers.folder import shown
 from chalicelib.importers.hugoparts import HugoReading, entry_date, escaped, md_link, site_link
 from chalicelib.importers.jekyll import front_matter
 
@@ -117,7 +118,11 @@ def _entries(path: str, front: dict, body: str, reading: HugoReading) -> list[di
     matched = [DATED_LINE.match(line) for line in lines]
     if not lines or not all(matched):
         return []
-    return [{"date": m.group("date").strip(), "text": m.group("text").strip()} for m in matched]
+    page = reading.page  # each line as its page showed it: pictures copied, site links named
+    return [
+        {"date": found["date"].strip(), "text": shown(found["text"].strip(), path, page)}
+        for found in matched
+    ]
 
 
 def _item(item: object, where: str, reading: HugoReading) -> dict | None:
