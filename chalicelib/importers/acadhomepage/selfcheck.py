@@ -29,6 +29,9 @@ WORD = re.compile(r"[\u3400-\u9fff]|[^\W_]+")
 TITLE_MARKUP = re.compile(r"\]\(|[\[\]`<>]|\*\*|__|https?://|\{\{|\{%")
 NAME_MARKUP = re.compile(r"[\[\]()`<>{}|:!?@=/\\*]|https?://|\d")
 NOT_A_NAME = re.compile(rf"\b(?:{VENUE_TERMS}|ieee|acm|review|paper|code|project|vol|pp)\b", re.I)
+INITIAL = re.compile(r"(?:[^\W\d_]\.-?)+")
+# GB/T 7714's document type after a title (`[J]` journal, `[C]//` proceedings)
+GBT_TYPE = re.compile(r"\[(?:J|C|D|M|R|P|S|N|A|Z|EB/OL)\](?://)?")
 # Words acadpage's template adds to every paper (the count label of a linked citation span), and
 # the words that join an author list, which the template joins with commas.
 TEMPLATE_WORDS = {"citations"}
@@ -94,6 +97,7 @@ def _difference(rendered: str, shown: tuple[str, list[str]]) -> str:
     """How an item rendered by acadpage differs from the (words, links) its page showed; ""."""
     words, links = visible(rendered)
     shown_words, shown_links = shown
+    shown_words = GBT_TYPE.sub(" ", shown_words)  # a reference's `[J]`: its syntax, not words
     # a word the page repeats may show once, and the other way round (a year in the badge and
     # after the venue): what counts is that no word is lost and none is made up
     lost = set(words_of(shown_words)) - set(words_of(words)) - JOINING_WORDS
@@ -108,11 +112,13 @@ def _difference(rendered: str, shown: tuple[str, list[str]]) -> str:
 
 
 def _is_name(name: str) -> bool:
+    """A person's name: up to six words, not initials alone (`M.` is none)."""
     words = name.split()
     return (
         bool(words)
         and len(words) <= 6
         and any(character.isalpha() for character in name)
+        and not all(INITIAL.fullmatch(word) for word in words)
         and not NAME_MARKUP.search(name)
         and not NOT_A_NAME.search(name)
     )

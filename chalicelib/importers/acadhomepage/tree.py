@@ -35,11 +35,19 @@ QUOTED = re.compile(r"^\s*[\"“](?P<title>[^\"”]{12,})[\"”]\s*[.,]?\s*")
 SEPARATORS = re.compile(r"^[\s|,.;:·/\\\[\]()]*$")
 NOT_TEXT = {"script", "style", "img", "svg"}
 # APA: `Tan, H., Guo, Z.*, & Li, M. (2026). Title. Journal, 394, 126171.`
-APA = re.compile(
-    r"^\s*(?P<authors>[^()]+?)\s*\((?P<year>(?:19|20)\d{2})[a-z]?\)\.?\s+"
-    r"(?P<title>[^.?!]{8,}[.?!])\s+(?P<venue>\S.*)$",
+APA = re.compile(  # one way to read each text: a `\s*` beside `[^()]+?` retried along a run
+    r"^(?P<authors>[^()]+?)\((?P<date>(?P<year>(?:19|20)\d{2})[a-z]?(?:,\s*[^()]{1,30})?)\)"
+    r"\.?\s+(?P<title>[^.?!\s][^.?!]{7,}[.?!])\s+(?P<venue>\S.*)$",
     re.S,
 )
+# GB/T 7714: `Li, S., Lee, A., et al. Title[J]. Journal, 2026, 253: 112194.`, `...Title[C]//Venue`
+GBT = re.compile(
+    r"^(?P<head>[^\[\]]+?)\[(?:J|C|D|M|R|P|S|N|A|Z|EB/OL)\](?://|\.)?(?P<venue>.*\S.*)$",
+    re.S,
+)
+ET_AL = re.compile(r"(?<![^\s,])et {1,3}al\.")  # no `\s*` first: it retries along a run
+# names written `Surname I` or `Surname IJ` (GB/T's own form): `Li S, Lee A. Title[J]...`
+INITIALED = re.compile(r"[^\W\d][^\W\d'-]*(?:[ -][^\W\d][^\W\d'-]*)*\s+[A-Z]{1,3}[*†‡]*")
 APA_NAME = re.compile(r"(?:&\s*)?([^\W\d][^,&]*?,\s*(?:[A-Z]\.\s*-?\s*)+[*†‡]*)")
 # A reference written as text is read as APA up to this length (a long author list is a few
 # hundred characters): its name pattern restarts at each letter, costing the square of the text.
@@ -47,7 +55,7 @@ MAX_REFERENCE_CHARS = 5_000
 # A title written as text: `Owls at Night. Ann Lee, Bo Chen (CVPR 2024)`
 # A label beside a title: `(Oral)`, `[Spotlight]`
 REMARK = re.compile(r"[(\[]\s*(?P<label>[^()\[\],]{1,30}?)\s*[)\]]")
-PLAIN_TITLE = re.compile(r"^\s*(?P<title>[^.\[\]*]{12,}?)\.\s+(?=\S)")
+PLAIN_TITLE = re.compile(r"^\s*(?P<title>[^.\[\]*\s][^.\[\]*]{11,}?)\.\s+(?=\S)")
 
 
 @dataclass
@@ -164,7 +172,18 @@ def _text_title(line: list[Piece]) -> tuple[int, int, dict] | None:
         marked = [apa_name(name).rstrip("*†‡") for name in written if name.rstrip("*†‡ ") in bold]
         title = apa.group("title").strip().removesuffix(".")
         paper = {"title": title, "authors": names, "_marked": marked}
-        paper["venue"] = f"{_plain(apa.group('venue'))} ({apa.group('year')})"
+        paper["venue"] = f"{_plain(apa.group('venue'))} ({apa.group('date')})"
+        line[:] = [Piece("title", "")]
+        return 0, 0, paper
+    gbt = GBT.match(text) if len(text) <= MAX_REFERENCE_CHARS else None
+    split = _gbt_authors(gbt.group("head")) if gbt else None
+    if split:
+        names, title = split
+        bold = " ".join(p.text for p in line if p.kind == "bold")
+        marked = [name.rstrip("*†‡") for name in names if name.rstrip("*†‡ ") in bold]
+        paper = {"title": title, "authors": [apa_name(n) if "," in n else n for n in names]}
+        paper["_marked"] = [apa_name(n) if "," in n else n for n in marked]
+        paper["venue"] = _plain(gbt.group("venue").lstrip(" ./"))
         line[:] = [Piece("title", "")]
         return 0, 0, paper
     first = line[0] if line else None
@@ -174,6 +193,38 @@ def _text_title(line: list[Piece]) -> tuple[int, int, dict] | None:
         line.insert(0, Piece("title", plain.group("title")))
         return 0, 0, {"title": plain.group("title").strip()}
     return None
+
+
+def _gbt_authors(head: str) -> tuple[list[str], str] | None:
+    """(the names as written, the title) of a GB/T 7714 reference's text before its `[J]`."""
+    cut = ET_AL.search(head)
+    if cut:
+        written, title = head[: cut.start()].rstrip(" ,"), head[cut.end() :]
+        names = [*_written_names(written), "et al."]
+    else:
+        names, at = [], 0
+        for found in APA_NAME.finditer(head):  # `Li, S., Lee, A.` up to the title
+            if head[at : found.start()].strip(" ,&"):
+                break
+            names.append(found.group(1).strip(" &"))
+            at = found.end()
+        written, _, title = head[:at], None, head[at:]
+        if not names:
+            written, _, title = head.partition(". ")
+            names = _written_names(written)
+    title = title.strip(" .\n")
+    if not names or len(title.split()) < 2 or "et al." in names[:-1]:
+        return None
+    return names, title
+
+
+def _written_names(written: str) -> list[str]:
+    """The names of an author list written `Li, S., Lee, A.` or `Li S, Lee A`; [] for others."""
+    apa = [m.group(1).strip(" &") for m in APA_NAME.finditer(written)]
+    if apa and not APA_NAME.sub("", written).strip(" ,&"):
+        return apa
+    names = [name.strip() for name in re.split(r",|&", written) if name.strip()]
+    return names if all(INITIALED.fullmatch(name) for name in names) else []
 
 
 def apa_name(written: str) -> str:
