@@ -194,3 +194,21 @@ def test_a_reference_written_as_text_is_read_in_linear_time_whatever_its_spaces(
 
     small, large = min(seconds(500) for _ in range(3)), min(seconds(4_000) for _ in range(3))
     assert large < 8 * small * 3 + 0.01  # 4,900 spaces took 35 s when two patterns shared them
+
+
+def test_a_paper_written_as_one_line_of_its_own_is_a_paper_and_a_note_with_a_link_stays_text():
+    about = (
+        "# Publications\n"
+        "The full list is on my [Google Scholar page](https://scholar.google.com/x), and "
+        "[Owl Notes for Night Vision](https://x.org/n), with Bo Chen, Cy Dee.\n\n"
+        "[**arXiv**] [Owls at Night: Seeing in the Dark](https://x.org/owls), Bo Chen, "
+        "**Ann Lee**, Cy Dee.\n\n"
+        "- [Bats at Noon: Hearing in the Light](https://x.org/bats), **Ann Lee**, Bo Chen, 2024\n"
+    )
+    result = imported(about)
+    note, paper, listed = yaml.safe_load(result.text)["publications"]
+    assert "Google Scholar page" in note["markdown"]
+    assert paper["title"] == "Owls at Night: Seeing in the Dark"
+    assert paper["authors"] == ["Bo Chen", "Ann Lee", "Cy Dee"]
+    assert paper["venue"] == "arXiv"
+    assert listed["title"] == "Bats at Noon: Hearing in the Light"

@@ -7,6 +7,8 @@ text between papers is kept as written where it stood.
 
 from __future__ import annotations
 
+import re
+
 from chalicelib.importers.acadhomepage.dated import BULLET, HTML_ONLY, SUB_HEADING, keep_raw
 from chalicelib.importers.acadhomepage.fragment import fragment_html
 from chalicelib.importers.acadhomepage.inline import LEADING_BOLD, MD_LINK, is_link_label
@@ -18,9 +20,14 @@ from chalicelib.importers.acadhomepage.papers import (
     paper_from_item,
     paper_from_paragraphs,
 )
-from chalicelib.importers.acadhomepage.selfcheck import checked_paper
+from chalicelib.importers.acadhomepage.selfcheck import checked_paper, paper_problem
 from chalicelib.importers.acadhomepage.source import Line
+from chalicelib.importers.acadhomepage.tree import paper_from_fragment
 
+# A line that opens with a link, after labels alone: `[**arXiv**] `CVPR` [Title](url)`
+LABELS_THEN_LINK = re.compile(
+    r"^\s*(?:(?:\[[^\[\]]{1,40}\]|`[^`]{1,40}`|\*\*[^*]{1,40}\*\*)\s*)*\["
+)
 # The text between papers, kept as written in its place, shows in this element (no list bullet)
 TEXT_NOTE = '<div class="paper-note">'
 
@@ -133,8 +140,28 @@ def _paper_at(
             return paper, end
         keep_raw(raw, lines[index])
     elif not HTML_ONLY.match(stripped):
+        paper = _paragraph_paper(lines[index], page)
+        if paper:
+            return paper, index + 1
         keep_raw(raw, lines[index])
     return None, index + 1
+
+
+def _paragraph_paper(line: Line, page: PageReading) -> dict | None:
+    """A paper written as one line of its own (`[arXiv] [Title](url), A, **B**.`): its title
+    link leads the line, after labels alone; kept when its tree reading names authors and shows
+    what the line shows, else None (the line stays as written)."""
+    if not LABELS_THEN_LINK.match(line.text):
+        return None
+    fragment = fragment_html([line], page)
+    paper = paper_from_fragment(fragment) if fragment else None
+    if not paper or not paper.get("link") or len(paper.get("authors", ())) < 2:
+        return None
+    marked = paper.pop("_marked", [])
+    if paper_problem(paper, fragment):
+        return None
+    page.owner_names.extend(marked)
+    return paper
 
 
 def _is_label_line(lines: list[Line], index: int) -> bool:
