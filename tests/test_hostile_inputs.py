@@ -271,9 +271,9 @@ def test_many_repeated_keys_cost_linear_time_and_a_short_report():
     def seconds(copies: int) -> float:
         text = "".join(f"@article{{k, title={{T{n}}}}}\n" for n in range(copies))
         started = time.process_time()
-        with pytest.raises(ImportProblem) as raised:
-            import_bibtex(text)
-        assert len(str(raised.value).splitlines()) == 101  # 100 problems and a count
+        imported = import_bibtex(text)
+        assert imported.text.count("- title: T") == copies  # each is kept, as al-folio shows it
+        assert len(imported.notes) == 101  # 100 repeats named and a count
         return time.process_time() - started
 
     small, large = min(seconds(500) for _ in range(3)), min(seconds(4_000) for _ in range(3))
@@ -299,7 +299,7 @@ def test_a_field_over_the_text_limit_is_refused_before_it_is_decoded():
         import_bibtex("@article{k, title={" + "\\'e" * 400_000 + "}}\n")
     assert time.process_time() - started < 10  # decoding 1 MB of LaTeX took 6 s and more
     assert str(raised.value) == (
-        "refs.bib:1 entry 'k': title has 1,200,000 characters; the limit is 100,000"
+        "refs.bib:1 entry 'k': title has 1,200,000 characters; the limit is 100,000; left out"
     )
 
 

@@ -182,7 +182,10 @@ def import_bibtex_command(args) -> int:
 
 
 def _bibtex_files(given: Path) -> list[tuple[str, str]]:
-    """(name, text) of the BibTeX file, or of every .bib file below the folder, in path order."""
+    """(name, text) of the BibTeX file, or of every .bib file below the folder, in path order;
+    a Hugo publication folder's stray `cite.bib` (in no paper folder) is named, not read."""
+    from chalicelib.importers.bibtex import stray_cite_bibs
+
     if not given.is_dir():
         return [(given.name, read_text(given))]
     paths = []
@@ -195,7 +198,11 @@ def _bibtex_files(given: Path) -> list[tuple[str, str]]:
     if not paths:
         raise UserError(f"{given}: no .bib files in this folder")
     root = given.resolve()
-    return [(path.relative_to(root).as_posix(), read_text(path)) for path in paths]
+    names = [path.relative_to(root).as_posix() for path in paths]
+    stray = stray_cite_bibs(names)
+    for name in sorted(stray):
+        print(f"not read: {name}: beside the paper folders, in none of them, so no page shows it")
+    return [(name, read_text(root / name)) for name in names if name not in stray]
 
 
 def _checked(text: str, filename: str):

@@ -11,11 +11,10 @@ import re
 from collections.abc import Iterable
 
 from chalicelib.importers import Imported, ImportProblem, dump_content
+from chalicelib.importers.bibparse import read_entries
 from chalicelib.importers.latex import journal_macro, latex_to_text
-from chalicelib.inputs import shortened
 from chalicelib.site.fields import is_media_key
 
-ENTRY_START = re.compile(r"@\s*(?P<type>\w+)\s*[{(]\s*(?P<key>[^,\s{}()]+)\s*,")
 YEAR = re.compile(r"^\d{4}$")
 # BibTeX field -> the content's link key, in the order links are shown.
 LINK_FIELDS = (
@@ -35,9 +34,6 @@ TRUE = {"true", "yes", "1"}
 NAME_MARKS = re.compile(r"[*†‡#]+")
 # A BibTeX export of 4,000 papers; a real 316-entry file is 300 kB.
 MAX_BIBTEX_CHARS = 4_000_000
-# What @string macros may hand out in all, so `@string{b = a # a}` doubling 20 times (a 500-byte
-# file that was half a gigabyte) stops at once.
-MAX_MACRO_CHARS = 1_000_000
 # One field's text: the content's limit for a text value, checked before any LaTeX is decoded.
 MAX_FIELD_CHARS = 100_000
 MAX_PROBLEMS = 100
@@ -56,7 +52,8 @@ def import_bibtex(text: str, filename: str = "refs.bib") -> Imported:
 
 
 def import_bibtex_files(files: list[tuple[str, str]], source: str) -> Imported:
-    """One `publications:` list from several BibTeX files (Hugo Blox's one `cite.bib` a paper)."""
+    """One `publications:` list from several BibTeX files (Hugo Blox's one `cite.bib` a paper);
+    an entry that cannot be read is left out and reported, never the others with it."""
     size = sum(len(text) for _, text in files)
     if size > MAX_BIBTEX_CHARS:
         raise ImportProblem(
@@ -64,81 +61,49 @@ def import_bibtex_files(files: list[tuple[str, str]], source: str) -> Imported:
             "(about 4,000 entries): import it in parts"
         )
     notes: list[str] = []
-    problems: list[str] = []
+    left_out: list[str] = []
     publications = []
     for filename, text in files:
-        lines = _entry_lines(text)
-        entries = _parse(text, filename, lines)
-        for key, entry in entries.items():
-            where = f"{filename}:{lines.get(key, '?')} entry {key!r}"
-            publication = _publication(entry, where, notes, problems)
+        reading = read_entries(_people_lists_with_and(_percent_kept(text)), filename)
+        left_out.extend(reading.left_out)
+        notes.extend(reading.repaired)
+        for line, key, entry in reading.entries:
+            publication = _publication(entry, f"{filename}:{line} entry {key!r}", notes, left_out)
             if publication:
                 publications.append(publication)
-    if problems:
-        raise ImportProblem(_listed(problems))
     if not publications:
         raise ImportProblem(
-            f"{source}: no entries found; expected @article{{key, ...}} and the like"
+            "\n".join(_capped(left_out))
+            or f"{source}: no entries found; expected @article{{key, ...}} and the like"
         )
     header = (
         f"Publications converted from {source}: put them under `publications:` in site.yaml\n"
         "(the format is described in docs/content.md)."
     )
-    return Imported(dump_content({"publications": publications}, header), tuple(notes))
+    return Imported(
+        dump_content({"publications": publications}, header),
+        (*_capped(left_out), *_capped(notes)),
+    )
 
 
-def _listed(problems: list[str]) -> str:
-    """The first MAX_PROBLEMS problems, and how many more there are."""
-    shown = problems[:MAX_PROBLEMS]
-    if len(problems) > MAX_PROBLEMS:
-        shown.append(f"... and {len(problems) - MAX_PROBLEMS:,} more problems")
-    return "\n".join(shown)
+def stray_cite_bibs(paths: list[str]) -> set[str]:
+    """The `cite.bib` files beside Hugo paper folders (`publication/cite.bib` next to
+    `publication/<paper>/cite.bib`): in no paper folder, they are shown by no page."""
+    folders = {path.rpartition("/")[0] for path in paths if path.rpartition("/")[2] == "cite.bib"}
+    holding_papers = {folder.rpartition("/")[0] for folder in folders if folder}
+    return {
+        path
+        for path in paths
+        if path.rpartition("/")[2] == "cite.bib" and path.rpartition("/")[0] in holding_papers
+    }
 
 
-def _parse(text: str, filename: str, lines: dict[str, int]):
-    """pybtex's entries; every syntax error, repeated key or repeated field is reported."""
-    try:
-        from pybtex import errors
-        from pybtex.database.input.bibtex import Parser
-    except ModuleNotFoundError:
-        raise ImportProblem(
-            "reading BibTeX needs pybtex: pip install -e '.[cli]' (make test installs it)"
-        ) from None
-    text = _people_lists_with_and(_percent_kept(text))
-    parser = Parser()
-    parser.macros = _bounded_macros(parser.macros)
-    with errors.capture() as captured:
-        try:
-            data = parser.parse_string(text)
-        except Exception as error:  # pybtex raises plain PybtexError subclasses on bad input
-            captured.append(error)
-            data = None
-    if captured or data is None:
-        last = _entry_lines(text, last=True)
-        raise ImportProblem(
-            _listed([_describe(error, filename, lines, last) for error in captured])
-        )
-    return data.entries
-
-
-def _bounded_macros(macros):
-    """pybtex's @string table, refusing to hand out more than MAX_MACRO_CHARS in all."""
-    from pybtex.exceptions import PybtexError
-
-    class BoundedMacros(type(macros)):
-        handed_out = 0
-
-        def __getitem__(self, name):
-            value = super().__getitem__(name)
-            self.handed_out += len(value)
-            if self.handed_out > MAX_MACRO_CHARS:
-                raise PybtexError(
-                    f"@string macros expand to more than {MAX_MACRO_CHARS:,} characters "
-                    f"(at {name!r}); a macro that repeats itself grows without end"
-                )
-            return value
-
-    return BoundedMacros(macros)
+def _capped(lines: list[str]) -> list[str]:
+    """The first MAX_PROBLEMS lines of a report, and how many more there are."""
+    shown = lines[:MAX_PROBLEMS]
+    if len(lines) > MAX_PROBLEMS:
+        shown.append(f"... and {len(lines) - MAX_PROBLEMS:,} more like these")
+    return shown
 
 
 def _percent_kept(text: str) -> str:
@@ -184,46 +149,18 @@ def _people_lists_with_and(text: str) -> str:
     return AUTHOR_FIELD.sub(joined, text)
 
 
-def _describe(error: Exception, filename: str, lines: dict, last: dict) -> str:
-    """One located line for a pybtex error: the file, line and entry it concerns."""
-    message = shortened(re.sub(r"^syntax error in line \d+: ", "syntax error: ", str(error)))
-    line = getattr(error, "lineno", None)
-    context = error.get_context() if hasattr(error, "get_context") else ""
-    started = ENTRY_START.search(context or "")
-    repeated = re.match(r"repeated bibliography entry: (\S+)", message)
-    named = repeated or re.match(r"entry with key (\S+) ", message)
-    key = started.group("key") if started else named.group(1) if named else ""
-    starts = (last if repeated else lines).get(key)
-    if line is None:
-        line = starts
-    elif starts and starts != line:
-        message += f" (the entry starts on line {starts})"
-    where = f"{filename}:{line}" if line else filename
-    return f"{where} entry {key!r}: {message}" if key else f"{where}: {message}"
-
-
-def _entry_lines(text: str, last: bool = False) -> dict[str, int]:
-    """The line each entry key starts on (its first occurrence, or its last with `last`)."""
-    lines: dict[str, int] = {}
-    for found in ENTRY_START.finditer(text):
-        if found.group("type").lower() in ("string", "preamble", "comment"):
-            continue
-        if last or found.group("key") not in lines:
-            lines[found.group("key")] = text.count("\n", 0, found.start()) + 1
-    return lines
-
-
-def _publication(entry, where: str, notes: list[str], problems: list[str]) -> dict | None:
+def _publication(entry, where: str, notes: list[str], left_out: list[str]) -> dict | None:
     fields = {name.lower(): _href_or_value(value) for name, value in entry.fields.items()}
     for name, value in fields.items():
         if len(value) > MAX_FIELD_CHARS:
-            problems.append(
-                f"{where}: {name} has {len(value):,} characters; the limit is {MAX_FIELD_CHARS:,}"
+            left_out.append(
+                f"{where}: {name} has {len(value):,} characters; the limit is "
+                f"{MAX_FIELD_CHARS:,}; left out"
             )
             return None
     title = latex_to_text(fields.get("title", ""))
     if not title:
-        problems.append(f"{where}: no title; every publication needs one")
+        left_out.append(f"{where}: no title; every publication needs one; left out")
         return None
     paper: dict = {"title": title}
     links = _links(fields)

@@ -232,7 +232,16 @@ def _papers(folder: SiteFolder, owner: str, reading: HugoReading) -> list[dict]:
         for path in bibs:
             if path.rpartition("/")[0] in with_page:
                 continue
-            converted = import_bibtex(folder.read(path) or "", path)
+            if not re.fullmatch(rf"{re.escape(root)}/[^/]+/cite\.bib", path):
+                reading.page.notes.append(
+                    f"{path}: not read: not in a paper folder, so no page shows it"
+                )
+                continue
+            try:
+                converted = import_bibtex(folder.read(path) or "", path)
+            except ImportProblem as problem:  # this paper's file only; the others still come
+                reading.page.notes.extend(str(problem).splitlines())
+                continue
             reading.page.notes.extend(converted.notes)
             for paper in yaml.safe_load(converted.text)["publications"]:
                 found.append((str(paper.get("year") or ""), paper))

@@ -88,8 +88,21 @@ MATH_SYMBOLS = {
     "chi": "χ", "psi": "ψ", "omega": "ω", "Gamma": "Γ", "Delta": "Δ", "Theta": "Θ",
     "Lambda": "Λ", "Sigma": "Σ", "Phi": "Φ", "Psi": "Ψ", "Omega": "Ω", "ell": "ℓ",
     "dagger": "†", "ddagger": "‡", "AA": "Å", "textendash": "–", "textemdash": "—",
-    "ldots": "…", "dots": "…", "textasciitilde": "∼",
+    "ldots": "…", "dots": "…", "textasciitilde": "∼", "textquotedblleft": "“",
+    "textquotedblright": "”", "textquoteleft": "‘", "textquoteright": "’",
 }  # fmt: skip
+# LaTeX's quote and dash ligatures, as the typeset text shows them (`\'` and `\`` are accents);
+# `word' is in single quotes, an apostrophe elsewhere stays as written
+_LIGATURE = re.compile(r"(?<!\\)(?:---|--|``|''|`(?P<quoted>[^`'\\]*)'(?!')|`)")
+LIGATURES = {"---": "—", "--": "–", "``": "“", "''": "”", "`": "‘"}
+# Commands whose first arguments lay text out (a length, a colour, a link target) and are not
+# text: `z\raisebox{-0.5ex}\textasciitilde1` shows "z∼1"; the text argument after them stays.
+_LAYOUT = re.compile(
+    r"\\(?:(?:raisebox|hspace|vspace|scalebox|textcolor|color|colorbox|href|label|phantom|"
+    r"hphantom|vphantom)\*?\s*\{[^{}]*\}(?:\s*\[[^\]]*\]){0,2}"
+    r"|(?:rule|resizebox|fcolorbox)\s*\{[^{}]*\}\s*\{[^{}]*\}"
+    r"|(?:kern|hskip|vskip|mkern|mskip)\s*-?[\d.]+\s*[a-z]{2})"
+)
 _FORMATTING = re.compile(
     r"\\(?:text(?:bf|it|rm|sc|tt|sf|up|normal|super|sub)|emph|mbox|mathrm|mathbf|mathit|mathcal|"
     r"mathsf|mathtt|url|ensuremath|rm|bf|it|sc|em|tt)\s*(?=\{)"
@@ -99,6 +112,10 @@ _ENQUOTE = re.compile(r"\\enquote\*?\s*\{(?P<inner>(?:[^{}]|\{[^{}]*\})*)\}")
 _SYMBOL = re.compile(r"\\(?P<name>[A-Za-z]+)\s?")
 _COMMAND = re.compile(r"\\[A-Za-z]+\s*")
 _LATEX = re.compile(r"[\\{}$~%&^_]")  # what only LaTeX gives a meaning
+# an accent over a dotless i or j written as an argument (`\"{\i}`), which pybtex leaves alone,
+# as the group it means (`{\"\i}`)
+_ACCENTED_DOTLESS = re.compile(r"\\(?P<accent>[`'^\"~=.uvHckrdb])\s*\{\s*\\(?P<letter>[ij])\s*\}")
+_TIE = re.compile(r"(?<!\\)~")  # a tie is a space; `\~n` is an accent
 
 
 def journal_macro(value: str) -> str:
@@ -112,13 +129,15 @@ def latex_to_text(value: str) -> str:
     """Plain text for a BibTeX value: accents decoded, math as its characters, no markup left."""
     if not value:
         return ""
+    value = _LIGATURE.sub(_ligature, value)
     if not _LATEX.search(value):  # plain words: nothing to decode
         return " ".join(value.split())
     from pybtex.exceptions import PybtexError
     from pybtex.richtext import Text
 
     value = _ENQUOTE.sub(lambda m: f"“{m.group('inner')}”", value)
-    value = _FORMATTING.sub("", value.replace("~", " "))
+    value = _ACCENTED_DOTLESS.sub(r"{\\\g<accent>\\\g<letter>}", value)
+    value = _FORMATTING.sub("", _TIE.sub(" ", _LAYOUT.sub("", value)))
     value = re.sub(r"\$[^$]*\$", lambda m: _math(m.group()[1:-1]), value)
     value = _SYMBOL.sub(lambda m: _symbol(m), value) if "\\" in value else value
     try:
@@ -136,6 +155,11 @@ def _plain_text_backend():
     from pybtex.backends.plaintext import Backend
 
     return Backend()
+
+
+def _ligature(found: re.Match) -> str:
+    quoted = found.group("quoted")
+    return LIGATURES[found.group()] if quoted is None else f"‘{quoted}’"
 
 
 def _math(formula: str) -> str:
