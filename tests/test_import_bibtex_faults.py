@@ -202,3 +202,13 @@ def test_a_name_with_more_commas_than_a_name_has_is_kept_as_written():
     assert imported.notes == (
         "x.bib:1 entry 'a': author 'A, B, C, D': Too many commas in 'A, B, C, D'; kept as written",
     )
+
+
+def test_lines_reported_after_a_surname_initials_list_are_the_files():
+    text = (
+        "@article{a, title={A},\n  author = {Smith J.,\n    Doe A. B.,\n    Lee C.}}\n\n"
+        "@article{b, title={B}, title={C}}\n"
+    )
+    assert import_bibtex(text, "x.bib").notes == (
+        "x.bib:6 entry 'b': title again on line 6; its last value is kept, as al-folio shows it",
+    )

@@ -144,7 +144,8 @@ def _people_lists_with_and(text: str) -> str:
             people = [f"{a}, {b}" for a, b in zip(parts[::2], parts[1::2], strict=True)]
         else:
             return found.group()
-        return found.group("head") + "{" + " and ".join(people) + "}"
+        # the value's line breaks stay, so that the lines reported after it are the file's
+        return found.group("head") + "{" + " and ".join(people) + "\n" * value.count("\n") + "}"
 
     return AUTHOR_FIELD.sub(joined, text)
 
