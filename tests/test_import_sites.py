@@ -52,7 +52,10 @@ def test_an_academicpages_folder_arrives_with_its_papers_talks_and_teaching(tmp_
             "venue": "Journal of Owls",
             "year": 2009,
             "links": {"slides": "http://annlee.github.io/files/slides1.pdf"},
-            "description": ["This paper is about <em>owls</em>."],
+            "description": [
+                "This paper is about <em>owls</em>.",
+                "The full abstract of the owls paper.",  # the paper's own page
+            ],
             "group": "Journal Articles",
         },
     ]
@@ -216,7 +219,7 @@ def test_hugo_front_matter_may_be_toml():
     ],
 )
 def test_academicpages_citation_lines_give_the_authors(citation, authors):
-    assert citation_authors(citation) == authors
+    assert citation_authors(citation).names == authors
 
 
 @pytest.mark.parametrize(

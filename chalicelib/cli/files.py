@@ -36,10 +36,11 @@ def inside(root: Path, path: Path) -> Path | None:
 
 
 def read_text(path: Path) -> str:
-    """The file as UTF-8 text, or a UserError naming the first byte that is not."""
+    """The file as UTF-8 text without the byte-order mark an editor may put first (no one
+    reading the file sees it), or a UserError naming the first byte that is not UTF-8."""
     raw = read_bytes(path)
     try:
-        return raw.decode("utf-8")
+        return raw.decode("utf-8").removeprefix("\ufeff")
     except UnicodeDecodeError as error:
         raise UserError(
             f"{path}: expected UTF-8 text, got byte 0x{raw[error.start]:02x} "

@@ -43,6 +43,7 @@ class Gathered:
     media: list[tuple[str, str]]
     # what the lines `shown` renders name: their pictures (the site's, on other hosts) and links
     page: PageReading = field(default_factory=PageReading)
+    kept_raw: list[str] = field(default_factory=list)  # "place: what was kept as written"
 
 
 def listed(value: object) -> list:
@@ -101,6 +102,7 @@ def merged(document: dict, imported: Imported, more: Gathered, source: str) -> I
         text=converted_content(_ordered(document), f"the {source} site"),
         notes=(*imported.notes, *more.notes, *more.page.notes),
         structured=(*imported.structured, *more.structured),
+        kept_raw=(*imported.kept_raw, *more.kept_raw),
         media=(*imported.media, *more.media, *more.page.media.items()),
         remote_images=tuple(dict.fromkeys([*imported.remote_images, *more.page.remote_images])),
     )

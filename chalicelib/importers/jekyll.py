@@ -22,7 +22,7 @@ def jekyll_yaml(text: str, filename: str) -> object:
     """The YAML document as Jekyll reads it (an anchor defined again is the later one from there
     on), through the guards of every YAML read: size, nesting, aliases expanded only so far;
     ImportProblem names the line of what is wrong."""
-    return yaml_values(_renamed_anchors(text), filename, aliases=True)
+    return yaml_values(_renamed_anchors(text.replace("\ufeff", "")), filename, aliases=True)
 
 
 def _renamed_anchors(text: str) -> str:
@@ -50,8 +50,10 @@ def _renamed_anchors(text: str) -> str:
 
 
 def front_matter(text: str, filename: str) -> tuple[dict, str]:
-    """(front matter, body) of a page: YAML between `---` lines, or TOML between `+++`."""
-    text = text.replace("\r\n", "\n").lstrip("\ufeff")
+    """(front matter, body) of a page: YAML between `---` lines, or TOML between `+++`; a
+    byte-order mark anywhere (values pasted from a spreadsheet start with one) is dropped, as
+    it shows nothing and makes a link no link."""
+    text = text.replace("\r\n", "\n").replace("\ufeff", "")
     for fence in ("---", "+++"):
         if text.startswith(fence + "\n"):
             end = text.find(f"\n{fence}", len(fence))
