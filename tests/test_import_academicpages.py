@@ -261,3 +261,19 @@ def test_abstracts_past_half_the_content_limit_are_left_out_and_the_site_still_i
     left_out = [line for line in report if "its abstract is left out" in line]
     # the 40 and the fixture's paper with an excerpt: each keeps its abstract or is reported
     assert 30 <= len(described) < 40 and len(described) + len(left_out) == 41
+
+
+def test_a_link_to_a_file_of_the_old_site_points_at_the_old_sites_address(tmp_path, capsys):
+    site, report = imported(
+        tmp_path,
+        capsys,
+        {"_publications/a.md": paper("title: Owls at dusk", "Owls. [[pdf]](/files/dusk.pdf)\n")},
+    )
+    assert titled(site, "Owls at dusk")["links"] == {
+        "pdf": "https://annlee.github.io/files/dusk.pdf"  # the config's `url`
+    }
+    assert (
+        "note: _publications/a.md: a link of its text: '/files/dusk.pdf' is a file of the old "
+        "site, linked at the old site's https://annlee.github.io/files/dusk.pdf; put the file "
+        "online and link its address"
+    ) in report

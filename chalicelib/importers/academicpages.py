@@ -12,9 +12,8 @@ template's own demo items are left out, and the report says so.
 from __future__ import annotations
 
 import html
-import itertools
 import re
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 from chalicelib.importers import Imported, ImportProblem
 from chalicelib.importers.acadhomepage.config import owner_names
@@ -33,7 +32,13 @@ from chalicelib.importers.folder import (
 )
 from chalicelib.importers.jekyll import jekyll_yaml
 from chalicelib.importers.paper_page import page_text
-from chalicelib.site.fields import MAX_MARKDOWN_CHARS, is_link, markdown_cost
+from chalicelib.importers.publications_page import (
+    PageList,
+    category_title,
+    page_lists,
+    shown_text,
+)
+from chalicelib.site.fields import MAX_MARKDOWN_CHARS, is_link, is_url, markdown_cost
 
 __all__ = ["citation_authors", "import_academicpages"]
 
@@ -63,39 +68,15 @@ DEMO_TITLES = {
     },
     "_teaching": {"Teaching experience 1", "Teaching experience 2"},
 }
-PUBLICATIONS_PAGES = ("_pages/publications.md", "_pages/publications.html")
-# `{% if post.type contains "press" %}`, `{% if post.category == 'books' %}`
-PAGE_FILTER = re.compile(
-    r"\{%-?\s*(?:if|elsif)\s+post\.(?P<key>\w+)\s+(?P<op>contains|==)\s+"
-    r"(?P<quote>[\"'])(?P<value>[^\"'\n]{1,80})(?P=quote)"
-)
-PAGE_LOOP = re.compile(r"\{%-?\s*for\s+post\s+in\s+site\.publications\b")
-# what shows a post: its include (`archive-single.html`), not `base_path`'s
-SHOWS_POST = re.compile(r"\{%-?\s*include\s+(?!base_path\b)")
-PAGE_HEADING = re.compile(r"<h[1-6][^>]*>(?P<html>.*?)</h[1-6]>|^#{1,6}\s+(?P<md>.+)$", re.M)
-
-
-@dataclass(frozen=True)
-class PageList:
-    """One list of the site's publications page: the items whose `key` holds `value`."""
-
-    key: str
-    op: str
-    value: str
-    heading: str
-
-    def holds(self, front: dict) -> bool:
-        found = front.get(self.key)
-        if self.op == "==" or not isinstance(found, list | str):
-            return str(found) == self.value
-        return self.value in found  # Liquid's contains: a substring, or a member of a list
 
 
 def import_academicpages(folder: SiteFolder) -> Imported:
     """Content YAML for an academicpages site, with the import's report."""
     document, imported = jekyll_base(folder, "_pages/about.md")
+    config = _config(folder)
     more = gathered()
-    marked = _add_publications(folder, more, _config(folder))
+    more.site_address = _site_address(config)
+    marked = _add_publications(folder, more, config)
     _add_talks(folder, more)
     _add_teaching(folder, more)
     if not document["sections"] and not more.sections:
@@ -119,14 +100,22 @@ def _config(folder: SiteFolder) -> dict:
     return found if isinstance(found, dict) else {}
 
 
+def _site_address(config: dict) -> str:
+    """The old site's address (`url` and `baseurl`), for links to the files it served."""
+    address = f"{config.get('url') or ''}".strip().rstrip("/")
+    address += "/" + f"{config.get('baseurl') or ''}".strip().strip("/")
+    address = address.rstrip("/")
+    return address if is_url(address) else ""
+
+
 def _entries(folder: SiteFolder, collection: str, more: Gathered) -> list[tuple[str, dict, str]]:
     """(path, front matter, body) of a collection's pages, newest first as the site lists them;
     the template's demo items left out and reported."""
     found = []
     for path, front, body in collection_pages(folder, collection):
-        if _text(front.get("title")) in DEMO_TITLES.get(collection, ()):
+        if shown_text(front.get("title")) in DEMO_TITLES.get(collection, ()):
             more.notes.append(
-                f"{path}: left out: {_text(front.get('title'))!r} is the template's example "
+                f"{path}: left out: {shown_text(front.get('title'))!r} is the template's example "
                 "item, not yours"
             )
         else:
@@ -134,51 +123,9 @@ def _entries(folder: SiteFolder, collection: str, more: Gathered) -> list[tuple[
     return sorted(found, key=lambda item: date_text(item[1].get("date")), reverse=True)
 
 
-def _text(value: object) -> str:
-    """A front-matter text as its page shows it: tags out, entities decoded once (Jekyll
-    prints these fields into the HTML as they are written)."""
-    return html.unescape(plain(str(value or ""))).strip()
-
-
-def _page_lists(folder: SiteFolder, config: dict) -> list[PageList] | None:
-    """The lists the site's publications page shows, in its order; None when it shows every
-    publication (no page, or a loop without a condition)."""
-    for name in PUBLICATIONS_PAGES:
-        page = folder.read(name)
-        if page and PAGE_LOOP.search(page):
-            break
-    else:
-        return None
-    categories = config.get("publication_category")
-    if "publication_category" in page and isinstance(categories, dict) and categories:
-        # the template's page: a list a category, under the category's title
-        return [
-            PageList("category", "==", str(key), _category_title(value) or str(key))
-            for key, value in categories.items()
-        ]
-    lists = []
-    loops = [found.start() for found in PAGE_LOOP.finditer(page)] + [len(page)]
-    for start, end in itertools.pairwise(loops):
-        if not SHOWS_POST.search(page, start, end):
-            continue  # a loop that gathers (the tags), not one that shows
-        condition = PAGE_FILTER.search(page, start, end)
-        if condition is None:
-            return None  # this loop shows every publication
-        headings = list(PAGE_HEADING.finditer(page, 0, start))
-        heading = headings[-1].group("html") or headings[-1].group("md") if headings else ""
-        lists.append(
-            PageList(condition["key"], condition["op"], condition["value"], _text(heading))
-        )
-    return lists or None
-
-
-def _category_title(setting: object) -> str:
-    return _text(setting.get("title")) if isinstance(setting, dict) else ""
-
-
 def _add_publications(folder: SiteFolder, more: Gathered, config: dict) -> list[str]:
     """The papers and the talks of `_publications/`; the names the papers write in bold."""
-    lists = _page_lists(folder, config)
+    lists = page_lists(folder, config)
     papers, talks, marked, spent = [], [], [], 0
     for path, front, body in _entries(folder, "_publications", more):
         shown_in = (
@@ -238,7 +185,7 @@ def _paper(
     path: str, front: dict, body: str, more: Gathered, shown_in: PageList | None, config: dict
 ) -> dict | None:
     """A publication from its page's front matter and text."""
-    title = _text(front.get("title"))
+    title = shown_text(front.get("title"))
     if not title:
         more.notes.append(f"{path}: left out: it has no title")
         return None
@@ -249,7 +196,7 @@ def _paper(
     read = _authors(front, title)
     if read.names:
         paper["authors"] = read.names
-    venue = _text(front.get("venue"))
+    venue = shown_text(front.get("venue"))
     if venue:
         paper["venue"] = venue
     year = year_of(front.get("date"))
@@ -301,7 +248,7 @@ def _group(front: dict, shown_in: PageList | None, config: dict) -> str:
     if not category:
         return ""
     titles = config.get("publication_category")
-    configured = _category_title(titles.get(category)) if isinstance(titles, dict) else ""
+    configured = category_title(titles.get(category)) if isinstance(titles, dict) else ""
     return configured or CATEGORIES.get(category, category.replace("_", " ").title())
 
 
@@ -316,12 +263,16 @@ def _address(path: str, key: str, value: str, more: Gathered) -> str:
     if not is_link(value):
         more.notes.append(f"{path}: {key}: {value[:80]!r} is not an http(s) address; left out")
         return ""
-    if value.startswith("/"):
-        more.notes.append(
-            f"{path}: {key}: the link {value!r} points into the old site's files; copy the "
-            "file into media/ and link it there, or link its full address"
-        )
-    return value
+    if not value.startswith("/"):
+        return value
+    # a file the old site served (`/files/paper.pdf`): acadpage's media/ serves pictures only
+    address = f"{more.site_address}{value}" if more.site_address else value
+    kept = f"linked at the old site's {address}" if more.site_address else "kept as a path"
+    more.notes.append(
+        f"{path}: {key}: {value!r} is a file of the old site, {kept}; put the file online "
+        "and link its address"
+    )
+    return address
 
 
 def _described(
@@ -338,9 +289,13 @@ def _described(
             seen.add(plain(rendered))
             lines.append(rendered)
     links: dict[str, str] = {}
+    written = {str(front.get(key) or "").strip() for key in ("paperurl", "link")}
     for label, url in found.links:
-        if url != link and label.strip() and _address(path, "a link of its text", url, more):
-            links.setdefault(html.unescape(label).strip(), url)
+        if url in written or not label.strip():
+            continue  # the paper's own link, which its title shows
+        address = _address(path, "a link of its text", url, more)
+        if address and address != link:
+            links.setdefault(html.unescape(label).strip(), address)
     if found.left_out:
         more.notes.append(
             f"{path}: {found.left_out} paragraphs of the paper's own page past its abstract "
@@ -385,7 +340,7 @@ def _add_talks(folder: SiteFolder, more: Gathered) -> None:
 def _add_teaching(folder: SiteFolder, more: Gathered) -> None:
     lines = []
     for _, front, _ in _entries(folder, "_teaching", more):
-        parts = [_text(front.get(key)) for key in ("title", "type", "venue")]
+        parts = [shown_text(front.get(key)) for key in ("title", "type", "venue")]
         when = date_text(front.get("date"))
         text = ", ".join(part for part in parts if part)
         if text:

@@ -32,23 +32,9 @@ NAME_WORD = re.compile(r"[^\W\d_]+")
 NOT_A_NAME = re.compile(r"[\d:;()\[\]{}<>/@=+|]")
 # The words of a surname written in lower case: `Ludwig van Beethoven`, `Maria de la Cruz`
 PARTICLES = {
-    "van",
-    "von",
-    "der",
-    "den",
-    "de",
-    "del",
-    "della",
-    "di",
-    "da",
-    "dos",
-    "du",
-    "la",
-    "le",
-    "y",
-    "bin",
-    "al",
-}
+    "van", "von", "der", "den", "de", "del", "della", "di", "da", "dos", "du", "la", "le", "y",
+    "bin", "al",
+}  # fmt: skip
 
 
 class ReadNames(NamedTuple):

@@ -44,6 +44,7 @@ class Gathered:
     # what the lines `shown` renders name: their pictures (the site's, on other hosts) and links
     page: PageReading = field(default_factory=PageReading)
     kept_raw: list[str] = field(default_factory=list)  # "place: what was kept as written"
+    site_address: str = ""  # the old site's address, for links to the files it served
 
 
 def listed(value: object) -> list:
