@@ -52,6 +52,15 @@ def test_each_value_that_fails_validation_is_left_out_and_the_rest_kept():
     assert any("publications[0].links.pdf ('javascript:alert(1)')" in line for line in dropped)
 
 
+def test_more_bad_values_than_one_report_lists_are_all_left_out():
+    papers = "".join(f"  - title: Paper {n}\n    year: 2019{n}\n" for n in range(150))
+    text, dropped = without_invalid(
+        "site: {title: T}\nprofile: {name: N}\npublications:\n" + papers, "site.yaml"
+    )
+    assert len(yaml.safe_load(text)["publications"]) == 150 and len(dropped) == 150
+    assert "year: 2019" not in text
+
+
 def test_a_valid_file_is_kept_as_it_is_and_one_without_a_name_is_refused():
     valid = CONVERTED.replace("  email: /#contact\n", "").split("publications:\n")[0]
     valid = valid.replace("sections: [about, publications]", "sections: [about]")

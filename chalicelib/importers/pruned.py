@@ -13,6 +13,7 @@ from chalicelib.site.yamlnodes import Problem
 
 MAX_ROUNDS = 20  # each round drops at least one value; a file needing more is not pruned
 _STEP = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
+MORE = re.compile(r"and [\d,]+ more problems")
 _KEPT = ("site", "profile")  # a file needs these; without them nothing usable remains
 
 
@@ -52,6 +53,8 @@ def _remove(document: dict, problems: list[Problem]) -> list[str]:
     a report line for each left out."""
     targets: dict[tuple, Problem] = {}
     for problem in problems:
+        if problem.line is None and MORE.fullmatch(problem.message):
+            continue  # the count of problems past the listed ones: the next round lists them
         steps = _steps(problem.path)
         while steps and not _present(document, steps):
             steps = steps[:-1]  # a required field missing: the entry goes
