@@ -212,3 +212,71 @@ def test_a_paper_written_as_one_line_of_its_own_is_a_paper_and_a_note_with_a_lin
     assert paper["authors"] == ["Bo Chen", "Ann Lee", "Cy Dee"]
     assert paper["venue"] == "arXiv"
     assert listed["title"] == "Bats at Noon: Hearing in the Light"
+
+
+def test_a_liquid_comment_block_shows_nothing_and_an_unclosed_one_stays():
+    about = (
+        "# Publications\n{% comment %}\n"
+        "- [Deep Owls: A Template Paper](https://x.org/t), Ann Lee, Bo Chen, 2016\n"
+        "{%- endcomment -%}\n"
+        "- [Owls at Night: Seeing in the Dark](https://x.org/owls), **Ann Lee**, Bo Chen, 2024\n"
+    )
+    (paper,) = papers(about)
+    assert paper["title"] == "Owls at Night: Seeing in the Dark"
+    assert "Template" not in imported(about).text
+
+
+def test_a_web_address_written_after_the_venue_stays_as_text_under_the_paper():
+    about = (
+        "# Publications\n"
+        "- Lee A, Chen B, Dee C (2024) Owls at night over the northern forests. Owl Research. "
+        "https://doi.org/10.1000/owl.1\n"
+        '  <button><a href="https://x.org/owl">Link</a></button>\n'
+        "- 李安, 陈波, 丁成 (2023) 夜间猫头鹰的视觉研究与应用. 鸟类学报 35(1), 37–50.\n"
+    )
+    result = imported(about)
+    first, second = yaml.safe_load(result.text)["publications"]
+    assert first["authors"] == ["Lee A", "Chen B", "Dee C"]
+    assert first["venue"] == "Owl Research (2024)"
+    assert first["description"] == ["https://doi.org/10.1000/owl.1"]
+    assert first["links"] == {"Link": "https://x.org/owl"}
+    assert second["authors"] == ["李安", "陈波", "丁成"]
+    assert second["title"] == "夜间猫头鹰的视觉研究与应用"
+    assert result.kept_raw == ()
+
+
+@pytest.mark.parametrize(
+    ("item", "title"),
+    [
+        (  # names before a linked title, a code label first
+            "`J-9` **Ann Lee**, Bo Chen, Cy Dee, [Owls at Night: Seeing in the Dark]"
+            "(https://x.org/owls), Owl Transactions, 2024.",
+            "Owls at Night: Seeing in the Dark",
+        ),
+        (  # an italic title after the names, `et al.`
+            "`C-6` Bo Chen, **Ann Lee**, et al. *Owls at Night: Seeing in the Dark*, "
+            "Owl Conference, 2024.",
+            "Owls at Night: Seeing in the Dark",
+        ),
+        (  # IEEE: the title in quotes, its comma inside them
+            '**A. Lee**, B. Chen, and C. Dee, "Owls at Night: Seeing in the Dark," in '
+            "**_Owl Transactions_**, 2024.",
+            "Owls at Night: Seeing in the Dark",
+        ),
+        (  # a title in brackets, no link
+            "[Owls at Night: Seeing in the Dark], Bo Chen, **Ann Lee**, Owl Journal, 2024.",
+            "Owls at Night: Seeing in the Dark",
+        ),
+        (  # a venue holding brackets as text
+            "Bo Chen, **Ann Lee**, <a href='https://x.org/owls'>Owls at Night: Seeing in the "
+            "Dark</a>, Owl Transactions (*OT*), 2024. [JCR Q1\\|CCF B]",
+            "Owls at Night: Seeing in the Dark",
+        ),
+    ],
+)
+def test_titles_after_the_names_in_quotes_brackets_or_emphasis_are_read(item, title):
+    result = imported(f"# Publications\n- {item}\n")
+    (paper,) = yaml.safe_load(result.text)["publications"]
+    assert paper["title"] == title
+    assert len(paper["authors"]) >= 2 and "2024" in (paper.get("venue", "") + str(paper["year"]))
+    assert result.kept_raw == ()

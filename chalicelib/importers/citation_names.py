@@ -14,7 +14,7 @@ import html
 import re
 from typing import NamedTuple
 
-from chalicelib.importers.acadhomepage.tree import MAX_REFERENCE_CHARS
+from chalicelib.importers.acadhomepage.references import MAX_REFERENCE_CHARS
 
 BOLD_OPEN, BOLD_CLOSE = "\x01", "\x02"
 # The title's start: a quote, an APA year in parentheses

@@ -27,6 +27,10 @@ from chalicelib.site.templates import environment
 
 WORD = re.compile(r"[\u3400-\u9fff]|[^\W_]+")
 TITLE_MARKUP = re.compile(r"\]\(|[\[\]`<>]|\*\*|__|https?://|\{\{|\{%")
+# a venue may hold brackets as text (`[JCR Q1|SCI Q2]`), not a link's or an empty link's
+VENUE_MARKUP = re.compile(r"\]\(|\[\s*\]|[<>`]|\*\*|__|https?://|\{\{|\{%")
+NAME_LIST = re.compile(r",|;|\band\b|、|，")
+YEAR_IN = re.compile(r"(?:19|20)\d{2}")
 NAME_MARKUP = re.compile(r"[\[\]()`<>{}|:!?@=/\\*]|https?://|\d")
 NOT_A_NAME = re.compile(rf"\b(?:{VENUE_TERMS}|ieee|acm|review|paper|code|project|vol|pp)\b", re.I)
 INITIAL = re.compile(r"(?:[^\W\d_]\.-?)+")
@@ -55,11 +59,18 @@ def paper_problem(paper: dict, fragment: str) -> str:
     if re.fullmatch(r"\s*[\"“].*[\"”]\s*", title):
         return f"title {title[:60]!r} keeps the quotes around it"
     for field in ("venue", "badge"):
-        if TITLE_MARKUP.search(paper.get(field, "")):
+        if VENUE_MARKUP.search(paper.get(field, "")):
             return f"{field} {paper[field][:60]!r} holds markup or a link"
         label = paper.get(field, "").strip().casefold()
         if label and title.casefold().startswith(label):  # `ECCV 2026 Owls at Night`
             return f"title {title[:60]!r} begins with its {field}"
+    venue = paper.get("venue", "")
+    named = [part for part in NAME_LIST.split(venue) if _is_name(part.strip(" .*†‡"))]
+    if len(named) >= 2 and not YEAR_IN.search(venue):
+        return f"venue {venue[:60]!r} reads as a list of names"
+    cut = [line for line in paper.get("description", []) if line.lstrip()[:1] in (",", ";")]
+    if cut:
+        return f"description {cut[0][:40]!r} begins in the middle of a sentence"
     for name in paper.get("authors", []):
         bare = name.rstrip(MARKS).strip()
         if bare != "et al." and not _is_name(bare):

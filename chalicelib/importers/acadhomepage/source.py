@@ -22,6 +22,8 @@ MD_COMMENT = re.compile(r"^\s*\[//\]:\s*#.*$")
 # Each pattern stops at the next opener, so a run of openers never closed costs one pass.
 LIQUID_TAG = re.compile(r"\{%(?:(?!\{%).)*?%\}", re.S)
 OTHER_LIQUID_TAG = re.compile(r"\{%(?!-?\s*include_relative\s)(?:(?!\{%).)*?%\}", re.S)
+LIQUID_COMMENT = re.compile(r"\{%-?[ \t]*comment[ \t]*-?%\}")
+LIQUID_END_COMMENT = re.compile(r"\{%-?[ \t]*endcomment[ \t]*-?%\}")
 LIQUID_OUTPUT = re.compile(r"\{\{(?:(?!\{\{).)*?\}\}", re.S)
 # `{:target=...}`; the spaces before a `{#id}` are taken from the start of their run only, so a
 # line of 100,000 spaces costs one pass, not 100,000.
@@ -91,7 +93,7 @@ def _split_front_matter(text: str, filename: str) -> tuple[str, int, dict]:
 
 
 def _lines(text: str, filename: str, first: int, reading: _Reading) -> list[Line]:
-    text = _blank_comments(text)
+    text = _blank_liquid_comments(_blank_comments(text))
     text = text.replace("--!>", "").replace("-->", "")  # a closer whose opener was removed above
     text = _blank_out(OTHER_LIQUID_TAG, text)
     lines: list[Line] = []
@@ -175,6 +177,22 @@ def _blank_comments(text: str) -> str:
         end = len(text) if closed < 0 else closed + 3
         kept += [text[start:opened], "\n" * text.count("\n", opened, end)]
         start = end
+    return "".join([*kept, text[start:]])
+
+
+def _blank_liquid_comments(text: str) -> str:
+    """The text without Liquid's `{% comment %}...{% endcomment %}` blocks, which Jekyll shows
+    nothing of (an unclosed one stays: Jekyll refuses to build it); one pass."""
+    kept, start = [], 0
+    while (opened := LIQUID_COMMENT.search(text, start)) is not None:
+        closed = LIQUID_END_COMMENT.search(text, opened.end())
+        if closed is None:
+            break
+        kept += [
+            text[start : opened.start()],
+            "\n" * text.count("\n", opened.start(), closed.end()),
+        ]
+        start = closed.end()
     return "".join([*kept, text[start:]])
 
 

@@ -22,6 +22,12 @@ from chalicelib.importers.acadhomepage.inline import (
     add_link,
     link_key,
 )
+from chalicelib.importers.acadhomepage.references import (
+    NameRun,
+    plain_text,
+    reference_paper,
+    without_address,
+)
 from chalicelib.site.authors import MARKS
 from chalicelib.site.fields import is_url
 
@@ -31,30 +37,15 @@ BREAKS = {
 }  # fmt: skip
 STRONG = {"strong", "b", "u"}
 EMPHASIS = {"em", "i"}
-QUOTED = re.compile(r"^\s*[\"“](?P<title>[^\"”]{12,})[\"”]\s*[.,]?\s*")
+QUOTED = re.compile(r"[\"“](?P<title>[^\"”]{12,}?)[,.]?[\"”][ \t]*[.,]?")
+# a label before the names or the title: code, or a short bracketed text
+LEAD_LABEL = re.compile(r"\[[^\[\]]{1,40}\]|[^\w\s]{0,3}")
+BRACKETED_TITLE = re.compile(r"^\s*\[(?P<title>[^\[\]]{12,})\](?!\()")
 SEPARATORS = re.compile(r"^[\s|,.;:·/\\\[\]()]*$")
 NOT_TEXT = {"script", "style", "img", "svg"}
-# APA: `Tan, H., Guo, Z.*, & Li, M. (2026). Title. Journal, 394, 126171.`
-APA = re.compile(  # one way to read each text: a `\s*` beside `[^()]+?` retried along a run
-    r"^(?P<authors>[^()]+?)\((?P<date>(?P<year>(?:19|20)\d{2})[a-z]?(?:,\s*[^()]{1,30})?)\)"
-    r"\.?\s+(?P<title>[^.?!\s][^.?!]{7,}[.?!])\s+(?P<venue>\S.*)$",
-    re.S,
-)
-# GB/T 7714: `Li, S., Lee, A., et al. Title[J]. Journal, 2026, 253: 112194.`, `...Title[C]//Venue`
-GBT = re.compile(
-    r"^(?P<head>[^\[\]]+?)\[(?:J|C|D|M|R|P|S|N|A|Z|EB/OL)\](?://|\.)?(?P<venue>.*\S.*)$",
-    re.S,
-)
-ET_AL = re.compile(r"(?<![^\s,])et {1,3}al\.")  # no `\s*` first: it retries along a run
-# names written `Surname I` or `Surname IJ` (GB/T's own form): `Li S, Lee A. Title[J]...`
-INITIALED = re.compile(r"[^\W\d][^\W\d'-]*(?:[ -][^\W\d][^\W\d'-]*)*\s+[A-Z]{1,3}[*†‡]*")
-APA_NAME = re.compile(r"(?:&\s*)?([^\W\d][^,&]*?,\s*(?:[A-Z]\.\s*-?\s*)+[*†‡]*)")
-# A reference written as text is read as APA up to this length (a long author list is a few
-# hundred characters): its name pattern restarts at each letter, costing the square of the text.
-MAX_REFERENCE_CHARS = 5_000
-# A title written as text: `Owls at Night. Ann Lee, Bo Chen (CVPR 2024)`
 # A label beside a title: `(Oral)`, `[Spotlight]`
 REMARK = re.compile(r"[(\[]\s*(?P<label>[^()\[\],]{1,30}?)\s*[)\]]")
+# A title written as text: `Owls at Night. Ann Lee, Bo Chen (CVPR 2024)`
 PLAIN_TITLE = re.compile(r"^\s*(?P<title>[^.\[\]*\s][^.\[\]*]{11,}?)\.\s+(?=\S)")
 
 
@@ -84,13 +75,22 @@ def paper_from_fragment(fragment: str) -> dict | None:
     if found is None:
         return None
     at, index, paper = found
-    before = " ".join(p.text for p in lines[at][:index]).strip()
+    links: dict[str, str] = {}
+    head = lines[at][:index]
+    labels = 0  # `I-J-9`, `[CVPR'26]`: labels before the names or the title
+    while labels < len(head) and (
+        head[labels].kind == "code" or LEAD_LABEL.fullmatch(head[labels].text.strip())
+    ):
+        labels += 1
+    if "authors" not in paper and _names_before(head[labels:]):  # `A, **B**, [Title](url)`
+        _read_authors(head[labels:], paper, links)
+        head = head[:labels]
+    before = " ".join(p.text for p in head).strip()
     label = " ".join(before.strip(" []()`:：-–—|&").split())
     rest = [lines[at][index + 1 :], *lines[at + 1 :]]
-    links: dict[str, str] = {}
     description = []
     for line in lines[:at]:  # above the title: the venue (a journal's name), or a label
-        text = _plain("".join(p.text for p in line))
+        text = plain_text("".join(p.text for p in line))
         if "venue" not in paper and YEAR.search(text) and len(text) <= 160:
             paper["venue"] = text
         else:
@@ -108,6 +108,10 @@ def paper_from_fragment(fragment: str) -> dict | None:
             paper["venue"] = badge_text
         elif badge_text.casefold() not in paper["venue"].casefold():
             paper["badge"] = paper.get("badge") or badge_text
+    venue, address = without_address(paper.get("venue", ""))
+    if address:  # `Atmospheric Research. https://doi.org/...`: the address shows as text
+        paper["venue"] = venue
+        description.append(html.escape(address))
     year = YEAR.findall(" ".join([paper.get("venue", ""), paper.get("badge", "")]))
     if year:
         paper["year"] = int(year[-1])
@@ -163,28 +167,11 @@ def _title(lines: list[list[Piece]]) -> tuple[int, int, dict] | None:
 
 
 def _text_title(line: list[Piece]) -> tuple[int, int, dict] | None:
-    text = "".join(p.text for p in line)
-    apa = APA.match(text) if len(text) <= MAX_REFERENCE_CHARS else None
-    if apa and "\n" not in apa.group("title"):
-        written = APA_NAME.findall(apa.group("authors"))
-        bold = " ".join(p.text for p in line if p.kind == "bold")
-        names = [apa_name(name) for name in written]
-        marked = [apa_name(name).rstrip("*†‡") for name in written if name.rstrip("*†‡ ") in bold]
-        title = apa.group("title").strip().removesuffix(".")
-        paper = {"title": title, "authors": names, "_marked": marked}
-        paper["venue"] = f"{_plain(apa.group('venue'))} ({apa.group('date')})"
-        line[:] = [Piece("title", "")]
-        return 0, 0, paper
-    gbt = GBT.match(text) if len(text) <= MAX_REFERENCE_CHARS else None
-    split = _gbt_authors(gbt.group("head")) if gbt else None
-    if split:
-        names, title = split
-        bold = " ".join(p.text for p in line if p.kind == "bold")
-        marked = [name.rstrip("*†‡") for name in names if name.rstrip("*†‡ ") in bold]
-        paper = {"title": title, "authors": [apa_name(n) if "," in n else n for n in names]}
-        paper["_marked"] = [apa_name(n) if "," in n else n for n in marked]
-        paper["venue"] = _plain(gbt.group("venue").lstrip(" ./"))
-        line[:] = [Piece("title", "")]
+    text = "".join(p.text for p in line if p.kind != "link")  # links: buttons after it
+    bold = " ".join(p.text for p in line if p.kind == "bold")
+    paper = reference_paper(text, bold)
+    if paper:
+        line[:] = [Piece("title", ""), *(p for p in line if p.kind == "link")]
         return 0, 0, paper
     first = line[0] if line else None
     plain = PLAIN_TITLE.match(first.text) if first and first.kind == "text" else None
@@ -195,47 +182,9 @@ def _text_title(line: list[Piece]) -> tuple[int, int, dict] | None:
     return None
 
 
-def _gbt_authors(head: str) -> tuple[list[str], str] | None:
-    """(the names as written, the title) of a GB/T 7714 reference's text before its `[J]`."""
-    cut = ET_AL.search(head)
-    if cut:
-        written, title = head[: cut.start()].rstrip(" ,"), head[cut.end() :]
-        names = [*_written_names(written), "et al."]
-    else:
-        names, at = [], 0
-        for found in APA_NAME.finditer(head):  # `Li, S., Lee, A.` up to the title
-            if head[at : found.start()].strip(" ,&"):
-                break
-            names.append(found.group(1).strip(" &"))
-            at = found.end()
-        written, _, title = head[:at], None, head[at:]
-        if not names:
-            written, _, title = head.partition(". ")
-            names = _written_names(written)
-    title = title.strip(" .\n")
-    if not names or len(title.split()) < 2 or "et al." in names[:-1]:
-        return None
-    return names, title
-
-
-def _written_names(written: str) -> list[str]:
-    """The names of an author list written `Li, S., Lee, A.` or `Li S, Lee A`; [] for others."""
-    apa = [m.group(1).strip(" &") for m in APA_NAME.finditer(written)]
-    if apa and not APA_NAME.sub("", written).strip(" ,&"):
-        return apa
-    names = [name.strip() for name in re.split(r",|&", written) if name.strip()]
-    return names if all(INITIALED.fullmatch(name) for name in names) else []
-
-
-def apa_name(written: str) -> str:
-    """`Guo, Z.*` -> `Z. Guo*`: the name as the page's other lists write it, marks after it."""
-    surname, _, initials = written.strip(" &").partition(",")
-    marks = re.search(r"[*†‡]*$", initials).group()
-    return f"{initials.strip(' *†‡')} {surname.strip()}{marks}"
-
-
 def _marked_title(lines: list[list[Piece]]) -> tuple[int, int, dict] | None:
     for at, line in enumerate(lines[:3]):
+        names, shown = NameRun(), False  # what stands before the piece, kept as it grows
         for index, piece in enumerate(line):
             words = piece.text.split()
             if piece.kind == "link" and len(words) >= 3 and not _is_button(piece):
@@ -243,12 +192,45 @@ def _marked_title(lines: list[list[Piece]]) -> tuple[int, int, dict] | None:
                 return at, index, {"title": title, "link": piece.href}
             if piece.kind == "bold" and len(words) >= 4:
                 return at, index, {"title": piece.text.strip().strip('"“”').strip()}
-            quoted = QUOTED.match(piece.text) if piece.kind == "text" else None
-            if quoted:
-                line[index] = Piece("text", piece.text[quoted.end() :])
-                line.insert(index, Piece("title", quoted.group("title")))
-                return at, index, {"title": quoted.group("title").strip()}
+            # `A, **B**, *Owls at Night: Seeing in the Dark*, Journal`: emphasis after names
+            italic = piece.kind == "em" and len(words) >= 5 and not YEAR.search(piece.text)
+            if italic and names.are_names():
+                return at, index, {"title": piece.text.strip(' "“”,.')}
+            found = _text_title_in(piece, names, shown) if piece.kind == "text" else None
+            if found:
+                before, title, after = found
+                line[index : index + 1] = [Piece("text", before), title, Piece("text", after)]
+                return at, index + 1, {"title": title.text.strip()}
+            if piece.kind != "link":
+                names.add(piece.text)
+            shown = shown or bool(piece.text.strip())
     return None
+
+
+def _text_title_in(piece: Piece, names: NameRun, shown: bool) -> tuple[str, Piece, str] | None:
+    """(text before, the title, text after) of a title written in quotes (`"Owls at Night,"`,
+    first or after names, as IEEE writes it) or in brackets leading its line (`[Owls at
+    Night], A, B`); None when there is none."""
+    quoted = QUOTED.search(piece.text)
+    if quoted:
+        before = piece.text[: quoted.start()]
+        if not before.strip() or names.with_text(before).are_names():
+            return before, Piece("title", quoted.group("title")), piece.text[quoted.end() :]
+    bracketed = BRACKETED_TITLE.match(piece.text) if not shown else None
+    words = bracketed.group("title").split() if bracketed else []
+    if len(words) >= 4 and not YEAR.search(bracketed.group("title")):
+        title = Piece("title", bracketed.group("title"))
+        return "", title, piece.text[bracketed.end() :]
+    return None
+
+
+def _names_before(pieces: list[Piece]) -> bool:
+    """Whether the pieces before a title are a list of authors."""
+    names = NameRun()
+    for piece in pieces:
+        if piece.kind != "link":
+            names.add(piece.text)
+    return names.are_names()
 
 
 def _is_button(piece: Piece) -> bool:
@@ -284,7 +266,7 @@ def _read_line(line: list[Piece], paper: dict, links: dict, description: list[st
     # a venue line: short, and mostly emphasised or naming a year
     venue_like = len(text) <= 160 and (emphasised * 2 >= len(text) or bool(YEAR.search(text)))
     if "venue" not in paper and venue_like and not titled_link:
-        paper["venue"] = _plain(text)
+        paper["venue"] = plain_text(text)
         for piece in buttons:
             _add_link(links, piece)
         return
@@ -308,14 +290,14 @@ def _read_authors(line: list[Piece], paper: dict, links: dict) -> None:
             venue.append(piece)
         else:
             if piece.kind == "link":  # a name linking to its owner's homepage
-                author_links[_plain(piece.text).rstrip(MARKS).strip()] = piece.href
+                author_links[plain_text(piece.text).rstrip(MARKS).strip()] = piece.href
             names.append(piece)
     text = "".join(p.text for p in names)
-    authors = [_plain(name) for name in NAME_SEPARATOR.split(text)]
+    authors = [plain_text(name) for name in NAME_SEPARATOR.split(text)]
     paper["authors"] = [re.sub(r"^and\s+", "", name) for name in authors if name.strip(" .")]
-    bold = [_plain(n) for p in names if p.kind == "bold" for n in NAME_SEPARATOR.split(p.text)]
-    paper["_marked"] = [name.rstrip("*†‡#") for name in bold if name.strip(" .")]
-    tail = _plain("".join(p.text for p in venue))
+    bold = [plain_text(n) for p in names if p.kind == "bold" for n in NAME_SEPARATOR.split(p.text)]
+    paper["_marked"] = [name.rstrip("*†‡#") for name in bold if name.strip(" .*†‡#")]
+    tail = plain_text("".join(p.text for p in venue))
     if tail:
         paper["venue"] = tail
     if author_links:
@@ -360,18 +342,6 @@ def _add_link(links: dict, piece: Piece) -> None:
 
 def _plain_edges(text: str) -> str:
     return " ".join(text.split()).strip(" ,.;|\\")
-
-
-def _plain(text: str) -> str:
-    """Text without the brackets a removed link leaves (`[ ]`), edge separators and an edge
-    parenthesis whose partner stands elsewhere (`Bo Chen (` before the venue)."""
-    text = re.sub(r"\[\s*\]|\(\s*\)", "", text.replace("\xa0", " "))
-    text = " ".join(text.split()).strip(" ,.;|")
-    while text.endswith(("(", ")")) and text.count("(") != text.count(")"):
-        text = text[:-1].strip(" ,.;|")
-    while text.startswith(("(", ")")) and text.count("(") != text.count(")"):
-        text = text[1:].strip(" ,.;|")
-    return text
 
 
 def _html(line: list[Piece]) -> str:
