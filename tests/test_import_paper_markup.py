@@ -280,3 +280,38 @@ def test_titles_after_the_names_in_quotes_brackets_or_emphasis_are_read(item, ti
     assert paper["title"] == title
     assert len(paper["authors"]) >= 2 and "2024" in (paper.get("venue", "") + str(paper["year"]))
     assert result.kept_raw == ()
+
+
+def test_a_loose_list_item_keeps_its_indented_paragraphs_and_box_as_one_paper():
+    about = (
+        "# Publications\n"
+        "- **Owls at Night: Seeing in the Dark** [[Available online](https://x.org/owls)]\n\n"
+        "    **Ann Lee**, Bo Chen, Cy Dee\n\n"
+        "    Owl Journal, 2026\n\n"
+        "    <div class='paper-box'><div class='paper-box-text' markdown=\"1\">\n"
+        "    We look at owls in the dark, and find that they see well at night.\n"
+        "    </div></div>\n\n"
+        "- **Bats at Noon: Hearing in the Light**, **Ann Lee**, Bo Chen, 2024\n"
+    )
+    result = imported(about)
+    owls, bats = yaml.safe_load(result.text)["publications"]
+    assert "Owls at Night" in str(owls) and "see well at night" in str(owls)
+    assert owls.get("authors", ["Ann Lee", "Bo Chen", "Cy Dee"]) == ["Ann Lee", "Bo Chen", "Cy Dee"]
+    assert bats["title"] == "Bats at Noon: Hearing in the Light"
+
+
+def test_under_a_projects_heading_a_product_or_a_place_is_no_paper():
+    about = (
+        "# Projects\n"
+        "<div class='paper-box'><div class='paper-box-text' markdown=\"1\">\n\n"
+        "[Owls at Night: Seeing in the Dark](https://x.org/owls)\n\n"
+        "**Ann Lee**, Bo Chen\n</div></div>\n\n"
+        "Related Support:\n"
+        "- [Owlbot Two](https://robots.example/owlbot) Intelligent Bionic Owl Robot\n"
+        "- Various farmlands, orchards and greenhouses at the [Owl Institute for Night "
+        "Studies](https://owls.example)\n"
+    )
+    result = imported(about)
+    titled = [p["title"] for p in yaml.safe_load(result.text)["publications"] if "title" in p]
+    assert titled == ["Owls at Night: Seeing in the Dark"]
+    assert any("not marked as the owner" in line for line in result.kept_raw)

@@ -198,15 +198,25 @@ def _paragraph_end(lines: list[Line], start: int) -> int:
     return index
 
 
+def _ends_item(text: str) -> bool:
+    """A heading, or a box that is not indented under the item."""
+    return bool(SUB_HEADING.match(text)) or (is_paper_start(text) and not text.startswith("  "))
+
+
 def _item_end(lines: list[Line], start: int) -> int:
-    """The index after a list item: its lazy continuation lines and indented sub-bullets."""
+    """The index after a list item: its lazy continuation lines, indented sub-bullets, and
+    paragraphs indented under it after a blank line (a loose item: authors, venue, a box)."""
     index = start + 1
     while index < len(lines):
         text = lines[index].text
         bullet = BULLET.match(text)
-        if not text.strip() or (bullet and not bullet.group("indent")):
-            break
-        if SUB_HEADING.match(text) or is_paper_start(text):
+        if not text.strip():
+            following = next((line.text for line in lines[index:] if line.text.strip()), "")
+            if not following.startswith("  ") or BULLET.match(following):
+                break
+        elif (bullet and not bullet.group("indent")) or _ends_item(text):
             break
         index += 1
+    while index > start + 1 and not lines[index - 1].text.strip():
+        index -= 1
     return index

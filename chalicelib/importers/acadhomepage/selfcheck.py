@@ -29,6 +29,21 @@ WORD = re.compile(r"[\u3400-\u9fff]|[^\W_]+")
 TITLE_MARKUP = re.compile(r"\]\(|[\[\]`<>]|\*\*|__|https?://|\{\{|\{%")
 # a venue may hold brackets as text (`[JCR Q1|SCI Q2]`), not a link's or an empty link's
 VENUE_MARKUP = re.compile(r"\]\(|\[\s*\]|[<>`]|\*\*|__|https?://|\{\{|\{%")
+NAME_PARTICLES = {
+    "van",
+    "von",
+    "der",
+    "den",
+    "de",
+    "la",
+    "le",
+    "da",
+    "di",
+    "du",
+    "del",
+    "dos",
+    "ten",
+}
 NAME_LIST = re.compile(r",|;|\band\b|、|，")
 YEAR_IN = re.compile(r"(?:19|20)\d{2}")
 NAME_MARKUP = re.compile(r"[\[\]()`<>{}|:!?@=/\\*]|https?://|\d")
@@ -189,13 +204,18 @@ def checked_paper(
     item is a paper only when it names people as its authors; a product or a team's project is
     kept as written."""
     bullet = BULLET.match(lines[0].text)
-    if bullet:  # a list item: its text, the list around it is acadpage's
-        lines = [Line(lines[0].place, bullet.group("text")), *lines[1:]]
+    if bullet:  # a list item: its text, the list around it is acadpage's; its lines unindented
+        offset = bullet.start("text")
+        lines = [Line(lines[0].place, bullet.group("text"))] + [
+            Line(line.place, _unindented(line.text, offset)) for line in lines[1:]
+        ]
     fragment = fragment_html(lines, page)
 
     def problem_of(reading: dict) -> str:
-        if need_authors and not reading.get("authors"):
-            return "it names no authors, and its heading does not say publications"
+        if need_authors:
+            why = _not_people(reading, page)
+            if why:
+                return f"{why}, and its heading does not say publications"
         return paper_problem(reading, fragment)
 
     problem = problem_of(paper) if paper else "no title stands out"
@@ -209,6 +229,32 @@ def checked_paper(
             return {**from_tree, "_marked": marked}
     page.kept_raw.append(f"{lines[0].place}: item kept as written: {problem}")
     return {"markdown": fragment, "featured": True} if box else {"markdown": fragment}
+
+
+def _not_people(reading: dict, page: PageReading) -> str:
+    """Why an item under a heading that does not say publications (projects, support) does
+    not read as the owner's paper: no authors, names in lower case (`orchards`), or one name
+    that the page does not mark as the owner (`[Robot](url) Quadruped Platform`); "" else."""
+    names = [name.rstrip(MARKS).strip() for name in reading.get("authors", [])]
+    if not names:
+        return "it names no authors"
+    if not all(_capitalized(name) for name in names):
+        return "its authors are not written as names"
+    marked = reading.get("_marked") or [name for name in names if name in page.owner_names]
+    if len(names) < 2 and not marked:
+        return "it names one author, not marked as the owner"
+    return ""
+
+
+def _capitalized(name: str) -> bool:
+    """Every word of a name capitalized (CJK aside), but particles (`van der`, `de la`)."""
+    words = [word for word in name.split() if word.lower() not in NAME_PARTICLES]
+    return bool(words) and all(not word[0].isalpha() or not word[0].islower() for word in words)
+
+
+def _unindented(text: str, offset: int) -> str:
+    """A list item's line without the indent that puts it inside the item."""
+    return text[min(offset, len(text) - len(text.lstrip(" "))) :]
 
 
 def checked_entry(kind: str, entry: dict, page: PageReading) -> dict | None:
