@@ -315,3 +315,18 @@ def test_under_a_projects_heading_a_product_or_a_place_is_no_paper():
     titled = [p["title"] for p in yaml.safe_load(result.text)["publications"] if "title" in p]
     assert titled == ["Owls at Night: Seeing in the Dark"]
     assert any("not marked as the owner" in line for line in result.kept_raw)
+
+
+def test_a_link_written_on_lines_of_its_own_between_papers_or_news_is_kept():
+    badge = (
+        '<a href="https://github.com/ann/owls">\n'
+        '<img src="https://img.shields.io/github/stars/ann/owls" alt="GitHub stars">\n</a>\n'
+    )
+    about = (
+        "# News\n- *2024.05*: Owls released.\n" + badge + "- *2024.01*: Bats released.\n"
+        "# Publications\n"
+        "[Owls at Night: Seeing in the Dark](https://x.org/owls)\n\n" + badge + "\n"
+        "- [Bats at Noon: Hearing in the Light](https://x.org/bats), **Ann Lee**, Bo Chen, 2024\n"
+    )
+    text = imported(about).text
+    assert text.count("https://github.com/ann/owls") == 2

@@ -37,6 +37,8 @@ BULLET = re.compile(r"^(?P<indent>\s*)(?:[-*+]|\d{1,3}[.)])\s+(?P<text>.*)$")
 SUB_HEADING = re.compile(r"^\s*#{1,6}\s+(?P<text>.+?)\s*#*\s*$")
 BOLD_LINE = re.compile(r"^\s*(?P<mark>\*{2,3}|__)(?P<text>.+)(?P=mark)\s*$")
 HTML_ONLY = re.compile(r"^\s*(</?[a-zA-Z][^>]*>\s*)+$")
+# a line of tags alone that still shows something: a link or a picture (`<a href=...>`)
+LINK_OR_PICTURE_TAG = re.compile(r"</?(?:a|img)\b", re.I)
 # `<details><summary>More</summary>` around older entries: a fold of the list, not an entry's text
 FOLD = re.compile(r"(?:\s*(?:</?details\b[^>]*>|<summary\b[^>]*>[^<]{0,80}</summary>))+\s*", re.I)
 # A thematic break (`---`, `___`, `* * *`): a line across the page, no text
@@ -80,7 +82,12 @@ def _markdown_entries(lines: list[Line]) -> list[dict]:
             last = None
             keep_raw(raw, line)
             continue
-        if HTML_ONLY.match(stripped) or FOLD.fullmatch(stripped) or RULE.match(stripped):
+        shows = LINK_OR_PICTURE_TAG.search(stripped)
+        if (
+            (HTML_ONLY.match(stripped) and not shows)
+            or FOLD.fullmatch(stripped)
+            or RULE.match(stripped)
+        ):
             continue
         bullet = BULLET.match(text)
         heading = SUB_HEADING.match(text)

@@ -9,7 +9,13 @@ from __future__ import annotations
 
 import re
 
-from chalicelib.importers.acadhomepage.dated import BULLET, HTML_ONLY, SUB_HEADING, keep_raw
+from chalicelib.importers.acadhomepage.dated import (
+    BULLET,
+    HTML_ONLY,
+    LINK_OR_PICTURE_TAG,
+    SUB_HEADING,
+    keep_raw,
+)
 from chalicelib.importers.acadhomepage.fragment import fragment_html
 from chalicelib.importers.acadhomepage.inline import LEADING_BOLD, MD_LINK, is_link_label
 from chalicelib.importers.acadhomepage.page import PageReading, plain
@@ -139,7 +145,7 @@ def _paper_at(
         if paper:
             return paper, end
         keep_raw(raw, lines[index])
-    elif not HTML_ONLY.match(stripped):
+    elif not HTML_ONLY.match(stripped) or LINK_OR_PICTURE_TAG.search(stripped):
         paper = _paragraph_paper(lines[index], page)
         if paper:
             return paper, index + 1
