@@ -330,3 +330,15 @@ def test_a_link_written_on_lines_of_its_own_between_papers_or_news_is_kept():
     )
     text = imported(about).text
     assert text.count("https://github.com/ann/owls") == 2
+
+
+def test_an_author_line_of_many_links_is_read_in_linear_time():
+    def seconds(links: int) -> float:
+        line = "A, B, Bo Chen " + "[x y z](http://a.b) " * links
+        about = f"# Publications\n- [Owls at Night in the Forest](http://a.b)\n  {line}\n"
+        started = time.process_time()
+        import_acadhomepage(about, OWNER)
+        return time.process_time() - started
+
+    small, large = min(seconds(1_000) for _ in range(2)), min(seconds(8_000) for _ in range(2))
+    assert large < 8 * small * 3  # asking each link what came before it was a square

@@ -14,7 +14,7 @@ import html
 import re
 from typing import NamedTuple
 
-from chalicelib.importers.acadhomepage.references import MAX_REFERENCE_CHARS
+from chalicelib.importers.acadhomepage.references import MAX_REFERENCE_CHARS, PARTICLES
 
 BOLD_OPEN, BOLD_CLOSE = "\x01", "\x02"
 # The title's start: a quote, an APA year in parentheses
@@ -30,11 +30,6 @@ ET_AL = re.compile(r",?\s*\bet\s+al\.?$")
 AND = re.compile(r"\s+(?:and|&)\s+|^(?:and|&)\s+")
 NAME_WORD = re.compile(r"[^\W\d_]+")
 NOT_A_NAME = re.compile(r"[\d:;()\[\]{}<>/@=+|]")
-# The words of a surname written in lower case: `Ludwig van Beethoven`, `Maria de la Cruz`
-PARTICLES = {
-    "van", "von", "der", "den", "de", "del", "della", "di", "da", "dos", "du", "la", "le", "y",
-    "bin", "al",
-}  # fmt: skip
 
 
 class ReadNames(NamedTuple):

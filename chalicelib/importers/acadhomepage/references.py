@@ -25,6 +25,11 @@ ET_AL = re.compile(r"(?<![^\s,])et {1,3}al\.")  # no `\s*` first: it retries alo
 # names written `Surname I` or `Surname IJ` (GB/T's own form): `Li S, Lee A. Title[J]...`
 INITIALED = re.compile(r"[^\W\d][^\W\d'-]*(?:[ -][^\W\d][^\W\d'-]*)*\s+[A-Z]{1,3}[*†‡]*")
 APA_NAME = re.compile(r"(?:&\s*)?([^\W\d][^,&]*?,\s*(?:[A-Z]\.\s*-?\s*)+[*†‡]*)")
+# The words of a surname written in lower case: `Ludwig van Beethoven`, `Maria de la Cruz`
+PARTICLES = {
+    "van", "von", "der", "den", "de", "del", "della", "di", "da", "dos", "du", "la", "le", "y",
+    "bin", "al",
+}  # fmt: skip
 # A reference written as text is read as APA up to this length (a long author list is a few
 # hundred characters): its name pattern restarts at each letter, costing the square of the text.
 MAX_REFERENCE_CHARS = 5_000

@@ -19,6 +19,7 @@ from chalicelib.importers.acadhomepage.dated import BULLET, MONTH, SUB_HEADING
 from chalicelib.importers.acadhomepage.fragment import fragment_html, inline_fragment
 from chalicelib.importers.acadhomepage.inline import VENUE_TERMS
 from chalicelib.importers.acadhomepage.page import PageReading
+from chalicelib.importers.acadhomepage.references import PARTICLES
 from chalicelib.importers.acadhomepage.source import Line
 from chalicelib.importers.acadhomepage.tree import paper_from_fragment
 from chalicelib.site.authors import MARKS
@@ -29,21 +30,6 @@ WORD = re.compile(r"[\u3400-\u9fff]|[^\W_]+")
 TITLE_MARKUP = re.compile(r"\]\(|[\[\]`<>]|\*\*|__|https?://|\{\{|\{%")
 # a venue may hold brackets as text (`[JCR Q1|SCI Q2]`), not a link's or an empty link's
 VENUE_MARKUP = re.compile(r"\]\(|\[\s*\]|[<>`]|\*\*|__|https?://|\{\{|\{%")
-NAME_PARTICLES = {
-    "van",
-    "von",
-    "der",
-    "den",
-    "de",
-    "la",
-    "le",
-    "da",
-    "di",
-    "du",
-    "del",
-    "dos",
-    "ten",
-}
 NAME_LIST = re.compile(r",|;|\band\b|、|，")
 YEAR_IN = re.compile(r"(?:19|20)\d{2}")
 NAME_MARKUP = re.compile(r"[\[\]()`<>{}|:!?@=/\\*]|https?://|\d")
@@ -248,7 +234,7 @@ def _not_people(reading: dict, page: PageReading) -> str:
 
 def _capitalized(name: str) -> bool:
     """Every word of a name capitalized (CJK aside), but particles (`van der`, `de la`)."""
-    words = [word for word in name.split() if word.lower() not in NAME_PARTICLES]
+    words = [word for word in name.split() if word.lower() not in PARTICLES]
     return bool(words) and all(not word[0].isalpha() or not word[0].islower() for word in words)
 
 

@@ -43,6 +43,8 @@ LEAD_LABEL = re.compile(r"\[[^\[\]]{1,40}\]|[^\w\s]{0,3}")
 BRACKETED_TITLE = re.compile(r"^\s*\[(?P<title>[^\[\]]{12,})\](?!\()")
 SEPARATORS = re.compile(r"^[\s|,.;:·/\\\[\]()]*$")
 NOT_TEXT = {"script", "style", "img", "svg"}
+# the end of text after which a name starts: a separator
+NAME_ENDED = re.compile(r"(?:[,;、，&]|\band)$")
 # A label beside a title: `(Oral)`, `[Spotlight]`
 REMARK = re.compile(r"[(\[]\s*(?P<label>[^()\[\],]{1,30}?)\s*[)\]]")
 # A title written as text: `Owls at Night. Ann Lee, Bo Chen (CVPR 2024)`
@@ -283,8 +285,9 @@ def _read_authors(line: list[Piece], paper: dict, links: dict) -> None:
     names: list[Piece] = []
     venue: list[Piece] = []
     author_links: dict[str, str] = {}
+    opens = True  # whether a name starts here: nothing before, or a separator
     for piece in line:
-        if piece.kind == "link" and (_is_button(piece) or not _opens_name(names)):
+        if piece.kind == "link" and (_is_button(piece) or not opens):
             _add_link(links, piece)  # `Bo Chen. [Code Stars](...)`: the names have ended
         elif venue or _starts_venue(piece, names):
             venue.append(piece)
@@ -292,6 +295,9 @@ def _read_authors(line: list[Piece], paper: dict, links: dict) -> None:
             if piece.kind == "link":  # a name linking to its owner's homepage
                 author_links[plain_text(piece.text).rstrip(MARKS).strip()] = piece.href
             names.append(piece)
+            ended = piece.text.rstrip()
+            if ended:
+                opens = piece.kind != "link" and bool(NAME_ENDED.search(ended[-8:]))
     text = "".join(p.text for p in names)
     authors = [plain_text(name) for name in NAME_SEPARATOR.split(text)]
     paper["authors"] = [re.sub(r"^and\s+", "", name) for name in authors if name.strip(" .")]
@@ -302,12 +308,6 @@ def _read_authors(line: list[Piece], paper: dict, links: dict) -> None:
         paper["venue"] = tail
     if author_links:
         paper["author_links"] = author_links
-
-
-def _opens_name(names: list[Piece]) -> bool:
-    """Whether what follows starts an author's name: nothing before it, or a separator."""
-    text = "".join(p.text for p in names).rstrip()
-    return not text or bool(re.search(r"(?:[,;、，&]|\band)$", text))
 
 
 def _starts_venue(piece: Piece, names: list[Piece]) -> bool:
