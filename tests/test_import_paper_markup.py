@@ -342,3 +342,22 @@ def test_an_author_line_of_many_links_is_read_in_linear_time():
 
     small, large = min(seconds(500) for _ in range(2)), min(seconds(16_000) for _ in range(2))
     assert large < 32 * small * 2.5  # 32 times the links: 31 times the time, 142 as a square
+
+
+def test_papers_written_as_html_list_items_are_papers_and_other_items_stay_text():
+    about = (
+        "# Publications\n<ol reversed>\n"
+        "  <li>A. Lee, B. Chen, C. Dee.\n"
+        '    <a href="https://x.org/owls">\n      Owls at Night: Seeing in the Dark.\n    </a>\n'
+        "    Owl Journal. 2026, 401, 128801. </li>\n"
+        "  <li>More papers are on my Scholar page.</li>\n"
+        '  <li>B. Chen, A. Lee. <a href="https://x.org/bats">Bats at Noon: Hearing in the '
+        "Light.</a> Bat Journal. 2024.</li>\n</ol>\n"
+    )
+    result = imported(about)
+    owls, note, bats = yaml.safe_load(result.text)["publications"]
+    assert owls["title"] == "Owls at Night: Seeing in the Dark"
+    assert owls["authors"] == ["A. Lee", "B. Chen", "C. Dee"]
+    assert "2026" in owls["venue"]
+    assert "Scholar page" in note["markdown"]
+    assert bats["title"] == "Bats at Noon: Hearing in the Light"

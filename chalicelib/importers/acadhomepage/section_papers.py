@@ -34,6 +34,9 @@ from chalicelib.importers.acadhomepage.tree import paper_from_fragment
 LABELS_THEN_LINK = re.compile(
     r"^\s*(?:(?:\[[^\[\]]{1,40}\]|`[^`]{1,40}`|\*\*[^*]{1,40}\*\*)\s*)*\["
 )
+# an HTML list item's opening tag, and how many lines one may run
+HTML_ITEM = re.compile(r"<li\b", re.I)
+MAX_ITEM_LINES = 40
 # The text between papers, kept as written in its place, shows in this element (no list bullet)
 TEXT_NOTE = '<div class="paper-note">'
 
@@ -145,21 +148,37 @@ def _paper_at(
         if paper:
             return paper, end
         keep_raw(raw, lines[index])
+    elif HTML_ITEM.match(stripped):  # `<li>A, B. <a href=...>Title</a> Journal.</li>`
+        end = _html_item_end(lines, index)
+        paper = _tree_paper(lines[index:end], page)
+        if paper:
+            return paper, end
+        keep_raw(raw, lines[index])
     elif not HTML_ONLY.match(stripped) or LINK_OR_PICTURE_TAG.search(stripped):
-        paper = _paragraph_paper(lines[index], page)
+        paper = _tree_paper([lines[index]], page) if LABELS_THEN_LINK.match(stripped) else None
         if paper:
             return paper, index + 1
         keep_raw(raw, lines[index])
     return None, index + 1
 
 
-def _paragraph_paper(line: Line, page: PageReading) -> dict | None:
-    """A paper written as one line of its own (`[arXiv] [Title](url), A, **B**.`): its title
-    link leads the line, after labels alone; kept when its tree reading names authors and shows
-    what the line shows, else None (the line stays as written)."""
-    if not LABELS_THEN_LINK.match(line.text):
-        return None
-    fragment = fragment_html([line], page)
+def _html_item_end(lines: list[Line], start: int) -> int:
+    """The index after an HTML list item: the line that closes it, or the next item's."""
+    for index in range(start, min(start + MAX_ITEM_LINES, len(lines))):
+        text = lines[index].text
+        if index > start and HTML_ITEM.match(text.strip()):
+            return index
+        if "</li>" in text.lower():
+            return index + 1
+    return start + 1
+
+
+def _tree_paper(item: list[Line], page: PageReading) -> dict | None:
+    """A paper written as one line of its own (`[arXiv] [Title](url), A, **B**.`, its title
+    link leading the line after labels alone) or as an HTML list item: kept when its tree
+    reading links its title, names authors and shows what the lines show, else None (the
+    lines stay as written)."""
+    fragment = fragment_html(item, page)
     paper = paper_from_fragment(fragment) if fragment else None
     if not paper or not paper.get("link") or len(paper.get("authors", ())) < 2:
         return None

@@ -191,6 +191,8 @@ def _marked_title(lines: list[list[Piece]]) -> tuple[int, int, dict] | None:
             words = piece.text.split()
             if piece.kind == "link" and len(words) >= 3 and not _is_button(piece):
                 title = piece.text.strip().strip('"“”').strip()
+                if title.endswith(".") and not title.endswith(".."):  # `<a>Title.</a>`
+                    title = title[:-1].rstrip()
                 return at, index, {"title": title, "link": piece.href}
             if piece.kind == "bold" and len(words) >= 4:
                 return at, index, {"title": piece.text.strip().strip('"“”').strip()}
