@@ -124,10 +124,10 @@ def site_settings(site: SiteId, *, fresh: bool = True) -> Settings:
         return config
     from chalicelib.aws.registry import member_settings
 
-    sites = registry()
     if not fresh:
         record = site_directory().record(site)
     else:
+        sites = registry()
         record = sites.get(site) if sites is not None else None
     if record is None:
         raise SettingsError(f"site {site}: not registered (`acadpage site add {site}` first)")

@@ -6,7 +6,6 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from chalicelib.lab.hosts import member_domain
 from chalicelib.lab.siteid import SiteId, SiteKeys, site_keys
 from chalicelib.site.origins import HOSTNAME, normal_origin, origin_problem
 
@@ -85,11 +84,6 @@ class Settings:
         """The sources whose profile id is set, Scholar first."""
         ids = (self.scholar_id, self.openalex_author, self.semanticscholar_id)
         return tuple(source for source, id_ in zip(SOURCE_VARIABLES, ids, strict=True) if id_)
-
-    @property
-    def site_domain(self) -> str:
-        """Members' sites answer at <id>.<site_domain>: the first `*.` member host name's domain."""
-        return member_domain(self.member_hosts)
 
     @property
     def openalex_author(self) -> str:

@@ -160,7 +160,7 @@ class _Parser:
                 if clause == "SET":
                     self.take("=")
                     value = self.operand()
-                    if self.peek() in {"+", "-"} or value[0] != "value":
+                    if value[0] != "value":
                         raise NotImplementedError(f"update {self.text!r}: only SET a = :v")
                     actions.append(("SET", path, value))
                 elif clause == "ADD":

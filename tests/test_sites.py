@@ -9,6 +9,7 @@ import pytest
 
 from chalicelib import runtime
 from chalicelib.aws.registry import RegistryError, SiteRecord, SiteRegistrar
+from chalicelib.lab.hosts import member_domain
 from chalicelib.lab.siteid import DEFAULT_SITE, SiteId, SiteIdError, site_keys
 from chalicelib.sites import SizedCache
 from tests.conftest import CITATION_TABLE, FIXTURES, LOCAL_BUCKET
@@ -231,7 +232,7 @@ def test_a_members_numbers_have_one_key_for_the_page_and_the_refresh(lab, profil
 def test_the_site_domain_is_the_wildcard_of_the_member_host_names(hosts, domain):
     from chalicelib.settings import load_settings
 
-    assert load_settings({"ACADPAGE_MEMBER_HOSTS": hosts}).site_domain == domain
+    assert member_domain(load_settings({"ACADPAGE_MEMBER_HOSTS": hosts}).member_hosts) == domain
 
 
 def test_a_member_host_name_that_is_none_is_named():

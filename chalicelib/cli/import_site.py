@@ -136,7 +136,8 @@ def site_folder(root: Path, left_out: list[str]):
                 raise UserError(f"{top}: more than {MAX_FILES} files; is it a site folder?")
             name = f"{folder}/{path.relative_to(top).as_posix()}"
             # a link is looked at even to a folder (the walk does not enter it): one out is named
-            if (path.is_file() or path.is_symlink()) and within(name) and path.is_file():
+            regular = path.is_file()  # a link to a file too
+            if (regular or path.is_symlink()) and within(name) and regular:
                 found.append(name)
         return found
 

@@ -312,7 +312,8 @@ def schedule_writer(scheduler: str | None, home: Path | None = None, run: Runner
 
 def every_command(args, settings, environ: Mapping[str, str], project: Path) -> int:
     """Install (`--every day|week`) or remove (`--every off`) the refresh on this machine."""
-    site = "" if site_of(args).is_default else site_of(args).name  # checked before any use
+    chosen = site_of(args)  # checked before any use
+    site = "" if chosen.is_default else chosen.name
     writer = schedule_writer(args.scheduler)
     job = machine_refresh(
         args.stage, args.every, project, carried_options(args), environ, acadpage_program(), site

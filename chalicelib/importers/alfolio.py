@@ -26,6 +26,7 @@ from chalicelib.importers.folder import (
     listed,
     merged,
     shown,
+    sortable_date,
 )
 from chalicelib.importers.jekyll import front_matter, jekyll_yaml
 from chalicelib.site.fields import is_media_key
@@ -184,17 +185,13 @@ def _add_news(folder: SiteFolder, more: Gathered) -> None:
         text = with_emoji(text, path, more.notes)
         when = front.get("date")
         items.append(
-            (_sortable(when), {"date": _shown_date(when), "text": shown(text, path, more.page)})
+            (sortable_date(when), {"date": _shown_date(when), "text": shown(text, path, more.page)})
         )
     if items:
         items.sort(key=lambda item: item[0], reverse=True)
         more.sections.append("news")
         more.content["news"] = [entry for _, entry in items]
         more.structured.append(f"_news: news ({len(items)} entries)")
-
-
-def _sortable(value: object) -> str:
-    return value.isoformat() if isinstance(value, date | datetime) else str(value or "")
 
 
 def _shown_date(value: object) -> str:

@@ -14,6 +14,7 @@ import html
 import re
 from typing import NamedTuple
 
+from chalicelib.importers.acadhomepage.page import strip_tags
 from chalicelib.importers.acadhomepage.references import MAX_REFERENCE_CHARS, PARTICLES
 
 BOLD_OPEN, BOLD_CLOSE = "\x01", "\x02"
@@ -69,7 +70,7 @@ def _text(line: str) -> str:
     """The line as text, entities decoded once as the page shows them, bold kept as marks."""
     marked = re.sub(r"<(?:b|strong)\b[^<>]*>", BOLD_OPEN, line, flags=re.I)
     marked = re.sub(r"</(?:b|strong)\s*>", BOLD_CLOSE, marked, flags=re.I)
-    text = html.unescape(re.sub(r"<[^<>]*>", "", marked)).replace("\ufeff", "")
+    text = html.unescape(strip_tags(marked))
     return " ".join(text.split())
 
 

@@ -123,6 +123,11 @@ def date_text(value: object) -> str:
     return ".".join(found.groups()) if found else text
 
 
+def sortable_date(value: object) -> str:
+    """A front matter date as text that sorts by time (`2024-05-01`, a datetime's ISO form)."""
+    return value.isoformat() if isinstance(value, date | datetime) else str(value or "")
+
+
 def year_of(value: object) -> int | None:
     """The four-digit year a date names, or None."""
     found = re.search(r"\b(1[89]\d\d|20\d\d)\b", date_text(value))

@@ -7,11 +7,10 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime
 from pathlib import PurePosixPath
 
 from chalicelib.importers.acadhomepage.page import PageReading, plain
-from chalicelib.importers.folder import SiteFolder, listed
+from chalicelib.importers.folder import SiteFolder, date_text, listed, sortable_date
 from chalicelib.importers.jekyll import front_matter
 from chalicelib.site.fields import is_link, is_media_key, is_url
 
@@ -19,7 +18,6 @@ EVENT_FOLDERS = ("content/event", "content/talk")
 # Wowchemy's permalinks: a talk page `/talk/x/` is the folder content/event/x
 SERVED_AS = {"talk": "event", "talks": "event"}
 # home widgets -> the section of dated entries they become
-WIDGET_SECTIONS = {"news": "news", "award": "awards", "awards": "awards", "service": "service"}
 TALK_PAGE = re.compile(r"/[^/]+/index\.md$|/[^_/][^/]*\.md$")  # a page bundle, or one file
 MARKDOWN_LINK = re.compile(r"\[([^\[\]]*)\]\(\s*<?([^()\s<>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
 
@@ -136,7 +134,7 @@ def talks(reading: HugoReading) -> list[dict]:
             front, _ = front_matter(reading.folder.read(path) or "", path)
             entry = _talk(front, path, reading)
             if entry:
-                found.append((_sortable(front.get("date")), entry))
+                found.append((sortable_date(front.get("date")), entry))
     found.sort(key=lambda item: item[0], reverse=True)
     return [entry for _, entry in found]
 
@@ -159,7 +157,7 @@ def _talk(front: dict, path: str, reading: HugoReading) -> dict | None:
             buttons.append(md_link(name.removeprefix("url_"), url))
     if buttons:
         text += " " + " ".join(f"\\[{button}\\]" for button in buttons)
-    return {"date": entry_date(front.get("date")), "text": text}
+    return {"date": date_text(front.get("date")), "text": text}
 
 
 def md_link(label: str, url: str) -> str:
@@ -169,16 +167,6 @@ def md_link(label: str, url: str) -> str:
 
 def escaped(text: str) -> str:
     return re.sub(r"([\\`*_\[\]<>])", r"\\\1", text)
-
-
-def _sortable(value: object) -> str:
-    return value.isoformat() if isinstance(value, date | datetime) else str(value or "")
-
-
-def entry_date(value: object) -> str:
-    """A Hugo date as acadpage shows dates: `2024-09-10T13:15:00Z` -> `2024.09.10`."""
-    found = re.match(r"^(\d{4})-(\d{2})-(\d{2})", _sortable(value))
-    return ".".join(found.groups()) if found else _sortable(value).strip()
 
 
 def education(front: dict) -> list[dict]:

@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 from chalicelib.importers.acadhomepage.fragment import fragment_html
 from chalicelib.importers.acadhomepage.page import plain
 from chalicelib.importers.acadhomepage.source import Line
-from chalicelib.importers.folder import shown
-from chalicelib.importers.hugoparts import HugoReading, entry_date, escaped, md_link, site_link
+from chalicelib.importers.folder import date_text, shown
+from chalicelib.importers.hugoparts import HugoReading, escaped, md_link, site_link
 from chalicelib.importers.jekyll import front_matter
 
 # what a widget is by its file's name or its title -> the section of dated entries it becomes
@@ -81,25 +81,25 @@ def _add_widget(path, front: dict, body: str, reading: HugoReading, widgets, tak
         widgets.sections.append({"type": kind, "title": title})
         widgets.content[kind] = entries
         widgets.structured.append(f"{path}: {title} ({len(entries)} entries)")
-    elif entries or _shown(body, path, reading):
-        text = _shown(body, path, reading) or "\n".join(_line(entry) for entry in entries)
-        anchor = re.sub(r"[^a-z0-9_-]+", "-", title.lower()).strip("-") or "section"
-        widgets.sections.append({"id": anchor, "title": title, "markdown": text})
-        widgets.kept_raw.append(f"{path}: {title}, as its page writes it")
-    else:
+        return
+    shown = _shown(body, path, reading)
+    if not entries and not shown:
         reading.page.notes.append(
             f"{path}: a {widget or 'home page'!r} widget that acadpage has no section for; "
             "not imported"
         )
+        return
+    text = shown or "\n".join(_line(entry) for entry in entries)
+    anchor = re.sub(r"[^a-z0-9_-]+", "-", title.lower()).strip("-") or "section"
+    widgets.sections.append({"id": anchor, "title": title, "markdown": text})
+    widgets.kept_raw.append(f"{path}: {title}, as its page writes it")
 
 
 def _shown(body: str, path: str, reading: HugoReading) -> str:
     """A widget's body as the HTML its page showed, without Hugo's shortcodes (named)."""
     codes = sorted(set(SHORTCODE.findall(body)))
     if codes:
-        note = f"{path}: Hugo shortcodes left out: {', '.join(codes)}"
-        if note not in reading.page.notes:
-            reading.page.notes.append(note)
+        reading.page.notes.append(f"{path}: Hugo shortcodes left out: {', '.join(codes)}")
     body = SHORTCODE_CALL.sub("", body)
     return fragment_html([Line(path, line) for line in body.split("\n")], reading.page)
 
@@ -140,7 +140,7 @@ def _item(item: object, where: str, reading: HugoReading) -> dict | None:
     place_url = site_link(place_url, f"{where} url", folder, reading) if place else ""
     parts.append(md_link(place, place_url) if place_url else place)
     parts.append(escaped(str(item.get("location") or "").strip()))
-    start, end = entry_date(item.get("date_start")), entry_date(item.get("date_end"))
+    start, end = date_text(item.get("date_start")), date_text(item.get("date_end"))
     entry = {"date": f"{start} - {end}" if start and end else start or end}
     entry["text"] = ", ".join(part for part in parts if part)
     description = str(item.get("description") or "").strip()

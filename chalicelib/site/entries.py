@@ -7,8 +7,8 @@ from dataclasses import dataclass, replace
 
 import yaml
 
-from chalicelib.site.authors import MARKS, read_authors
 from chalicelib.site.authors import Author as Author  # the name readers of a Publication use
+from chalicelib.site.authors import read_authors
 from chalicelib.site.fields import LINK_EXPECTED, Fields, describe, is_link
 
 PAPER_ID = re.compile(r"^[A-Za-z0-9_-]{12}:[A-Za-z0-9_-]+$")
@@ -89,7 +89,9 @@ def read_publication(fields: Fields, owners: tuple[str, ...]) -> Publication:
     scholar_id = fields.identifier(
         "scholar_id", PAPER_ID, "'USER:PUBID' as in Scholar's citation_for_view"
     )
-    authors = _linked(read_authors(fields.texts("authors"), owners), _author_links(fields))
+    names = fields.texts("authors")
+    authors = read_authors(names, owners)
+    authors = _linked(authors, _author_links(fields, {a.name for a in authors} | set(names)))
     publication = Publication(
         title=fields.text("title", required=True),
         authors=authors,
@@ -122,7 +124,7 @@ def _read_kept_paper(fields: Fields) -> Publication:
     return publication
 
 
-def _author_links(fields: Fields) -> dict[str, tuple[str, yaml.Node]]:
+def _author_links(fields: Fields, names: set[str]) -> dict[str, tuple[str, yaml.Node]]:
     """`author_links:` a mapping from an author's name, as `authors` writes it without its
     mark, to their homepage."""
     node = fields.node_of("author_links")
@@ -141,9 +143,6 @@ def _author_links(fields: Fields) -> dict[str, tuple[str, yaml.Node]]:
             )
         else:
             links[str(key.value).strip()] = (url, key)
-    names = set(fields.texts("authors")) | {
-        name.rstrip(MARKS).strip() for name in fields.texts("authors")
-    }
     for name, (_, key) in links.items():
         if name not in names:
             fields.problems.add(key, f"{path}.{name}", "expected the name of one of the authors")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from chalicelib.importers.acadhomepage.fragment import LINK_OR_PICTURE
 from chalicelib.importers.acadhomepage.page import strip_tags
 from chalicelib.importers.acadhomepage.source import Line
 
@@ -37,8 +38,6 @@ BULLET = re.compile(r"^(?P<indent>\s*)(?:[-*+]|\d{1,3}[.)])\s+(?P<text>.*)$")
 SUB_HEADING = re.compile(r"^\s*#{1,6}\s+(?P<text>.+?)\s*#*\s*$")
 BOLD_LINE = re.compile(r"^\s*(?P<mark>\*{2,3}|__)(?P<text>.+)(?P=mark)\s*$")
 HTML_ONLY = re.compile(r"^\s*(</?[a-zA-Z][^>]*>\s*)+$")
-# a line of tags alone that still shows something: a link or a picture (`<a href=...>`)
-LINK_OR_PICTURE_TAG = re.compile(r"</?(?:a|img)\b", re.I)
 # `<details><summary>More</summary>` around older entries: a fold of the list, not an entry's text
 FOLD = re.compile(r"(?:\s*(?:</?details\b[^>]*>|<summary\b[^>]*>[^<]{0,80}</summary>))+\s*", re.I)
 # A thematic break (`---`, `___`, `* * *`): a line across the page, no text
@@ -82,7 +81,7 @@ def _markdown_entries(lines: list[Line]) -> list[dict]:
             last = None
             keep_raw(raw, line)
             continue
-        shows = LINK_OR_PICTURE_TAG.search(stripped)
+        shows = LINK_OR_PICTURE.search(stripped)  # a link or a picture on a line of its own
         if (
             (HTML_ONLY.match(stripped) and not shows)
             or FOLD.fullmatch(stripped)

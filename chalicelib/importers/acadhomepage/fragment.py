@@ -14,7 +14,7 @@ import re
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from chalicelib.importers import ImportProblem
-from chalicelib.importers.acadhomepage.page import PageReading, media_key
+from chalicelib.importers.acadhomepage.page import PageReading, media_key, strip_tags
 from chalicelib.importers.acadhomepage.source import Line
 from chalicelib.site.fields import is_url
 from chalicelib.site.markdown import HtmlTooDeep, markdown_block, markdown_inline
@@ -24,7 +24,6 @@ MARKDOWN_BLOCK = re.compile(r"""<([a-zA-Z][\w-]*)\b[^<>]*\smarkdown=["']?(?:1|bl
 CLOSING_ONLY = re.compile(r"^\s*(?:</[a-zA-Z][\w-]*\s*>\s*)+$")
 # the tags that decide how a picture is shown: a link opening or closing, a picture
 LINK_OR_PICTURE = re.compile(r"<a\b[^>]*>|</a\s*>|<img\b[^>]*>", re.I)
-TAG = re.compile(r"<[^<>]*>")
 # the class of the words that stand for a picture on another host (a stars badge's label)
 PICTURE_LABEL = "picture-label"
 # a link that is no address on the web, a mail address or an anchor of the page
@@ -113,7 +112,7 @@ def _pictures(rendered: str, place: str, page: PageReading) -> str:
             href = re.search(r'href="([^"]*)"', tag)
             link = html.unescape(href.group(1)) if href else "#"
             inside = rendered[found.end() : rendered.find("</a", found.end())]
-            worded = bool(TAG.sub("", inside).strip())
+            worded = bool(strip_tags(inside))
             continue
         if tag[:3].lower() == "</a":
             link = ""

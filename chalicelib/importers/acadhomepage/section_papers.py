@@ -12,11 +12,10 @@ import re
 from chalicelib.importers.acadhomepage.dated import (
     BULLET,
     HTML_ONLY,
-    LINK_OR_PICTURE_TAG,
     SUB_HEADING,
     keep_raw,
 )
-from chalicelib.importers.acadhomepage.fragment import fragment_html
+from chalicelib.importers.acadhomepage.fragment import LINK_OR_PICTURE, fragment_html
 from chalicelib.importers.acadhomepage.inline import LEADING_BOLD, MD_LINK, is_link_label
 from chalicelib.importers.acadhomepage.page import PageReading, plain
 from chalicelib.importers.acadhomepage.papers import (
@@ -62,7 +61,7 @@ def read_papers(lines: list[Line], page: PageReading, *, need_authors: bool = Fa
             _keep_text(papers, text, group, page)  # the text above belongs to the group above
             headings = {n: h for n, h in headings.items() if n < level}
             headings[level] = plain(heading.group("text") if heading else line)
-            group = " · ".join(headings[n] for n in sorted(headings))
+            group = _group(headings)
             empty = (level, lines[index])
             index += 1
             continue
@@ -94,7 +93,13 @@ def _kept_heading(empty: tuple[int, Line], headings: dict[int, str], text: list[
     """A heading over no paper (`### (* equal contribution)`) goes before the text under it, in
     the group of the headings above it; that group."""
     text.insert(0, empty[1])
-    return " · ".join(headings[n] for n in sorted(headings) if n < empty[0])
+    return _group(headings, above=empty[0])
+
+
+def _group(headings: dict[int, str], above: int = 8) -> str:
+    """The group the headings over a paper name (`Journal · Image Restoration`), those of a
+    level `above` the one given only."""
+    return " · ".join(headings[n] for n in sorted(headings) if n < above)
 
 
 def is_text_note(paper: dict) -> bool:
@@ -154,7 +159,7 @@ def _paper_at(
         if paper:
             return paper, end
         keep_raw(raw, lines[index])
-    elif not HTML_ONLY.match(stripped) or LINK_OR_PICTURE_TAG.search(stripped):
+    elif not HTML_ONLY.match(stripped) or LINK_OR_PICTURE.search(stripped):
         paper = _tree_paper([lines[index]], page) if LABELS_THEN_LINK.match(stripped) else None
         if paper:
             return paper, index + 1
